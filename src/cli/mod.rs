@@ -1,0 +1,1 @@
+//! Command-line interface: net-snmp-style arguments, one file per command.

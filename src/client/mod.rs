@@ -1,0 +1,1 @@
+//! The async SNMP manager: requests, retries, discovery, walks.

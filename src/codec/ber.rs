@@ -1,0 +1,387 @@
+//! Minimal BER primitives for SNMP: a bounded, lenient reader and a length-patching writer.
+
+use super::DecodeError;
+use crate::oid::{Oid, MAX_OID_LEN};
+
+pub(crate) const TAG_INTEGER: u8 = 0x02;
+pub(crate) const TAG_OCTET_STRING: u8 = 0x04;
+pub(crate) const TAG_NULL: u8 = 0x05;
+pub(crate) const TAG_OID: u8 = 0x06;
+pub(crate) const TAG_SEQUENCE: u8 = 0x30;
+pub(crate) const TAG_IPADDRESS: u8 = 0x40;
+pub(crate) const TAG_COUNTER32: u8 = 0x41;
+pub(crate) const TAG_GAUGE32: u8 = 0x42;
+pub(crate) const TAG_TIMETICKS: u8 = 0x43;
+pub(crate) const TAG_OPAQUE: u8 = 0x44;
+pub(crate) const TAG_COUNTER64: u8 = 0x46;
+pub(crate) const TAG_NO_SUCH_OBJECT: u8 = 0x80;
+pub(crate) const TAG_NO_SUCH_INSTANCE: u8 = 0x81;
+pub(crate) const TAG_END_OF_MIB_VIEW: u8 = 0x82;
+
+/// A cursor over a byte slice. Offsets are absolute within `data`, so callers can locate fields
+/// (the v3 authentication parameters) in the original datagram.
+#[derive(Clone, Copy)]
+pub(crate) struct Reader<'a> {
+    data: &'a [u8],
+    pos: usize,
+    end: usize,
+}
+
+/// One decoded TLV: its tag, content and where the content starts in the original buffer.
+pub(crate) struct Tlv<'a> {
+    pub tag: u8,
+    pub content: &'a [u8],
+    pub start: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(data: &'a [u8]) -> Self {
+        Reader {
+            data,
+            pos: 0,
+            end: data.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pos >= self.end
+    }
+
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// The tag of the next TLV, without consuming it.
+    pub fn peek_tag(&self) -> Option<u8> {
+        if self.pos < self.end {
+            Some(self.data[self.pos])
+        } else {
+            None
+        }
+    }
+
+    /// Reads one TLV. Long-form and non-minimal lengths are accepted; indefinite lengths and
+    /// multi-octet tags are not (SNMP uses neither).
+    pub fn read_tlv(&mut self, what: &'static str) -> Result<Tlv<'a>, DecodeError> {
+        let avail = self.end - self.pos;
+        if avail < 2 {
+            return Err(DecodeError::Truncated(what));
+        }
+        let tag = self.data[self.pos];
+        if tag & 0x1f == 0x1f {
+            return Err(DecodeError::Invalid("multi-octet tag"));
+        }
+        let first = self.data[self.pos + 1];
+        let mut p = self.pos + 2;
+        let len: usize = if first < 0x80 {
+            first as usize
+        } else if first == 0x80 || first == 0xff {
+            return Err(DecodeError::BadLength(what));
+        } else {
+            let n = (first & 0x7f) as usize;
+            if p + n > self.end {
+                return Err(DecodeError::Truncated(what));
+            }
+            let mut l: u64 = 0;
+            for &b in &self.data[p..p + n] {
+                if l > (u32::MAX as u64) >> 8 {
+                    return Err(DecodeError::BadLength(what));
+                }
+                l = (l << 8) | b as u64;
+            }
+            p += n;
+            l as usize
+        };
+        if len > self.end - p {
+            return Err(DecodeError::Truncated(what));
+        }
+        let start = p;
+        self.pos = p + len;
+        Ok(Tlv {
+            tag,
+            content: &self.data[start..start + len],
+            start,
+        })
+    }
+
+    /// Reads a TLV that must carry `tag`.
+    pub fn expect(&mut self, tag: u8, what: &'static str) -> Result<Tlv<'a>, DecodeError> {
+        let t = self.read_tlv(what)?;
+        if t.tag != tag {
+            return Err(DecodeError::UnexpectedTag {
+                what,
+                expected: tag,
+                found: t.tag,
+            });
+        }
+        Ok(t)
+    }
+
+    /// Enters a constructed TLV with `tag`, returning a reader over its content.
+    pub fn enter(&mut self, tag: u8, what: &'static str) -> Result<Reader<'a>, DecodeError> {
+        let t = self.expect(tag, what)?;
+        Ok(self.sub(&t))
+    }
+
+    /// A reader over the content of `t` (which must come from this reader's buffer).
+    pub fn sub(&self, t: &Tlv<'a>) -> Reader<'a> {
+        Reader {
+            data: self.data,
+            pos: t.start,
+            end: t.start + t.content.len(),
+        }
+    }
+
+    pub fn read_i64(&mut self, what: &'static str) -> Result<i64, DecodeError> {
+        let t = self.expect(TAG_INTEGER, what)?;
+        decode_i64(t.content, what)
+    }
+
+    pub fn read_i32(&mut self, what: &'static str) -> Result<i32, DecodeError> {
+        let v = self.read_i64(what)?;
+        i32::try_from(v).map_err(|_| DecodeError::BadInteger(what))
+    }
+
+    pub fn read_octets(&mut self, what: &'static str) -> Result<&'a [u8], DecodeError> {
+        Ok(self.expect(TAG_OCTET_STRING, what)?.content)
+    }
+}
+
+/// Signed two's-complement integer, tolerating redundant leading 0x00/0xFF octets.
+pub(crate) fn decode_i64(c: &[u8], what: &'static str) -> Result<i64, DecodeError> {
+    if c.is_empty() {
+        return Err(DecodeError::BadInteger(what));
+    }
+    let neg = c[0] & 0x80 != 0;
+    let pad = if neg { 0xff } else { 0x00 };
+    let mut s = c;
+    while s.len() > 8 && s[0] == pad {
+        s = &s[1..];
+    }
+    if s.len() > 8 {
+        return Err(DecodeError::BadInteger(what));
+    }
+    let mut v: i64 = if neg { -1 } else { 0 };
+    for &b in s {
+        v = (v << 8) | b as i64;
+    }
+    Ok(v)
+}
+
+/// Unsigned integer of at most `bits` bits. Real agents send Counter32 values with the top bit
+/// set and no leading zero (`41 04 FF FF FF FF`), and sometimes pad with 0x00 or sign-extend
+/// with 0xFF; all of these are read as the low `bits` bits when the extra octets are padding.
+pub(crate) fn decode_unsigned(c: &[u8], bits: u32, what: &'static str) -> Result<u64, DecodeError> {
+    if c.is_empty() {
+        return Err(DecodeError::BadInteger(what));
+    }
+    let nbytes = (bits / 8) as usize;
+    let mut s = c;
+    if s.len() > nbytes {
+        let extra = s.len() - nbytes;
+        let pad = s[0];
+        if (pad != 0x00 && pad != 0xff) || s[..extra].iter().any(|&b| b != pad) {
+            return Err(DecodeError::BadInteger(what));
+        }
+        s = &s[extra..];
+    }
+    let mut v: u64 = 0;
+    for &b in s {
+        v = (v << 8) | b as u64;
+    }
+    Ok(v)
+}
+
+pub(crate) fn decode_oid(c: &[u8]) -> Result<Oid, DecodeError> {
+    let mut oid = Oid::empty();
+    if c.is_empty() {
+        return Ok(oid);
+    }
+    let mut acc: u64 = 0;
+    let mut first = true;
+    let mut nbytes = 0;
+    for &b in c {
+        if nbytes == 0 && b == 0x80 {
+            // A leading 0x80 is a non-minimal encoding; tolerate it.
+        }
+        acc = (acc << 7) | (b & 0x7f) as u64;
+        nbytes += 1;
+        if nbytes > 5 || acc > u32::MAX as u64 + 80 {
+            return Err(DecodeError::BadOid("sub-identifier too large"));
+        }
+        if b & 0x80 == 0 {
+            if first {
+                let (a, b2) = if acc < 40 {
+                    (0, acc)
+                } else if acc < 80 {
+                    (1, acc - 40)
+                } else {
+                    (2, acc - 80)
+                };
+                oid.push(a as u32);
+                oid.push(u32::try_from(b2).map_err(|_| DecodeError::BadOid("sub-identifier too large"))?);
+                first = false;
+            } else {
+                if acc > u32::MAX as u64 {
+                    return Err(DecodeError::BadOid("sub-identifier too large"));
+                }
+                oid.push(acc as u32);
+            }
+            if oid.len() > MAX_OID_LEN {
+                return Err(DecodeError::BadOid("more than 128 sub-identifiers"));
+            }
+            acc = 0;
+            nbytes = 0;
+        }
+    }
+    if nbytes != 0 {
+        return Err(DecodeError::BadOid("truncated sub-identifier"));
+    }
+    Ok(oid)
+}
+
+/// A BER writer. Constructed TLVs are opened with [`Writer::begin`] and closed with
+/// [`Writer::end`], which patches in the length (moving the content when it needs a long form).
+#[derive(Default)]
+pub(crate) struct Writer {
+    pub buf: Vec<u8>,
+}
+
+impl Writer {
+    pub fn with_capacity(n: usize) -> Self {
+        Writer {
+            buf: Vec::with_capacity(n),
+        }
+    }
+
+    pub fn begin(&mut self, tag: u8) -> usize {
+        self.buf.push(tag);
+        self.buf.push(0);
+        self.buf.len()
+    }
+
+    pub fn end(&mut self, start: usize) {
+        let len = self.buf.len() - start;
+        if len < 0x80 {
+            self.buf[start - 1] = len as u8;
+        } else {
+            let n = len_octets(len);
+            self.buf[start - 1] = 0x80 | n as u8;
+            let be = (len as u32).to_be_bytes();
+            self.buf
+                .splice(start..start, be[4 - n..].iter().copied());
+        }
+    }
+
+    pub fn write_len(&mut self, len: usize) {
+        if len < 0x80 {
+            self.buf.push(len as u8);
+        } else {
+            let n = len_octets(len);
+            self.buf.push(0x80 | n as u8);
+            let be = (len as u32).to_be_bytes();
+            self.buf.extend_from_slice(&be[4 - n..]);
+        }
+    }
+
+    pub fn write_tlv(&mut self, tag: u8, content: &[u8]) {
+        self.buf.push(tag);
+        self.write_len(content.len());
+        self.buf.extend_from_slice(content);
+    }
+
+    pub fn write_i64(&mut self, tag: u8, v: i64) {
+        let be = v.to_be_bytes();
+        let mut i = 0;
+        while i < 7 {
+            let b = be[i];
+            let next_hi = be[i + 1] & 0x80;
+            if (b == 0x00 && next_hi == 0) || (b == 0xff && next_hi != 0) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        self.write_tlv(tag, &be[i..]);
+    }
+
+    pub fn write_u64(&mut self, tag: u8, v: u64) {
+        let be = v.to_be_bytes();
+        let mut i = 0;
+        while i < 7 && be[i] == 0 {
+            i += 1;
+        }
+        if be[i] & 0x80 != 0 {
+            self.buf.push(tag);
+            self.write_len(9 - i);
+            self.buf.push(0);
+            self.buf.extend_from_slice(&be[i..]);
+        } else {
+            self.write_tlv(tag, &be[i..]);
+        }
+    }
+
+    pub fn write_null(&mut self, tag: u8) {
+        self.buf.push(tag);
+        self.buf.push(0);
+    }
+
+    pub fn write_oid(&mut self, oid: &Oid) {
+        let arcs = oid.arcs();
+        self.buf.push(TAG_OID);
+        let lenpos = self.buf.len();
+        self.buf.push(0);
+        let start = self.buf.len();
+        let (first, rest): (u64, &[u32]) = match arcs.len() {
+            0 => (0, &[]),
+            1 => (arcs[0] as u64 * 40, &[]),
+            _ => (arcs[0] as u64 * 40 + arcs[1] as u64, &arcs[2..]),
+        };
+        push_base128(&mut self.buf, first);
+        for &a in rest {
+            push_base128(&mut self.buf, a as u64);
+        }
+        let len = self.buf.len() - start;
+        if len < 0x80 {
+            self.buf[lenpos] = len as u8;
+        } else {
+            let n = len_octets(len);
+            self.buf[lenpos] = 0x80 | n as u8;
+            let be = (len as u32).to_be_bytes();
+            self.buf.splice(start..start, be[4 - n..].iter().copied());
+        }
+    }
+}
+
+fn len_octets(len: usize) -> usize {
+    if len < 0x100 {
+        1
+    } else if len < 0x1_0000 {
+        2
+    } else if len < 0x100_0000 {
+        3
+    } else {
+        4
+    }
+}
+
+fn push_base128(buf: &mut Vec<u8>, v: u64) {
+    let mut tmp = [0u8; 10];
+    let mut n = 0;
+    let mut x = v;
+    loop {
+        tmp[n] = (x & 0x7f) as u8;
+        n += 1;
+        x >>= 7;
+        if x == 0 {
+            break;
+        }
+    }
+    for i in (0..n).rev() {
+        let mut b = tmp[i];
+        if i != 0 {
+            b |= 0x80;
+        }
+        buf.push(b);
+    }
+}

@@ -1,0 +1,1 @@
+//! Rendering of values and varbinds: net-snmp-compatible text, and JSON.

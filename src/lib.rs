@@ -1,0 +1,25 @@
+//! snmpkit: an SNMP manager and notification receiver.
+//!
+//! - [`codec`]: sans-I/O BER encoding and decoding of v1, v2c and v3 messages.
+//! - [`Oid`], [`Value`], [`VarBind`]: the data model.
+//! - [`usm`]: the User-based Security Model (keys, authentication, privacy).
+//! - [`client`]: an async (tokio) manager: get, get-next, get-bulk, set, walks, v3.
+//! - [`notify`]: an async notification receiver.
+//! - [`mib`]: MIB loading and name/OID translation.
+//! - [`format`]: net-snmp-compatible text and JSON rendering.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod client;
+pub mod codec;
+pub mod format;
+pub mod mib;
+pub mod notify;
+pub mod transport;
+pub mod usm;
+mod oid;
+mod value;
+
+pub use oid::{Oid, OidParseError};
+pub use value::{Value, VarBind};

@@ -1,0 +1,1 @@
+//! MIB loading, name <-> OID translation, display hints, enums and table indexes.

@@ -1,0 +1,1 @@
+//! The notification receiver: decode, authorise, acknowledge informs.

@@ -1,0 +1,1 @@
+//! Tokio UDP transport: one socket, many requests in flight, matched by id and source.
