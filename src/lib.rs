@@ -13,6 +13,7 @@
 pub mod cli;
 pub mod client;
 pub mod codec;
+mod error;
 pub mod format;
 pub mod mib;
 pub mod notify;
@@ -21,5 +22,8 @@ pub mod usm;
 mod oid;
 mod value;
 
+pub use client::{Client, ClientOptions, Security};
+pub use error::{Error, Result};
 pub use oid::{Oid, OidParseError};
-pub use value::{Value, VarBind};
+pub use transport::Transport;
+pub use value::{Value, ValueParseError, VarBind};

@@ -95,3 +95,194 @@ impl VarBind {
         }
     }
 }
+
+/// Why a `set`-style typed value could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ValueParseError {
+    /// The type letter is not one net-snmp knows.
+    #[error("Bad object type: {0}")]
+    BadType(String),
+    /// The text is not a valid value of that type.
+    #[error("{0}")]
+    BadValue(String),
+}
+
+impl Value {
+    /// Parses a value the way `snmpset` does from a type letter and text:
+    /// `i` INTEGER, `u` Unsigned32, `t` TimeTicks, `a` IpAddress, `o` OID, `s` STRING,
+    /// `x` hex STRING (`"41 42 43"` or `0x414243`), `d` decimal STRING (`65.66.67`),
+    /// `b` BITS (`"0,3,5"`), `n` NULL, `c` Counter32, `C` Counter64, and the Opaque forms
+    /// `U` unsigned 64-bit, `I` signed 64-bit, `F` float, `D` double.
+    pub fn from_type_letter(letter: &str, text: &str) -> Result<Value, ValueParseError> {
+        let bad = |what: &str| ValueParseError::BadValue(format!("{what}: {text}"));
+        let t = text.trim();
+        Ok(match letter {
+            "i" => Value::Integer(parse_int(t).ok_or_else(|| bad("Bad value for INTEGER"))?),
+            "u" => Value::Gauge32(parse_u32(t).ok_or_else(|| bad("Bad value for Unsigned32"))?),
+            "c" => Value::Counter32(parse_u32(t).ok_or_else(|| bad("Bad value for Counter32"))?),
+            "t" => Value::TimeTicks(parse_u32(t).ok_or_else(|| bad("Bad value for Timeticks"))?),
+            "C" => Value::Counter64(t.parse().map_err(|_| bad("Bad value for Counter64"))?),
+            "a" => Value::IpAddress(
+                t.parse::<std::net::Ipv4Addr>()
+                    .map_err(|_| bad("Bad value for IpAddress"))?
+                    .octets(),
+            ),
+            "o" => Value::ObjectIdentifier(t.parse().map_err(|_| bad("Bad value for OID"))?),
+            "s" => Value::OctetString(text.as_bytes().to_vec()),
+            "x" => Value::OctetString(parse_hex(text).ok_or_else(|| bad("Bad value for hex string"))?),
+            "d" => Value::OctetString(parse_decimal_bytes(text).ok_or_else(|| bad("Bad value for decimal string"))?),
+            "b" => Value::OctetString(parse_bits(text).ok_or_else(|| bad("Bad value for BITS"))?),
+            "n" => Value::Null,
+            "U" => Value::Opaque(opaque_u64(t.parse().map_err(|_| bad("Bad value for unsigned 64-bit integer"))?)),
+            "I" => Value::Opaque(opaque_i64(t.parse().map_err(|_| bad("Bad value for signed 64-bit integer"))?)),
+            "F" => {
+                let f: f32 = t.parse().map_err(|_| bad("Bad value for float"))?;
+                let mut v = vec![0x9f, 0x78, 4];
+                v.extend_from_slice(&f.to_be_bytes());
+                Value::Opaque(v)
+            }
+            "D" => {
+                let f: f64 = t.parse().map_err(|_| bad("Bad value for double"))?;
+                let mut v = vec![0x9f, 0x79, 8];
+                v.extend_from_slice(&f.to_be_bytes());
+                Value::Opaque(v)
+            }
+            other => return Err(ValueParseError::BadType(other.to_string())),
+        })
+    }
+}
+
+fn parse_int(t: &str) -> Option<i64> {
+    let v: i64 = t.parse().ok()?;
+    (i32::MIN as i64..=i32::MAX as i64).contains(&v).then_some(v)
+}
+
+fn parse_u32(t: &str) -> Option<u32> {
+    t.parse().ok()
+}
+
+/// Hex octets: pairs, optionally separated by spaces/colons, optionally prefixed `0x`.
+pub(crate) fn parse_hex(text: &str) -> Option<Vec<u8>> {
+    let t = text.trim();
+    let t = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")).unwrap_or(t);
+    let mut out = Vec::new();
+    for group in t.split(|c: char| c.is_whitespace() || c == ':') {
+        if group.is_empty() {
+            continue;
+        }
+        if !group.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let g = group.as_bytes();
+        // An odd-length group gets a leading zero, as net-snmp does for "1 2 3".
+        let mut i = 0;
+        if g.len() % 2 == 1 {
+            out.push(hexval(g[0]));
+            i = 1;
+        }
+        while i + 1 < g.len() {
+            out.push(hexval(g[i]) << 4 | hexval(g[i + 1]));
+            i += 2;
+        }
+    }
+    Some(out)
+}
+
+fn hexval(b: u8) -> u8 {
+    match b {
+        b'0'..=b'9' => b - b'0',
+        b'a'..=b'f' => b - b'a' + 10,
+        _ => b - b'A' + 10,
+    }
+}
+
+fn parse_decimal_bytes(text: &str) -> Option<Vec<u8>> {
+    text.trim()
+        .split(|c: char| c == '.' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<u8>().ok())
+        .collect()
+}
+
+fn parse_bits(text: &str) -> Option<Vec<u8>> {
+    let mut out: Vec<u8> = Vec::new();
+    for s in text.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()) {
+        let bit: usize = s.parse().ok()?;
+        if bit > 65535 {
+            return None;
+        }
+        let byte = bit / 8;
+        if out.len() <= byte {
+            out.resize(byte + 1, 0);
+        }
+        out[byte] |= 0x80 >> (bit % 8);
+    }
+    Some(out)
+}
+
+fn opaque_u64(v: u64) -> Vec<u8> {
+    let be = v.to_be_bytes();
+    let skip = be.iter().take(7).take_while(|&&b| b == 0).count();
+    let mut body = be[skip..].to_vec();
+    if body[0] & 0x80 != 0 {
+        body.insert(0, 0);
+    }
+    let mut out = vec![0x9f, 0x7b, body.len() as u8];
+    out.extend_from_slice(&body);
+    out
+}
+
+fn opaque_i64(v: i64) -> Vec<u8> {
+    let be = v.to_be_bytes();
+    let mut i = 0;
+    while i < 7 {
+        let next_hi = be[i + 1] & 0x80;
+        if (be[i] == 0 && next_hi == 0) || (be[i] == 0xff && next_hi != 0) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let mut out = vec![0x9f, 0x7a, (8 - i) as u8];
+    out.extend_from_slice(&be[i..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_letters() {
+        let ok: &[(&str, &str, Value)] = &[
+            ("i", "-5", Value::Integer(-5)),
+            ("u", "7", Value::Gauge32(7)),
+            ("c", "4294967295", Value::Counter32(u32::MAX)),
+            ("t", "100", Value::TimeTicks(100)),
+            ("C", "18446744073709551615", Value::Counter64(u64::MAX)),
+            ("a", "10.1.2.3", Value::IpAddress([10, 1, 2, 3])),
+            ("o", ".1.3.6.1", Value::ObjectIdentifier("1.3.6.1".parse().unwrap())),
+            ("s", "lab", Value::OctetString(b"lab".to_vec())),
+            ("x", "41 42 43", Value::OctetString(b"ABC".to_vec())),
+            ("x", "0x414243", Value::OctetString(b"ABC".to_vec())),
+            ("d", "65.66.67", Value::OctetString(b"ABC".to_vec())),
+            ("b", "0,9", Value::OctetString(vec![0x80, 0x40])),
+            ("n", "", Value::Null),
+            ("U", "1", Value::Opaque(vec![0x9f, 0x7b, 1, 1])),
+            ("I", "-1", Value::Opaque(vec![0x9f, 0x7a, 1, 0xff])),
+            ("F", "1.5", Value::Opaque(vec![0x9f, 0x78, 4, 0x3f, 0xc0, 0, 0])),
+            ("D", "1.5", Value::Opaque(vec![0x9f, 0x79, 8, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0])),
+        ];
+        for (l, t, v) in ok {
+            assert_eq!(&Value::from_type_letter(l, t).unwrap(), v, "{l} {t}");
+        }
+        for (l, t) in [("i", "x"), ("i", "4294967296"), ("u", "-1"), ("a", "1.2.3"), ("x", "4G"), ("o", "1..2"), ("d", "256")] {
+            assert!(matches!(Value::from_type_letter(l, t), Err(ValueParseError::BadValue(_))), "{l} {t}");
+        }
+        assert_eq!(
+            Value::from_type_letter("z", "1"),
+            Err(ValueParseError::BadType("z".into()))
+        );
+    }
+}

@@ -1,1 +1,261 @@
-//! The async SNMP manager: requests, retries, discovery, walks.
+//! The async SNMP manager: requests with timeouts and retries, and walks.
+//!
+//! A [`Client`] talks to one agent. Clients are cheap to clone and can share one
+//! [`Transport`] (one socket), so a script can poll a fleet from many tasks at once.
+
+mod walk;
+
+pub use walk::{Walk, WalkEnd, WalkOptions, WalkPage};
+
+use crate::codec::{AnyPdu, CommunityMessage, Message, Pdu, PduType, Version};
+use crate::error::{Error, Result};
+use crate::transport::{AgentAddr, Transport, TransportError};
+use crate::{Oid, VarBind};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Timeouts and retries. The defaults are net-snmp's: 1 second, 5 retries.
+#[derive(Clone, Debug)]
+pub struct ClientOptions {
+    /// How long to wait for each attempt.
+    pub timeout: Duration,
+    /// How many times to resend after the first attempt.
+    pub retries: u32,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            timeout: Duration::from_secs(1),
+            retries: 5,
+        }
+    }
+}
+
+/// How requests are secured.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Security {
+    /// SNMPv1 or SNMPv2c with a community string.
+    Community {
+        /// V1 or V2c.
+        version: Version,
+        /// The community.
+        community: Vec<u8>,
+    },
+}
+
+impl Security {
+    /// v2c with `community`.
+    pub fn v2c(community: impl AsRef<[u8]>) -> Self {
+        Security::Community {
+            version: Version::V2c,
+            community: community.as_ref().to_vec(),
+        }
+    }
+
+    /// v1 with `community`.
+    pub fn v1(community: impl AsRef<[u8]>) -> Self {
+        Security::Community {
+            version: Version::V1,
+            community: community.as_ref().to_vec(),
+        }
+    }
+
+    /// The SNMP version used.
+    pub fn version(&self) -> Version {
+        match self {
+            Security::Community { version, .. } => *version,
+        }
+    }
+}
+
+/// A manager session with one agent.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<ClientInner>,
+}
+
+struct ClientInner {
+    transport: Transport,
+    target: SocketAddr,
+    peer_name: String,
+    security: Security,
+    options: ClientOptions,
+}
+
+impl Client {
+    /// Resolves `agent` (net-snmp syntax, default port 161) and makes a client on a new transport.
+    pub async fn connect(agent: &str, security: Security, options: ClientOptions) -> Result<Client> {
+        Self::connect_with(Transport::new(), agent, security, options).await
+    }
+
+    /// Like [`Client::connect`], sharing an existing transport.
+    pub async fn connect_with(
+        transport: Transport,
+        agent: &str,
+        security: Security,
+        options: ClientOptions,
+    ) -> Result<Client> {
+        let addr = AgentAddr::parse(agent, 161)?.resolve().await?;
+        Ok(Self::with_transport(transport, addr, agent.to_string(), security, options))
+    }
+
+    /// A client for an already resolved address. `peer_name` is what error messages call it.
+    pub fn with_transport(
+        transport: Transport,
+        target: SocketAddr,
+        peer_name: String,
+        security: Security,
+        options: ClientOptions,
+    ) -> Client {
+        Client {
+            inner: Arc::new(ClientInner {
+                transport,
+                target,
+                peer_name,
+                security,
+                options,
+            }),
+        }
+    }
+
+    /// The agent's address.
+    pub fn target(&self) -> SocketAddr {
+        self.inner.target
+    }
+
+    /// The agent as the user named it (used in "Timeout: No Response from ...").
+    pub fn peer_name(&self) -> &str {
+        &self.inner.peer_name
+    }
+
+    /// The security in use.
+    pub fn security(&self) -> &Security {
+        &self.inner.security
+    }
+
+    /// The SNMP version in use.
+    pub fn version(&self) -> Version {
+        self.inner.security.version()
+    }
+
+    /// Sends one request PDU (its request-id is assigned here) and returns the response PDU,
+    /// whatever its error-status. Most callers want [`Client::get`] and friends instead.
+    pub async fn request(&self, mut pdu: Pdu) -> Result<Pdu> {
+        if pdu.pdu_type == PduType::GetBulk && self.version() == Version::V1 {
+            return Err(Error::BulkOnV1);
+        }
+        let id = self.inner.transport.next_id();
+        pdu.request_id = id;
+        match &self.inner.security {
+            Security::Community { version, community } => {
+                let msg = CommunityMessage {
+                    version: *version,
+                    community: community.clone(),
+                    pdu: AnyPdu::Pdu(pdu),
+                };
+                let bytes = msg.encode();
+                let reply = self
+                    .inner
+                    .transport
+                    .request(
+                        self.inner.target,
+                        id,
+                        &bytes,
+                        self.inner.options.timeout,
+                        self.inner.options.retries,
+                    )
+                    .await
+                    .map_err(|e| self.map_transport(e))?;
+                match reply.message {
+                    Message::Community(CommunityMessage {
+                        version: v,
+                        pdu: AnyPdu::Pdu(p),
+                        ..
+                    }) if v == *version && p.pdu_type == PduType::Response => Ok(p),
+                    _ => Err(Error::UnexpectedResponse("not a Response PDU of this version")),
+                }
+            }
+        }
+    }
+
+    fn map_transport(&self, e: TransportError) -> Error {
+        match e {
+            TransportError::Timeout => Error::Timeout(self.inner.peer_name.clone()),
+            e => Error::Transport(e),
+        }
+    }
+
+    async fn checked(&self, pdu: Pdu) -> Result<Vec<VarBind>> {
+        let r = self.request(pdu).await?;
+        if r.error_status != 0 {
+            return Err(Error::Status {
+                status: r.error_status,
+                index: r.error_index,
+                varbinds: r.varbinds,
+            });
+        }
+        Ok(r.varbinds)
+    }
+
+    /// Get: the values of `oids`.
+    pub async fn get(&self, oids: &[Oid]) -> Result<Vec<VarBind>> {
+        self.checked(Pdu::request(PduType::Get, 0, oids)).await
+    }
+
+    /// GetNext: the next instance after each of `oids`.
+    pub async fn get_next(&self, oids: &[Oid]) -> Result<Vec<VarBind>> {
+        self.checked(Pdu::request(PduType::GetNext, 0, oids)).await
+    }
+
+    /// GetBulk (v2c and v3 only).
+    pub async fn get_bulk(
+        &self,
+        non_repeaters: u32,
+        max_repetitions: u32,
+        oids: &[Oid],
+    ) -> Result<Vec<VarBind>> {
+        let pdu = Pdu::get_bulk(
+            0,
+            clamp(non_repeaters),
+            clamp(max_repetitions),
+            oids,
+        );
+        self.checked(pdu).await
+    }
+
+    /// Set: writes `varbinds` and returns the agent's response varbinds.
+    pub async fn set(&self, varbinds: &[VarBind]) -> Result<Vec<VarBind>> {
+        let pdu = Pdu {
+            pdu_type: PduType::Set,
+            request_id: 0,
+            error_status: 0,
+            error_index: 0,
+            varbinds: varbinds.to_vec(),
+        };
+        self.checked(pdu).await
+    }
+
+    /// Walks the subtree under `root` with GetNext and returns every instance in it. An empty
+    /// subtree falls back to a Get of `root` itself, as net-snmp does.
+    pub async fn walk(&self, root: &Oid) -> Result<Vec<VarBind>> {
+        Walk::new(self.clone(), root.clone(), WalkOptions::default())
+            .collect()
+            .await
+    }
+
+    /// Walks the subtree under `root` with GetBulk, `max_repetitions` per request.
+    pub async fn bulk_walk(&self, root: &Oid, max_repetitions: u32) -> Result<Vec<VarBind>> {
+        let opts = WalkOptions {
+            bulk: Some((0, max_repetitions)),
+            ..WalkOptions::default()
+        };
+        Walk::new(self.clone(), root.clone(), opts).collect().await
+    }
+}
+
+fn clamp(v: u32) -> i32 {
+    v.min(i32::MAX as u32) as i32
+}
