@@ -17,9 +17,9 @@ mod error;
 pub mod format;
 pub mod mib;
 pub mod notify;
+mod oid;
 pub mod transport;
 pub mod usm;
-mod oid;
 mod value;
 
 pub use client::{Client, ClientOptions, Security};

@@ -186,10 +186,22 @@ mod tests {
     fn parse_errors() {
         assert_eq!("".parse::<Oid>(), Err(OidParseError::Empty));
         assert_eq!(".".parse::<Oid>(), Err(OidParseError::Empty));
-        assert!(matches!("1..3".parse::<Oid>(), Err(OidParseError::BadArc(_))));
-        assert!(matches!("1.x.3".parse::<Oid>(), Err(OidParseError::BadArc(_))));
-        assert!(matches!("1.4294967296".parse::<Oid>(), Err(OidParseError::BadArc(_))));
-        assert!(matches!("1.-3".parse::<Oid>(), Err(OidParseError::BadArc(_))));
+        assert!(matches!(
+            "1..3".parse::<Oid>(),
+            Err(OidParseError::BadArc(_))
+        ));
+        assert!(matches!(
+            "1.x.3".parse::<Oid>(),
+            Err(OidParseError::BadArc(_))
+        ));
+        assert!(matches!(
+            "1.4294967296".parse::<Oid>(),
+            Err(OidParseError::BadArc(_))
+        ));
+        assert!(matches!(
+            "1.-3".parse::<Oid>(),
+            Err(OidParseError::BadArc(_))
+        ));
         let long = vec!["1"; 129].join(".");
         assert_eq!(long.parse::<Oid>(), Err(OidParseError::TooLong));
     }

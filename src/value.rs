@@ -130,12 +130,22 @@ impl Value {
             ),
             "o" => Value::ObjectIdentifier(t.parse().map_err(|_| bad("Bad value for OID"))?),
             "s" => Value::OctetString(text.as_bytes().to_vec()),
-            "x" => Value::OctetString(parse_hex(text).ok_or_else(|| bad("Bad value for hex string"))?),
-            "d" => Value::OctetString(parse_decimal_bytes(text).ok_or_else(|| bad("Bad value for decimal string"))?),
+            "x" => {
+                Value::OctetString(parse_hex(text).ok_or_else(|| bad("Bad value for hex string"))?)
+            }
+            "d" => Value::OctetString(
+                parse_decimal_bytes(text).ok_or_else(|| bad("Bad value for decimal string"))?,
+            ),
             "b" => Value::OctetString(parse_bits(text).ok_or_else(|| bad("Bad value for BITS"))?),
             "n" => Value::Null,
-            "U" => Value::Opaque(opaque_u64(t.parse().map_err(|_| bad("Bad value for unsigned 64-bit integer"))?)),
-            "I" => Value::Opaque(opaque_i64(t.parse().map_err(|_| bad("Bad value for signed 64-bit integer"))?)),
+            "U" => Value::Opaque(opaque_u64(
+                t.parse()
+                    .map_err(|_| bad("Bad value for unsigned 64-bit integer"))?,
+            )),
+            "I" => Value::Opaque(opaque_i64(
+                t.parse()
+                    .map_err(|_| bad("Bad value for signed 64-bit integer"))?,
+            )),
             "F" => {
                 let f: f32 = t.parse().map_err(|_| bad("Bad value for float"))?;
                 let mut v = vec![0x9f, 0x78, 4];
@@ -155,7 +165,9 @@ impl Value {
 
 fn parse_int(t: &str) -> Option<i64> {
     let v: i64 = t.parse().ok()?;
-    (i32::MIN as i64..=i32::MAX as i64).contains(&v).then_some(v)
+    (i32::MIN as i64..=i32::MAX as i64)
+        .contains(&v)
+        .then_some(v)
 }
 
 fn parse_u32(t: &str) -> Option<u32> {
@@ -165,7 +177,10 @@ fn parse_u32(t: &str) -> Option<u32> {
 /// Hex octets: pairs, optionally separated by spaces/colons, optionally prefixed `0x`.
 pub(crate) fn parse_hex(text: &str) -> Option<Vec<u8>> {
     let t = text.trim();
-    let t = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")).unwrap_or(t);
+    let t = t
+        .strip_prefix("0x")
+        .or_else(|| t.strip_prefix("0X"))
+        .unwrap_or(t);
     let mut out = Vec::new();
     for group in t.split(|c: char| c.is_whitespace() || c == ':') {
         if group.is_empty() {
@@ -207,7 +222,10 @@ fn parse_decimal_bytes(text: &str) -> Option<Vec<u8>> {
 
 fn parse_bits(text: &str) -> Option<Vec<u8>> {
     let mut out: Vec<u8> = Vec::new();
-    for s in text.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()) {
+    for s in text
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+    {
         let bit: usize = s.parse().ok()?;
         if bit > 65535 {
             return None;
@@ -262,7 +280,11 @@ mod tests {
             ("t", "100", Value::TimeTicks(100)),
             ("C", "18446744073709551615", Value::Counter64(u64::MAX)),
             ("a", "10.1.2.3", Value::IpAddress([10, 1, 2, 3])),
-            ("o", ".1.3.6.1", Value::ObjectIdentifier("1.3.6.1".parse().unwrap())),
+            (
+                "o",
+                ".1.3.6.1",
+                Value::ObjectIdentifier("1.3.6.1".parse().unwrap()),
+            ),
             ("s", "lab", Value::OctetString(b"lab".to_vec())),
             ("x", "41 42 43", Value::OctetString(b"ABC".to_vec())),
             ("x", "0x414243", Value::OctetString(b"ABC".to_vec())),
@@ -271,14 +293,36 @@ mod tests {
             ("n", "", Value::Null),
             ("U", "1", Value::Opaque(vec![0x9f, 0x7b, 1, 1])),
             ("I", "-1", Value::Opaque(vec![0x9f, 0x7a, 1, 0xff])),
-            ("F", "1.5", Value::Opaque(vec![0x9f, 0x78, 4, 0x3f, 0xc0, 0, 0])),
-            ("D", "1.5", Value::Opaque(vec![0x9f, 0x79, 8, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0])),
+            (
+                "F",
+                "1.5",
+                Value::Opaque(vec![0x9f, 0x78, 4, 0x3f, 0xc0, 0, 0]),
+            ),
+            (
+                "D",
+                "1.5",
+                Value::Opaque(vec![0x9f, 0x79, 8, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0]),
+            ),
         ];
         for (l, t, v) in ok {
             assert_eq!(&Value::from_type_letter(l, t).unwrap(), v, "{l} {t}");
         }
-        for (l, t) in [("i", "x"), ("i", "4294967296"), ("u", "-1"), ("a", "1.2.3"), ("x", "4G"), ("o", "1..2"), ("d", "256")] {
-            assert!(matches!(Value::from_type_letter(l, t), Err(ValueParseError::BadValue(_))), "{l} {t}");
+        for (l, t) in [
+            ("i", "x"),
+            ("i", "4294967296"),
+            ("u", "-1"),
+            ("a", "1.2.3"),
+            ("x", "4G"),
+            ("o", "1..2"),
+            ("d", "256"),
+        ] {
+            assert!(
+                matches!(
+                    Value::from_type_letter(l, t),
+                    Err(ValueParseError::BadValue(_))
+                ),
+                "{l} {t}"
+            );
         }
         assert_eq!(
             Value::from_type_letter("z", "1"),

@@ -87,7 +87,11 @@ struct ClientInner {
 
 impl Client {
     /// Resolves `agent` (net-snmp syntax, default port 161) and makes a client on a new transport.
-    pub async fn connect(agent: &str, security: Security, options: ClientOptions) -> Result<Client> {
+    pub async fn connect(
+        agent: &str,
+        security: Security,
+        options: ClientOptions,
+    ) -> Result<Client> {
         Self::connect_with(Transport::new(), agent, security, options).await
     }
 
@@ -99,7 +103,13 @@ impl Client {
         options: ClientOptions,
     ) -> Result<Client> {
         let addr = AgentAddr::parse(agent, 161)?.resolve().await?;
-        Ok(Self::with_transport(transport, addr, agent.to_string(), security, options))
+        Ok(Self::with_transport(
+            transport,
+            addr,
+            agent.to_string(),
+            security,
+            options,
+        ))
     }
 
     /// A client for an already resolved address. `peer_name` is what error messages call it.
@@ -175,7 +185,9 @@ impl Client {
                         pdu: AnyPdu::Pdu(p),
                         ..
                     }) if v == *version && p.pdu_type == PduType::Response => Ok(p),
-                    _ => Err(Error::UnexpectedResponse("not a Response PDU of this version")),
+                    _ => Err(Error::UnexpectedResponse(
+                        "not a Response PDU of this version",
+                    )),
                 }
             }
         }
@@ -217,12 +229,7 @@ impl Client {
         max_repetitions: u32,
         oids: &[Oid],
     ) -> Result<Vec<VarBind>> {
-        let pdu = Pdu::get_bulk(
-            0,
-            clamp(non_repeaters),
-            clamp(max_repetitions),
-            oids,
-        );
+        let pdu = Pdu::get_bulk(0, clamp(non_repeaters), clamp(max_repetitions), oids);
         self.checked(pdu).await
     }
 

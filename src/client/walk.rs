@@ -112,7 +112,12 @@ impl Walk {
         }
         let oids = [self.last.clone()];
         let pdu = match self.opts.bulk {
-            Some((nr, mr)) => Pdu::get_bulk(0, nr.min(i32::MAX as u32) as i32, mr.min(i32::MAX as u32) as i32, &oids),
+            Some((nr, mr)) => Pdu::get_bulk(
+                0,
+                nr.min(i32::MAX as u32) as i32,
+                mr.min(i32::MAX as u32) as i32,
+                &oids,
+            ),
             None => Pdu::request(PduType::GetNext, 0, &oids),
         };
         let resp = match self.client.request(pdu).await {
@@ -177,7 +182,11 @@ impl Walk {
         let mut out = Vec::new();
         loop {
             let page = self.next_page().await?;
-            out.extend(page.varbinds.into_iter().filter(|v| !v.value.is_exception()));
+            out.extend(
+                page.varbinds
+                    .into_iter()
+                    .filter(|v| !v.value.is_exception()),
+            );
             match page.end {
                 None => continue,
                 Some(WalkEnd::NotIncreasing { previous, received }) => {

@@ -219,7 +219,10 @@ pub(crate) fn decode_oid(c: &[u8]) -> Result<Oid, DecodeError> {
                     (2, acc - 80)
                 };
                 oid.push(a as u32);
-                oid.push(u32::try_from(b2).map_err(|_| DecodeError::BadOid("sub-identifier too large"))?);
+                oid.push(
+                    u32::try_from(b2)
+                        .map_err(|_| DecodeError::BadOid("sub-identifier too large"))?,
+                );
                 first = false;
             } else {
                 if acc > u32::MAX as u64 {
@@ -268,8 +271,7 @@ impl Writer {
             let n = len_octets(len);
             self.buf[start - 1] = 0x80 | n as u8;
             let be = (len as u32).to_be_bytes();
-            self.buf
-                .splice(start..start, be[4 - n..].iter().copied());
+            self.buf.splice(start..start, be[4 - n..].iter().copied());
         }
     }
 

@@ -278,8 +278,14 @@ pub fn decode_message(bytes: &[u8]) -> Result<Message, DecodeError> {
     let mut spr = m.sub(&sp);
     let mut u = spr.enter(TAG_SEQUENCE, "UsmSecurityParameters")?;
     let engine_id = u.read_octets("msgAuthoritativeEngineID")?.to_vec();
-    let engine_boots = u32_field(u.read_i64("msgAuthoritativeEngineBoots")?, "msgAuthoritativeEngineBoots")?;
-    let engine_time = u32_field(u.read_i64("msgAuthoritativeEngineTime")?, "msgAuthoritativeEngineTime")?;
+    let engine_boots = u32_field(
+        u.read_i64("msgAuthoritativeEngineBoots")?,
+        "msgAuthoritativeEngineBoots",
+    )?;
+    let engine_time = u32_field(
+        u.read_i64("msgAuthoritativeEngineTime")?,
+        "msgAuthoritativeEngineTime",
+    )?;
     let user_name = u.read_octets("msgUserName")?.to_vec();
     let a = u.expect(TAG_OCTET_STRING, "msgAuthenticationParameters")?;
     let auth_offset = a.start;

@@ -10,8 +10,8 @@ mod tests;
 
 pub use error::DecodeError;
 pub use message::{
-    decode_message, flags, peek_version, CommunityMessage, DecodedV3, EncodedV3, Message, ScopedPdu,
-    ScopedPduData, UsmParams, V3Message, Version,
+    decode_message, flags, peek_version, CommunityMessage, DecodedV3, EncodedV3, Message,
+    ScopedPdu, ScopedPduData, UsmParams, V3Message, Version,
 };
 pub use pdu::{AnyPdu, Pdu, PduType, TrapV1, MAX_VARBINDS};
 

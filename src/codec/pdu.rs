@@ -95,7 +95,12 @@ impl Pdu {
     }
 
     /// A GetBulk request.
-    pub fn get_bulk(request_id: i32, non_repeaters: i32, max_repetitions: i32, oids: &[Oid]) -> Self {
+    pub fn get_bulk(
+        request_id: i32,
+        non_repeaters: i32,
+        max_repetitions: i32,
+        oids: &[Oid],
+    ) -> Self {
         Pdu {
             pdu_type: PduType::GetBulk,
             request_id,
@@ -255,7 +260,10 @@ pub(crate) fn encode_any_pdu(w: &mut Writer, p: &AnyPdu) {
 }
 
 /// Decodes a PDU. v1 traps are refused unless `allow_trap_v1`.
-pub(crate) fn decode_any_pdu(r: &mut Reader<'_>, allow_trap_v1: bool) -> Result<AnyPdu, DecodeError> {
+pub(crate) fn decode_any_pdu(
+    r: &mut Reader<'_>,
+    allow_trap_v1: bool,
+) -> Result<AnyPdu, DecodeError> {
     let t = r.read_tlv("PDU")?;
     let kind = PduType::from_tag(t.tag).ok_or(DecodeError::BadPduType(t.tag))?;
     let mut body = r.sub(&t);

@@ -23,7 +23,12 @@ impl AgentAddr {
         let bad = || Error::InvalidArgument(format!("Invalid agent address: {s}"));
         let (mut rest, mut v6, mut v4) = (s.trim(), false, false);
         let lower = rest.to_ascii_lowercase();
-        for (prefix, six) in [("udp6:", true), ("udpv6:", true), ("udpipv6:", true), ("udp:", false)] {
+        for (prefix, six) in [
+            ("udp6:", true),
+            ("udpv6:", true),
+            ("udpipv6:", true),
+            ("udp:", false),
+        ] {
             if lower.starts_with(prefix) {
                 rest = &rest[prefix.len()..];
                 v6 = six;
@@ -31,7 +36,11 @@ impl AgentAddr {
                 break;
             }
         }
-        if lower.starts_with("tcp") || lower.starts_with("unix:") || lower.starts_with("dtls") || lower.starts_with("tls") {
+        if lower.starts_with("tcp")
+            || lower.starts_with("unix:")
+            || lower.starts_with("dtls")
+            || lower.starts_with("tls")
+        {
             return Err(Error::InvalidArgument(format!(
                 "Unsupported transport in {s}: only UDP (udp:, udp6:) is supported"
             )));
@@ -119,17 +128,34 @@ mod tests {
             ("::1", "::1", 161, true),
             ("udp6:::1", "::1", 161, true),
             ("localhost", "localhost", 161, false),
-            ("router.example.net:10161", "router.example.net", 10161, false),
+            (
+                "router.example.net:10161",
+                "router.example.net",
+                10161,
+                false,
+            ),
         ];
         for (s, host, port, v6) in cases {
             let a = AgentAddr::parse(s, 161).unwrap();
-            assert_eq!((a.host.as_str(), a.port, a.ipv6_only), (*host, *port, *v6), "{s}");
+            assert_eq!(
+                (a.host.as_str(), a.port, a.ipv6_only),
+                (*host, *port, *v6),
+                "{s}"
+            );
         }
     }
 
     #[test]
     fn agent_errors() {
-        for s in ["", "udp:", "host:notaport", "host:99999", "[::1", "[::1]x", "tcp:host:161"] {
+        for s in [
+            "",
+            "udp:",
+            "host:notaport",
+            "host:99999",
+            "[::1",
+            "[::1]x",
+            "tcp:host:161",
+        ] {
             assert!(AgentAddr::parse(s, 161).is_err(), "{s}");
         }
     }

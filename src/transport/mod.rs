@@ -267,6 +267,7 @@ fn initial_id() -> i32 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)
         .unwrap_or(0);
-    let mixed = (t ^ (std::process::id() as u64).rotate_left(32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mixed =
+        (t ^ (std::process::id() as u64).rotate_left(32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     ((mixed >> 33) as i32 & 0x3fff_ffff) | 1
 }
