@@ -1,3 +1,20 @@
+//! The `snmpkit` command: parse, run, map to an exit code.
+
 fn main() {
-    std::process::exit(0);
+    let cli = match snmpkit::cli::parse_args() {
+        Ok(c) => c,
+        Err(code) => std::process::exit(code),
+    };
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("snmpkit: cannot start the async runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    let code = rt.block_on(snmpkit::cli::run(cli));
+    std::process::exit(code);
 }

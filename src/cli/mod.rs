@@ -1,1 +1,64 @@
-//! Command-line interface: net-snmp-style arguments, one file per command.
+//! Command-line interface: net-snmp-style arguments (`-v2c -c public`, `-On`, `-Cr10`, ...),
+//! one file per command. The CLI only uses the library's public API.
+
+mod config;
+mod request;
+mod walk;
+
+pub use config::{CommonArgs, Session};
+
+use clap::{Parser, Subcommand};
+
+/// snmpkit: an SNMP manager and notification receiver with net-snmp's habits.
+#[derive(Parser, Debug)]
+#[command(name = "snmpkit", version, about, disable_help_subcommand = true)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Get the values of OIDs (snmpget).
+    Get(request::RequestArgs),
+    /// Get the next OIDs (snmpgetnext).
+    Getnext(request::RequestArgs),
+    /// One GetBulk request (snmpbulkget): -Cn non-repeaters, -Cr max-repetitions.
+    Bulkget(request::RequestArgs),
+    /// Set values: OID TYPE VALUE ... (snmpset).
+    Set(request::RequestArgs),
+    /// Walk a subtree with GetNext (snmpwalk).
+    Walk(request::RequestArgs),
+    /// Walk a subtree with GetBulk (snmpbulkwalk).
+    Bulkwalk(request::RequestArgs),
+}
+
+/// Runs a parsed command line and returns the process exit code.
+pub async fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Get(a) => request::get(a, request::Kind::Get).await,
+        Command::Getnext(a) => request::get(a, request::Kind::GetNext).await,
+        Command::Bulkget(a) => request::get(a, request::Kind::Bulk).await,
+        Command::Set(a) => request::set(a).await,
+        Command::Walk(a) => walk::run(a, false).await,
+        Command::Bulkwalk(a) => walk::run(a, true).await,
+    }
+}
+
+/// Parses `std::env::args`, printing usage errors the way net-snmp does (exit 1).
+pub fn parse_args() -> Result<Cli, i32> {
+    match Cli::try_parse() {
+        Ok(c) => Ok(c),
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let code = match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => 0,
+                _ => 1,
+            };
+            let _ = e.print();
+            Err(code)
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! Options shared by the manager commands, and their validation into a session.
+
+use crate::client::{Client, ClientOptions, Security};
+use crate::codec::Version;
+use crate::format::OutputOptions;
+use crate::Oid;
+use std::time::Duration;
+
+/// Options every manager command takes, spelled as net-snmp spells them.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct CommonArgs {
+    /// SNMP version: 1, 2c or 3.
+    #[arg(short = 'v', value_name = "1|2c|3")]
+    pub version: Option<String>,
+    /// Community string (v1/v2c).
+    #[arg(short = 'c', value_name = "COMMUNITY")]
+    pub community: Option<String>,
+    /// Timeout in seconds (fractions allowed).
+    #[arg(short = 't', value_name = "TIMEOUT")]
+    pub timeout: Option<String>,
+    /// Number of retries.
+    #[arg(short = 'r', value_name = "RETRIES")]
+    pub retries: Option<String>,
+    /// Output options (net-snmp -O letters: n q Q v e x t U a s S f u b ...).
+    #[arg(short = 'O', value_name = "OUTOPTS")]
+    pub output: Vec<String>,
+    /// Application options (-Cr10, -Cn1, -Cc, -Ci, -CI, -Cp, -Cf ...).
+    #[arg(short = 'C', value_name = "APPOPTS")]
+    pub app: Vec<String>,
+    /// MIB modules to load (`ALL`, `+MOD`, `''` for none).
+    #[arg(short = 'm', value_name = "MIBS")]
+    pub mibs: Option<String>,
+    /// MIB directories (`+DIR` adds to the default path).
+    #[arg(short = 'M', value_name = "DIRS")]
+    pub mib_dirs: Option<String>,
+    /// Input options (accepted for compatibility).
+    #[arg(short = 'I', value_name = "INOPTS")]
+    pub input: Vec<String>,
+    /// Logging options (accepted for compatibility).
+    #[arg(short = 'L', value_name = "LOGOPTS")]
+    pub log: Vec<String>,
+    /// Dump packets in hexadecimal to stderr.
+    #[arg(short = 'd')]
+    pub dump: bool,
+    /// v3 security name.
+    #[arg(short = 'u', value_name = "USER-NAME")]
+    pub user: Option<String>,
+    /// v3 security level: noAuthNoPriv, authNoPriv or authPriv.
+    #[arg(short = 'l', value_name = "LEVEL")]
+    pub level: Option<String>,
+    /// v3 authentication protocol: MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512.
+    #[arg(short = 'a', value_name = "PROTOCOL")]
+    pub auth_protocol: Option<String>,
+    /// v3 authentication passphrase.
+    #[arg(short = 'A', value_name = "PASSPHRASE")]
+    pub auth_pass: Option<String>,
+    /// v3 privacy protocol: DES, AES, AES-192, AES-256, AES-192-C, AES-256-C.
+    #[arg(short = 'x', value_name = "PROTOCOL")]
+    pub priv_protocol: Option<String>,
+    /// v3 privacy passphrase.
+    #[arg(short = 'X', value_name = "PASSPHRASE")]
+    pub priv_pass: Option<String>,
+    /// v3 security (authoritative) engine ID, in hex; skips discovery.
+    #[arg(short = 'e', value_name = "ENGINE-ID")]
+    pub engine_id: Option<String>,
+    /// v3 context engine ID, in hex.
+    #[arg(short = 'E', value_name = "ENGINE-ID")]
+    pub context_engine_id: Option<String>,
+    /// v3 context name.
+    #[arg(short = 'n', value_name = "CONTEXT")]
+    pub context: Option<String>,
+    /// v3 destination engine boots,time.
+    #[arg(short = 'Z', value_name = "BOOTS,TIME")]
+    pub boots_time: Option<String>,
+    /// Print one JSON object per line instead of net-snmp text.
+    #[arg(long = "json")]
+    pub json: bool,
+}
+
+/// `-C` application flags as the manager commands understand them.
+#[derive(Clone, Debug)]
+pub struct AppFlags {
+    /// -Cf: do not fix errors and retry (get/getnext).
+    pub dont_fix: bool,
+    /// -Cn N: non-repeaters.
+    pub non_repeaters: u32,
+    /// -Cr N: max-repetitions.
+    pub max_repetitions: u32,
+    /// -Cc: do not check that OIDs increase.
+    pub no_check: bool,
+    /// -Ci: include the requested OID (Get it first).
+    pub include_requested: bool,
+    /// -CI: do not Get the root when the walk finds nothing.
+    pub dont_get_single: bool,
+    /// -Cp: print the number of variables found.
+    pub print_count: bool,
+    /// -Ct: print the traversal time.
+    pub print_time: bool,
+    /// -CE OID: end the walk here.
+    pub end: Option<String>,
+    /// -Cq (set): quiet, do not echo.
+    pub quiet: bool,
+}
+
+impl Default for AppFlags {
+    fn default() -> Self {
+        AppFlags {
+            dont_fix: false,
+            non_repeaters: 0,
+            max_repetitions: 10,
+            no_check: false,
+            include_requested: false,
+            dont_get_single: false,
+            print_count: false,
+            print_time: false,
+            end: None,
+            quiet: false,
+        }
+    }
+}
+
+impl AppFlags {
+    /// Parses every `-C` argument (letters may be combined; `r`/`n` take a number, `E` an OID).
+    pub fn parse(args: &[String], prog: &str) -> Result<AppFlags, String> {
+        let mut f = AppFlags::default();
+        for a in args {
+            let mut chars = a.char_indices().peekable();
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    'f' => f.dont_fix = true,
+                    'c' => f.no_check = true,
+                    'i' => f.include_requested = true,
+                    'I' => f.dont_get_single = true,
+                    'p' => f.print_count = true,
+                    't' => f.print_time = true,
+                    'q' => f.quiet = true,
+                    'n' | 'r' => {
+                        let rest = &a[i + 1..];
+                        let digits: String =
+                            rest.chars().take_while(|d| d.is_ascii_digit()).collect();
+                        if digits.is_empty() {
+                            return Err(format!("{prog}: No number given -- error."));
+                        }
+                        let n: u32 = digits
+                            .parse()
+                            .map_err(|_| format!("{prog}: Bad number for -C{c}: {digits}"))?;
+                        if c == 'n' {
+                            f.non_repeaters = n;
+                        } else {
+                            f.max_repetitions = n;
+                        }
+                        for _ in 0..digits.len() {
+                            chars.next();
+                        }
+                    }
+                    'E' => {
+                        f.end = Some(a[i + 1..].to_string());
+                        break;
+                    }
+                    other => return Err(format!("{prog}: Unknown flag passed to -C: {other}")),
+                }
+            }
+        }
+        Ok(f)
+    }
+}
+
+/// Everything a manager command needs, validated.
+pub struct Session {
+    /// The client.
+    pub client: Client,
+    /// Output options.
+    pub output: OutputOptions,
+    /// -C flags.
+    pub app: AppFlags,
+    /// --json.
+    pub json: bool,
+    /// The program name used in messages (`snmpget`, ...).
+    pub prog: &'static str,
+}
+
+/// An error that ends the command before any request: message and exit code.
+pub struct Fatal(pub String, pub i32);
+
+fn parse_version(v: &str) -> Result<Version, Fatal> {
+    match v {
+        "1" => Ok(Version::V1),
+        "2c" | "2C" => Ok(Version::V2c),
+        "3" => Ok(Version::V3),
+        other => Err(Fatal(
+            format!("Invalid version specified after -v flag: {other}"),
+            1,
+        )),
+    }
+}
+
+impl CommonArgs {
+    /// Validates the options and resolves the agent, building a session.
+    pub async fn session(&self, agent: &str, prog: &'static str) -> Result<Session, Fatal> {
+        let version = parse_version(self.version.as_deref().unwrap_or("2c"))?;
+        let mut output = OutputOptions::default();
+        for o in &self.output {
+            output.parse_flags(o).map_err(|e| Fatal(e.to_string(), 1))?;
+        }
+        let app = AppFlags::parse(&self.app, prog).map_err(|e| Fatal(e, 1))?;
+        let timeout = match &self.timeout {
+            None => Duration::from_secs(1),
+            Some(t) => {
+                let secs: f64 = t
+                    .parse()
+                    .ok()
+                    .filter(|s: &f64| s.is_finite() && *s >= 0.0 && *s < 1e9)
+                    .ok_or_else(|| Fatal(format!("Invalid timeout: {t}"), 1))?;
+                Duration::from_secs_f64(secs)
+            }
+        };
+        let retries = match &self.retries {
+            None => 5,
+            Some(r) => r
+                .parse::<u32>()
+                .map_err(|_| Fatal(format!("Invalid number of retries: {r}"), 1))?,
+        };
+        let security = match version {
+            Version::V1 | Version::V2c => Security::Community {
+                version,
+                community: self
+                    .community
+                    .clone()
+                    .unwrap_or_else(|| "public".into())
+                    .into_bytes(),
+            },
+            Version::V3 => {
+                return Err(Fatal(
+                    format!("{prog}: SNMPv3 is not available in this build"),
+                    1,
+                ))
+            }
+        };
+        let options = ClientOptions { timeout, retries };
+        let client = Client::connect(agent, security, options)
+            .await
+            .map_err(|e| match e {
+                crate::Error::UnknownHost(h) => Fatal(format!("{prog}: Unknown host ({h})"), 1),
+                e => Fatal(format!("{prog}: {e}"), 1),
+            })?;
+        Ok(Session {
+            client,
+            output,
+            app,
+            json: self.json,
+            prog,
+        })
+    }
+}
+
+/// Parses an OID argument (numeric for now; names come with MIB support).
+pub fn parse_oid(s: &str) -> Result<Oid, Fatal> {
+    s.parse::<Oid>().map_err(|_| {
+        let t = s.trim_start_matches('.');
+        // net-snmp names the part it could not resolve.
+        let bad = t
+            .split('.')
+            .position(|p| p.parse::<u32>().is_err())
+            .map(|i| t.split('.').skip(i).collect::<Vec<_>>().join("."))
+            .unwrap_or_else(|| t.to_string());
+        Fatal(format!("{s}: Unknown Object Identifier ({bad})"), 1)
+    })
+}

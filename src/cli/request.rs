@@ -1,0 +1,210 @@
+//! `get`, `getnext`, `bulkget` and `set`: one request, its varbinds printed as net-snmp does.
+
+use super::config::{parse_oid, CommonArgs, Fatal, Session};
+use crate::codec::{Pdu, PduType};
+use crate::format::{error_status_text, format_oid, format_varbind, varbind_json};
+use crate::{Error, Oid, Value, VarBind};
+use std::io::Write;
+
+/// Arguments of a manager command: options, the agent, then OIDs (or OID TYPE VALUE triples).
+#[derive(clap::Args, Debug)]
+pub struct RequestArgs {
+    #[command(flatten)]
+    pub(crate) common: CommonArgs,
+    /// The agent: host, host:port, udp:host:port, udp6:[::1]:port.
+    #[arg(value_name = "AGENT")]
+    pub(crate) agent: String,
+    /// OIDs (for set: OID TYPE VALUE triples).
+    #[arg(value_name = "OID", allow_negative_numbers = true)]
+    pub(crate) args: Vec<String>,
+}
+
+/// Which single-request command.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// snmpget.
+    Get,
+    /// snmpgetnext.
+    GetNext,
+    /// snmpbulkget.
+    Bulk,
+}
+
+/// Prints varbinds as text or JSON lines to stdout.
+pub(crate) fn print_varbinds(s: &Session, vbs: &[VarBind]) {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for vb in vbs {
+        let _ = if s.json {
+            writeln!(out, "{}", varbind_json(vb, &s.output))
+        } else {
+            writeln!(out, "{}", format_varbind(vb, &s.output))
+        };
+    }
+    let _ = out.flush();
+}
+
+/// Prints net-snmp's error-status report to stderr. `dot` is whether this tool's header
+/// ends with a period (snmpget's does not; the others' do).
+pub(crate) fn print_status_error(s: &Session, status: i32, index: i32, vbs: &[VarBind], dot: bool) {
+    let mut msg = format!(
+        "Error in packet{}\nReason: {}\n",
+        if dot { "." } else { "" },
+        error_status_text(status)
+    );
+    if index > 0 {
+        msg.push_str("Failed object: ");
+        if let Some(vb) = vbs.get(index as usize - 1) {
+            msg.push_str(&format_oid(&vb.oid, &s.output));
+        }
+        msg.push('\n');
+    }
+    eprint!("{msg}");
+}
+
+/// Prints an error that ended a request and returns net-snmp's exit code for it.
+pub(crate) fn report_error(s: &Session, e: &Error, timeout_dot: bool) -> i32 {
+    match e {
+        Error::Timeout(peer) => {
+            eprintln!(
+                "Timeout: No Response from {peer}{}",
+                if timeout_dot { "." } else { "" }
+            );
+            1
+        }
+        Error::Status {
+            status,
+            index,
+            varbinds,
+        } => {
+            print_status_error(s, *status, *index, varbinds, true);
+            2
+        }
+        Error::BulkOnV1 => {
+            eprintln!("{}: Cannot send V2 PDU on V1 session", s.prog);
+            1
+        }
+        other => {
+            eprintln!("{}: {other}", s.prog);
+            1
+        }
+    }
+}
+
+fn prog_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Get => "snmpget",
+        Kind::GetNext => "snmpgetnext",
+        Kind::Bulk => "snmpbulkget",
+    }
+}
+
+fn fatal(f: Fatal) -> i32 {
+    eprintln!("{}", f.0);
+    f.1
+}
+
+/// Runs get / getnext / bulkget.
+pub async fn get(a: RequestArgs, kind: Kind) -> i32 {
+    let prog = prog_name(kind);
+    if a.args.is_empty() {
+        eprintln!("{prog}: Missing object name");
+        return 1;
+    }
+    let mut oids = Vec::with_capacity(a.args.len());
+    for s in &a.args {
+        match parse_oid(s) {
+            Ok(o) => oids.push(o),
+            Err(f) => return fatal(f),
+        }
+    }
+    let s = match a.common.session(&a.agent, prog).await {
+        Ok(s) => s,
+        Err(f) => return fatal(f),
+    };
+    let mut exit = 0;
+    loop {
+        let pdu = match kind {
+            Kind::Get => Pdu::request(PduType::Get, 0, &oids),
+            Kind::GetNext => Pdu::request(PduType::GetNext, 0, &oids),
+            Kind::Bulk => Pdu::get_bulk(
+                0,
+                s.app.non_repeaters.min(i32::MAX as u32) as i32,
+                s.app.max_repetitions.min(i32::MAX as u32) as i32,
+                &oids,
+            ),
+        };
+        let resp = match s.client.request(pdu).await {
+            Ok(r) => r,
+            Err(e) => return report_error(&s, &e, true),
+        };
+        if resp.error_status == 0 {
+            print_varbinds(&s, &resp.varbinds);
+            return exit;
+        }
+        print_status_error(
+            &s,
+            resp.error_status,
+            resp.error_index,
+            &resp.varbinds,
+            kind != Kind::Get,
+        );
+        exit = 2;
+        // As net-snmp does (unless -Cf): drop the failed object and ask again for the rest.
+        let idx = resp.error_index;
+        if s.app.dont_fix
+            || kind == Kind::Bulk
+            || idx < 1
+            || idx as usize > oids.len()
+            || oids.len() < 2
+        {
+            return exit;
+        }
+        oids.remove(idx as usize - 1);
+    }
+}
+
+/// Parses `OID TYPE VALUE` triples.
+fn set_varbinds(args: &[String]) -> Result<Vec<VarBind>, Fatal> {
+    if args.is_empty() {
+        return Err(Fatal("snmpset: Missing object name".into(), 1));
+    }
+    if args.len() % 3 != 0 {
+        return Err(Fatal(
+            format!(
+                "{}: Needs type and value",
+                args[args.len() - (args.len() % 3)]
+            ),
+            1,
+        ));
+    }
+    let mut out = Vec::new();
+    for t in args.chunks(3) {
+        let oid: Oid = parse_oid(&t[0])?;
+        let value = Value::from_type_letter(&t[1], &t[2])
+            .map_err(|e| Fatal(format!("{}: {e}", t[0]), 1))?;
+        out.push(VarBind::new(oid, value));
+    }
+    Ok(out)
+}
+
+/// Runs set.
+pub async fn set(a: RequestArgs) -> i32 {
+    let vbs = match set_varbinds(&a.args) {
+        Ok(v) => v,
+        Err(f) => return fatal(f),
+    };
+    let s = match a.common.session(&a.agent, "snmpset").await {
+        Ok(s) => s,
+        Err(f) => return fatal(f),
+    };
+    match s.client.set(&vbs).await {
+        Ok(r) => {
+            if !s.app.quiet {
+                print_varbinds(&s, &r);
+            }
+            0
+        }
+        Err(e) => report_error(&s, &e, false),
+    }
+}

@@ -1,0 +1,131 @@
+//! `walk` and `bulkwalk`, with net-snmp's output and stopping rules.
+
+use super::config::{parse_oid, Fatal};
+use super::request::{print_status_error, print_varbinds, report_error, RequestArgs};
+use crate::client::{Walk, WalkEnd, WalkOptions};
+use crate::format::format_oid;
+use crate::{Error, Oid};
+use std::time::Instant;
+
+/// Runs walk (GetNext) or bulkwalk (GetBulk).
+pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
+    let prog = if bulk { "snmpbulkwalk" } else { "snmpwalk" };
+    if a.args.len() > 1 {
+        eprintln!("{prog}: only one OID may be walked");
+        return 1;
+    }
+    // net-snmp walks mib-2 when no OID is given.
+    let root: Oid = match a.args.first() {
+        Some(s) => match parse_oid(s) {
+            Ok(o) => o,
+            Err(Fatal(m, c)) => {
+                eprintln!("{m}");
+                return c;
+            }
+        },
+        None => Oid::from_slice(&[1, 3, 6, 1, 2, 1]),
+    };
+    let s = match a.common.session(&a.agent, prog).await {
+        Ok(s) => s,
+        Err(Fatal(m, c)) => {
+            eprintln!("{m}");
+            return c;
+        }
+    };
+    if bulk && s.client.version() == crate::codec::Version::V1 {
+        eprintln!("{prog}: Cannot send V2 PDU on V1 session");
+        return 1;
+    }
+    let end = match &s.app.end {
+        Some(e) => match parse_oid(e) {
+            Ok(o) => Some(o),
+            Err(Fatal(m, c)) => {
+                eprintln!("{m}");
+                return c;
+            }
+        },
+        None => None,
+    };
+    let opts = WalkOptions {
+        bulk: bulk.then_some((s.app.non_repeaters, s.app.max_repetitions)),
+        check_increasing: !s.app.no_check,
+        end,
+    };
+    let started = Instant::now();
+    if s.app.include_requested {
+        if let Some(c) = get_and_print(&s, &root).await {
+            return c;
+        }
+    }
+    let mut walk = Walk::new(s.client.clone(), root.clone(), opts);
+    let mut exit = 0;
+    let mut ok = true;
+    loop {
+        let page = match walk.next_page().await {
+            Ok(p) => p,
+            Err(e) => {
+                exit = report_error(&s, &e, false);
+                ok = false;
+                break;
+            }
+        };
+        print_varbinds(&s, &page.varbinds);
+        match page.end {
+            None => continue,
+            Some(WalkEnd::EndOfMib) => {
+                if !s.json {
+                    println!("End of MIB");
+                }
+                break;
+            }
+            Some(WalkEnd::NotIncreasing { previous, received }) => {
+                eprintln!(
+                    "Error: OID not increasing: {} >= {}",
+                    format_oid(&previous, &s.output),
+                    format_oid(&received, &s.output)
+                );
+                exit = 1;
+                break;
+            }
+            Some(WalkEnd::Status {
+                status,
+                index,
+                varbinds,
+            }) => {
+                print_status_error(&s, status, index, &varbinds, true);
+                exit = 2;
+                ok = false;
+                break;
+            }
+            Some(_) => break,
+        }
+    }
+    if walk.found() == 0 && ok && !s.app.dont_get_single {
+        if let Some(c) = get_and_print(&s, &root).await {
+            return c;
+        }
+    }
+    if s.app.print_count {
+        println!("Variables found: {}", walk.found());
+    }
+    if s.app.print_time {
+        println!(
+            "Total traversal time = {:.6} seconds",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    exit
+}
+
+/// net-snmp's snmp_get_and_print: a Get whose answer is printed only when it has no error.
+/// Returns an exit code if the request itself failed.
+async fn get_and_print(s: &super::Session, oid: &Oid) -> Option<i32> {
+    match s.client.get(std::slice::from_ref(oid)).await {
+        Ok(vbs) => {
+            print_varbinds(s, &vbs);
+            None
+        }
+        Err(Error::Status { .. }) => None,
+        Err(e) => Some(report_error(s, &e, false)),
+    }
+}

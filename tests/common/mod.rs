@@ -1,0 +1,232 @@
+//! Shared helpers for the integration tests: a real net-snmp snmpd on loopback, and runners
+//! for net-snmp's tools and for our binary.
+#![allow(dead_code)]
+
+use std::net::UdpSocket;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Path of the snmpkit binary under test.
+pub fn snmpkit_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_snmpkit")
+}
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Finds a net-snmp program; panics with an install hint if it is missing (CI installs them).
+pub fn tool(name: &str) -> PathBuf {
+    for dir in ["/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin"] {
+        let p = Path::new(dir).join(name);
+        if p.exists() {
+            return p;
+        }
+    }
+    panic!("{name} not found: install net-snmp (apt-get install snmpd snmp snmptrapd); .ci/run does this");
+}
+
+/// A UDP port that was free a moment ago on both 127.0.0.1 and ::1.
+pub fn free_udp_port() -> u16 {
+    for _ in 0..100 {
+        let s = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let port = s.local_addr().unwrap().port();
+        if UdpSocket::bind(("::1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free UDP port");
+}
+
+/// A running snmpd, killed on drop.
+pub struct Snmpd {
+    child: Child,
+    pub port: u16,
+    pub dir: tempfile::TempDir,
+}
+
+impl Snmpd {
+    /// Starts snmpd on 127.0.0.1:PORT and [::1]:PORT with lab/snmpd.conf plus `extra` lines.
+    pub fn start(extra: &str) -> Snmpd {
+        Self::start_with_persistent(extra, "")
+    }
+
+    /// Like `start`, also writing `persistent` into the persistent snmpd.conf (where
+    /// `createUser` lines belong).
+    pub fn start_with_persistent(extra: &str, persistent: &str) -> Snmpd {
+        let mut last_err = String::new();
+        for _ in 0..5 {
+            let dir = tempfile::tempdir().unwrap();
+            let base = std::fs::read_to_string(repo().join("lab/snmpd.conf")).unwrap();
+            let conf = dir.path().join("snmpd.conf");
+            std::fs::write(&conf, format!("{base}\n{extra}\n")).unwrap();
+            let pdir = dir.path().join("persist");
+            std::fs::create_dir_all(&pdir).unwrap();
+            if !persistent.is_empty() {
+                std::fs::write(pdir.join("snmpd.conf"), persistent).unwrap();
+            }
+            let port = free_udp_port();
+            let log = dir.path().join("snmpd.log");
+            let child = Command::new(tool("snmpd"))
+                .args(["-f", "-C", "-c"])
+                .arg(&conf)
+                .arg("-Lf")
+                .arg(&log)
+                .args(["-p"])
+                .arg(dir.path().join("snmpd.pid"))
+                .arg(format!("udp:127.0.0.1:{port},udp6:[::1]:{port}"))
+                .env("SNMP_PERSISTENT_DIR", &pdir)
+                .env("SNMPCONFPATH", dir.path())
+                .env("MIBS", "")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start snmpd");
+            let mut d = Snmpd { child, port, dir };
+            if d.wait_ready(Duration::from_secs(10)) {
+                return d;
+            }
+            last_err = std::fs::read_to_string(&log).unwrap_or_default();
+            let _ = d.child.kill();
+        }
+        panic!("snmpd did not start: {last_err}");
+    }
+
+    fn wait_ready(&mut self, limit: Duration) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return false;
+            }
+            let out = Command::new(tool("snmpget"))
+                .args([
+                    "-v2c", "-c", "public", "-m", "", "-t", "0.2", "-r", "0", "-On",
+                ])
+                .arg(self.v4())
+                .arg("1.3.6.1.2.1.1.3.0")
+                .env("SNMPCONFPATH", self.dir.path())
+                .env("MIBS", "")
+                .output()
+                .unwrap();
+            if out.status.success() {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// `127.0.0.1:PORT`.
+    pub fn v4(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// `udp6:[::1]:PORT`.
+    pub fn v6(&self) -> String {
+        format!("udp6:[::1]:{}", self.port)
+    }
+}
+
+impl Drop for Snmpd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What a command printed and how it exited.
+#[derive(Debug)]
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+fn finish(o: Output) -> Run {
+    Run {
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        code: o.status.code().unwrap_or(-1),
+    }
+}
+
+/// An empty directory used as HOME / SNMPCONFPATH so no user config leaks into a test.
+pub fn clean_env_dir() -> &'static Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
+}
+
+/// Runs a net-snmp tool (e.g. "snmpwalk") with `args`.
+pub fn netsnmp(prog: &str, args: &[&str]) -> Run {
+    finish(
+        Command::new(tool(prog))
+            .args(args)
+            .env("SNMPCONFPATH", clean_env_dir())
+            .env("HOME", clean_env_dir())
+            .env("MIBS", "")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap(),
+    )
+}
+
+/// Runs `snmpkit SUBCOMMAND args`.
+pub fn snmpkit(sub: &str, args: &[&str]) -> Run {
+    let r = finish(
+        Command::new(snmpkit_bin())
+            .arg(sub)
+            .args(args)
+            .env("SNMPCONFPATH", clean_env_dir())
+            .env("HOME", clean_env_dir())
+            .env_remove("MIBS")
+            .env_remove("MIBDIRS")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        !r.stderr.contains("panicked"),
+        "snmpkit panicked: {}",
+        r.stderr
+    );
+    r
+}
+
+/// The OID part of a net-snmp output line (`OID = ...`).
+pub fn line_oid(line: &str) -> &str {
+    line.split(" = ").next().unwrap_or(line)
+}
+
+/// `iso.3.6.1...` or `.1.3.6.1...` as `1.3.6.1...`.
+pub fn normalize_oid(s: &str) -> String {
+    let s = s.trim_start_matches('.');
+    match s.strip_prefix("iso") {
+        Some(r) => format!("1{r}"),
+        None => s.to_string(),
+    }
+}
+
+/// Compares two outputs line by line. Lines whose OID starts with one of `volatile` (values
+/// that change between two reads, such as sysUpTime) must match up to the value's type.
+pub fn assert_same_lines(ours: &str, theirs: &str, volatile: &[&str], what: &str) {
+    let a: Vec<&str> = ours.lines().collect();
+    let b: Vec<&str> = theirs.lines().collect();
+    assert!(!b.is_empty(), "{what}: net-snmp printed nothing");
+    assert_eq!(
+        a.len(),
+        b.len(),
+        "{what}: line counts differ\n--- ours\n{ours}\n--- net-snmp\n{theirs}"
+    );
+    for (x, y) in a.iter().zip(b.iter()) {
+        let oid = normalize_oid(line_oid(y));
+        if volatile.iter().any(|v| oid.starts_with(v)) {
+            let tx = x.split(':').next().unwrap_or("");
+            let ty = y.split(':').next().unwrap_or("");
+            assert_eq!(tx, ty, "{what}: volatile line differs beyond its value");
+        } else {
+            assert_eq!(x, y, "{what}: line differs");
+        }
+    }
+}
