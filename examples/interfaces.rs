@@ -10,7 +10,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let agent = args.next().unwrap_or_else(|| "127.0.0.1:161".into());
     let community = args.next().unwrap_or_else(|| "public".into());
-    let client = Client::connect(&agent, Security::v2c(community), ClientOptions::default()).await?;
+    let client =
+        Client::connect(&agent, Security::v2c(community), ClientOptions::default()).await?;
     let if_entry = Oid::from_slice(&[1, 3, 6, 1, 2, 1, 2, 2, 1]);
     // column -> (ifIndex -> value)
     let mut rows: BTreeMap<u32, BTreeMap<u32, Value>> = BTreeMap::new();
@@ -19,7 +20,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             rows.entry(*idx).or_default().insert(*col, vb.value);
         }
     }
-    println!("{:>7}  {:<16} {:>6} {:>12} {:>8} {:>14} {:>14}", "ifIndex", "ifDescr", "type", "speed", "oper", "inOctets", "outOctets");
+    println!(
+        "{:>7}  {:<16} {:>6} {:>12} {:>8} {:>14} {:>14}",
+        "ifIndex", "ifDescr", "type", "speed", "oper", "inOctets", "outOctets"
+    );
     for (idx, cols) in rows {
         let s = |c: u32| match cols.get(&c) {
             Some(Value::OctetString(b)) => String::from_utf8_lossy(b).into_owned(),
@@ -32,7 +36,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             Some(Value::Integer(2)) => "down".to_string(),
             _ => s(8),
         };
-        println!("{idx:>7}  {:<16} {:>6} {:>12} {:>8} {:>14} {:>14}", s(2), s(3), s(5), oper, s(10), s(16));
+        println!(
+            "{idx:>7}  {:<16} {:>6} {:>12} {:>8} {:>14} {:>14}",
+            s(2),
+            s(3),
+            s(5),
+            oper,
+            s(10),
+            s(16)
+        );
     }
     Ok(())
 }

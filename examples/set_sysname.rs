@@ -10,10 +10,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let agent = args.next().unwrap_or_else(|| "127.0.0.1:161".into());
     let community = args.next().unwrap_or_else(|| "private".into());
     let name = args.next().unwrap_or_else(|| "lab-router".into());
-    let client = Client::connect(&agent, Security::v2c(community), ClientOptions::default()).await?;
+    let client =
+        Client::connect(&agent, Security::v2c(community), ClientOptions::default()).await?;
     let sys_name = Oid::from_slice(&[1, 3, 6, 1, 2, 1, 1, 5, 0]);
     client
-        .set(&[VarBind::new(sys_name.clone(), Value::OctetString(name.into_bytes()))])
+        .set(&[VarBind::new(
+            sys_name.clone(),
+            Value::OctetString(name.into_bytes()),
+        )])
         .await?;
     let now = client.get(&[sys_name]).await?;
     if let Some(Value::OctetString(s)) = now.first().map(|v| &v.value) {

@@ -197,6 +197,16 @@ fn parse_version(v: &str) -> Result<Version, Fatal> {
 impl CommonArgs {
     /// Validates the options and resolves the agent, building a session.
     pub async fn session(&self, agent: &str, prog: &'static str) -> Result<Session, Fatal> {
+        self.session_port(agent, prog, 161).await
+    }
+
+    /// Like [`CommonArgs::session`] with another default port (162 for notifications).
+    pub async fn session_port(
+        &self,
+        agent: &str,
+        prog: &'static str,
+        default_port: u16,
+    ) -> Result<Session, Fatal> {
         let version = parse_version(self.version.as_deref().unwrap_or("2c"))?;
         let mut output = OutputOptions::default();
         for o in &self.output {
@@ -237,7 +247,7 @@ impl CommonArgs {
             }
         };
         let options = ClientOptions { timeout, retries };
-        let client = Client::connect(agent, security, options)
+        let client = Client::connect_port(agent, default_port, security, options)
             .await
             .map_err(|e| match e {
                 crate::Error::UnknownHost(h) => Fatal(format!("{prog}: Unknown host ({h})"), 1),

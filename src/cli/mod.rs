@@ -3,6 +3,7 @@
 
 mod config;
 mod request;
+mod trap;
 mod walk;
 
 pub use config::{CommonArgs, Session};
@@ -33,6 +34,11 @@ pub enum Command {
     Walk(request::RequestArgs),
     /// Walk a subtree with GetBulk (snmpbulkwalk).
     Bulkwalk(request::RequestArgs),
+    /// Send a trap (snmptrap): v2c `AGENT UPTIME TRAP-OID [OID TYPE VALUE]...`,
+    /// v1 `AGENT ENTERPRISE AGENT-ADDR GENERIC SPECIFIC UPTIME [OID TYPE VALUE]...`.
+    Trap(trap::TrapArgs),
+    /// Send an inform and wait for its acknowledgement (snmpinform).
+    Inform(trap::TrapArgs),
 }
 
 /// Runs a parsed command line and returns the process exit code.
@@ -44,6 +50,8 @@ pub async fn run(cli: Cli) -> i32 {
         Command::Set(a) => request::set(a).await,
         Command::Walk(a) => walk::run(a, false).await,
         Command::Bulkwalk(a) => walk::run(a, true).await,
+        Command::Trap(a) => trap::run(a, false).await,
+        Command::Inform(a) => trap::run(a, true).await,
     }
 }
 

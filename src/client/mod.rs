@@ -266,3 +266,131 @@ impl Client {
 fn clamp(v: u32) -> i32 {
     v.min(i32::MAX as u32) as i32
 }
+
+/// sysUpTime.0, the first varbind of every v2 notification.
+pub const SYS_UPTIME_0: [u32; 9] = [1, 3, 6, 1, 2, 1, 1, 3, 0];
+/// snmpTrapOID.0, the second varbind of every v2 notification.
+pub const SNMP_TRAP_OID_0: [u32; 11] = [1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0];
+
+/// The varbinds of a v2 notification: sysUpTime.0, snmpTrapOID.0, then `extra`.
+pub fn notification_varbinds(uptime: u32, trap_oid: &Oid, extra: &[VarBind]) -> Vec<VarBind> {
+    let mut v = Vec::with_capacity(extra.len() + 2);
+    v.push(VarBind::new(
+        Oid::from_slice(&SYS_UPTIME_0),
+        crate::Value::TimeTicks(uptime),
+    ));
+    v.push(VarBind::new(
+        Oid::from_slice(&SNMP_TRAP_OID_0),
+        crate::Value::ObjectIdentifier(trap_oid.clone()),
+    ));
+    v.extend_from_slice(extra);
+    v
+}
+
+impl Client {
+    /// Resolves `agent` with a given default port (162 for notifications).
+    pub async fn connect_port(
+        agent: &str,
+        default_port: u16,
+        security: Security,
+        options: ClientOptions,
+    ) -> Result<Client> {
+        let addr = AgentAddr::parse(agent, default_port)?.resolve().await?;
+        Ok(Self::with_transport(
+            Transport::new(),
+            addr,
+            agent.to_string(),
+            security,
+            options,
+        ))
+    }
+
+    /// Sends an SNMPv2-Trap (v2c; v3 with USM) and does not wait for anything.
+    pub async fn trap(&self, uptime: u32, trap_oid: &Oid, varbinds: &[VarBind]) -> Result<()> {
+        let pdu = Pdu {
+            pdu_type: PduType::TrapV2,
+            request_id: self.inner.transport.next_id(),
+            error_status: 0,
+            error_index: 0,
+            varbinds: notification_varbinds(uptime, trap_oid, varbinds),
+        };
+        match &self.inner.security {
+            Security::Community {
+                version: Version::V1,
+                ..
+            } => Err(Error::InvalidArgument(
+                "an SNMPv2 trap cannot be sent on a v1 session; use trap_v1".into(),
+            )),
+            Security::Community { version, community } => {
+                let msg = CommunityMessage {
+                    version: *version,
+                    community: community.clone(),
+                    pdu: AnyPdu::Pdu(pdu),
+                };
+                self.inner
+                    .transport
+                    .send(self.inner.target, &msg.encode())
+                    .await?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Sends an SNMPv1 Trap-PDU.
+    pub async fn trap_v1(&self, trap: crate::codec::TrapV1) -> Result<()> {
+        match &self.inner.security {
+            Security::Community {
+                version: Version::V1,
+                community,
+            } => {
+                let msg = CommunityMessage {
+                    version: Version::V1,
+                    community: community.clone(),
+                    pdu: AnyPdu::TrapV1(trap),
+                };
+                self.inner
+                    .transport
+                    .send(self.inner.target, &msg.encode())
+                    .await?;
+                Ok(())
+            }
+            _ => Err(Error::InvalidArgument(
+                "a v1 Trap-PDU needs a v1 session".into(),
+            )),
+        }
+    }
+
+    /// Sends an InformRequest and waits for the receiver's acknowledgement (its Response).
+    pub async fn inform(
+        &self,
+        uptime: u32,
+        trap_oid: &Oid,
+        varbinds: &[VarBind],
+    ) -> Result<Vec<VarBind>> {
+        if self.version() == Version::V1 {
+            return Err(Error::InvalidArgument(
+                "an InformRequest cannot be sent with SNMPv1".into(),
+            ));
+        }
+        let pdu = Pdu {
+            pdu_type: PduType::Inform,
+            request_id: 0,
+            error_status: 0,
+            error_index: 0,
+            varbinds: notification_varbinds(uptime, trap_oid, varbinds),
+        };
+        self.checked(pdu).await
+    }
+
+    /// The local address the socket uses to reach this agent (the v1 trap agent-addr default).
+    pub fn local_ip_for_target(&self) -> Option<std::net::IpAddr> {
+        let bind = if self.inner.target.is_ipv4() {
+            "0.0.0.0:0"
+        } else {
+            "[::]:0"
+        };
+        let s = std::net::UdpSocket::bind(bind).ok()?;
+        s.connect(self.inner.target).ok()?;
+        s.local_addr().ok().map(|a| a.ip())
+    }
+}

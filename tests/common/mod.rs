@@ -230,3 +230,67 @@ pub fn assert_same_lines(ours: &str, theirs: &str, volatile: &[&str], what: &str
         }
     }
 }
+
+/// A running snmptrapd logging received notifications (numeric OIDs) to a file.
+pub struct Snmptrapd {
+    child: Child,
+    pub port: u16,
+    pub dir: tempfile::TempDir,
+}
+
+impl Snmptrapd {
+    /// Starts snmptrapd on 127.0.0.1:PORT and [::1]:PORT with `conf` as its configuration.
+    pub fn start(conf: &str) -> Snmptrapd {
+        let dir = tempfile::tempdir().unwrap();
+        let cfile = dir.path().join("snmptrapd.conf");
+        std::fs::write(&cfile, conf).unwrap();
+        let pdir = dir.path().join("persist");
+        std::fs::create_dir_all(&pdir).unwrap();
+        let port = free_udp_port();
+        let child = Command::new(tool("snmptrapd"))
+            .args(["-f", "-C", "-c"])
+            .arg(&cfile)
+            .args(["-m", "", "-On", "-Lf"])
+            .arg(dir.path().join("trapd.log"))
+            .arg(format!("udp:127.0.0.1:{port},udp6:[::1]:{port}"))
+            .env("SNMP_PERSISTENT_DIR", &pdir)
+            .env("SNMPCONFPATH", dir.path())
+            .env("MIBS", "")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start snmptrapd");
+        let t = Snmptrapd { child, port, dir };
+        // It writes its version banner to the log once it is listening.
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(10) && !t.log().contains("NET-SNMP version") {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        t
+    }
+
+    /// Everything logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("trapd.log")).unwrap_or_default()
+    }
+
+    /// Waits (up to 10 s) until the log contains `needle`, and returns the log.
+    pub fn wait_for(&self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let log = self.log();
+            if log.contains(needle) || start.elapsed() > Duration::from_secs(10) {
+                return log;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Snmptrapd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
