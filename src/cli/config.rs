@@ -207,6 +207,40 @@ impl CommonArgs {
         prog: &'static str,
         default_port: u16,
     ) -> Result<Session, Fatal> {
+        let merged = self.with_conf_defaults(&super::snmpconf::load());
+        merged.build_session(agent, prog, default_port).await
+    }
+
+    /// Fills options the command line left out from snmp.conf defaults.
+    pub fn with_conf_defaults(&self, d: &super::snmpconf::ConfDefaults) -> CommonArgs {
+        let mut a = self.clone();
+        let fill = |slot: &mut Option<String>, v: &Option<String>| {
+            if slot.is_none() {
+                slot.clone_from(v);
+            }
+        };
+        fill(&mut a.version, &d.version);
+        fill(&mut a.community, &d.community);
+        fill(&mut a.user, &d.security_name);
+        fill(&mut a.level, &d.security_level);
+        fill(&mut a.auth_protocol, &d.auth_type);
+        fill(&mut a.auth_pass, &d.auth_passphrase);
+        fill(&mut a.priv_protocol, &d.priv_type);
+        fill(&mut a.priv_pass, &d.priv_passphrase);
+        fill(&mut a.context, &d.context);
+        fill(&mut a.engine_id, &d.security_engine_id);
+        fill(&mut a.context_engine_id, &d.context_engine_id);
+        fill(&mut a.timeout, &d.timeout);
+        fill(&mut a.retries, &d.retries);
+        a
+    }
+
+    async fn build_session(
+        &self,
+        agent: &str,
+        prog: &'static str,
+        default_port: u16,
+    ) -> Result<Session, Fatal> {
         let version = parse_version(self.version.as_deref().unwrap_or("2c"))?;
         let mut output = OutputOptions::default();
         for o in &self.output {

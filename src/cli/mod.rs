@@ -3,6 +3,7 @@
 
 mod config;
 mod request;
+pub mod snmpconf;
 mod trap;
 mod walk;
 
