@@ -86,8 +86,10 @@ pub fn apply(d: &mut ConfDefaults, text: &str) {
             "defprivtype" => d.priv_type = value,
             "defprivpassphrase" => d.priv_passphrase = value,
             "defpassphrase" => {
-                d.auth_passphrase.get_or_insert_with(|| unquote(rest).to_string());
-                d.priv_passphrase.get_or_insert_with(|| unquote(rest).to_string());
+                d.auth_passphrase
+                    .get_or_insert_with(|| unquote(rest).to_string());
+                d.priv_passphrase
+                    .get_or_insert_with(|| unquote(rest).to_string());
             }
             "defcontext" => d.context = value,
             "defsecurityengineid" => d.security_engine_id = value,
@@ -101,7 +103,9 @@ pub fn apply(d: &mut ConfDefaults, text: &str) {
 
 fn unquote(s: &str) -> &str {
     let s = s.trim();
-    if s.len() >= 2 && ((s.starts_with('"') && s.ends_with('"')) || (s.starts_with('\'') && s.ends_with('\''))) {
+    if s.len() >= 2
+        && ((s.starts_with('"') && s.ends_with('"')) || (s.starts_with('\'') && s.ends_with('\'')))
+    {
         &s[1..s.len() - 1]
     } else {
         s

@@ -1,0 +1,39 @@
+//! Polls sysUpTime and interface counters on many agents at once over one shared socket.
+//!
+//! `cargo run --example poll_many -- public 127.0.0.1:11161 [::1]:11161 ...`
+
+use snmpkit::{Client, ClientOptions, Oid, Security, Transport};
+use std::time::Duration;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let community = args.next().unwrap_or_else(|| "public".into());
+    let agents: Vec<String> = args.collect();
+    let transport = Transport::new();
+    let options = ClientOptions {
+        timeout: Duration::from_millis(500),
+        retries: 2,
+    };
+    let mut tasks = Vec::new();
+    for agent in agents {
+        let (transport, options, community) =
+            (transport.clone(), options.clone(), community.clone());
+        tasks.push(tokio::spawn(async move {
+            let client =
+                Client::connect_with(transport, &agent, Security::v2c(community), options).await?;
+            let uptime = Oid::from_slice(&[1, 3, 6, 1, 2, 1, 1, 3, 0]);
+            let in_octets = Oid::from_slice(&[1, 3, 6, 1, 2, 1, 2, 2, 1, 10]);
+            let up = client.get(&[uptime]).await?;
+            let counters = client.bulk_walk(&in_octets, 50).await?;
+            Ok::<_, snmpkit::Error>((agent, up, counters.len()))
+        }));
+    }
+    for t in tasks {
+        match t.await? {
+            Ok((agent, up, n)) => println!("{agent}: {:?}, {n} ifInOctets counters", up[0].value),
+            Err(e) => println!("error: {e}"),
+        }
+    }
+    Ok(())
+}
