@@ -109,12 +109,20 @@ impl AuthProtocol {
 
     /// The truncated HMAC of `msg` under `key` (`mac_len()` octets).
     pub(crate) fn mac(self, key: &[u8], msg: &[u8]) -> Vec<u8> {
-        fn m<M: Mac + hmac::digest::KeyInit>(key: &[u8], msg: &[u8], len: usize) -> Vec<u8> {
+        self.mac_parts(key, &[msg])
+    }
+
+    /// The truncated HMAC of the concatenation of `parts`, so a received message can be
+    /// authenticated with its MAC field replaced by zeros without copying it.
+    pub(crate) fn mac_parts(self, key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+        fn m<M: Mac + hmac::digest::KeyInit>(key: &[u8], parts: &[&[u8]], len: usize) -> Vec<u8> {
             // HMAC accepts keys of any length, so this cannot fail; fall back to an empty MAC
             // (which never verifies) rather than panic.
             match <M as hmac::digest::KeyInit>::new_from_slice(key) {
                 Ok(mut mac) => {
-                    mac.update(msg);
+                    for p in parts {
+                        mac.update(p);
+                    }
                     let full = mac.finalize().into_bytes();
                     full.get(..len).map(<[u8]>::to_vec).unwrap_or_default()
                 }
@@ -123,18 +131,25 @@ impl AuthProtocol {
         }
         let len = self.mac_len();
         match self {
-            AuthProtocol::Md5 => m::<Hmac<Md5>>(key, msg, len),
-            AuthProtocol::Sha1 => m::<Hmac<Sha1>>(key, msg, len),
-            AuthProtocol::Sha224 => m::<Hmac<Sha224>>(key, msg, len),
-            AuthProtocol::Sha256 => m::<Hmac<Sha256>>(key, msg, len),
-            AuthProtocol::Sha384 => m::<Hmac<Sha384>>(key, msg, len),
-            AuthProtocol::Sha512 => m::<Hmac<Sha512>>(key, msg, len),
+            AuthProtocol::Md5 => m::<Hmac<Md5>>(key, parts, len),
+            AuthProtocol::Sha1 => m::<Hmac<Sha1>>(key, parts, len),
+            AuthProtocol::Sha224 => m::<Hmac<Sha224>>(key, parts, len),
+            AuthProtocol::Sha256 => m::<Hmac<Sha256>>(key, parts, len),
+            AuthProtocol::Sha384 => m::<Hmac<Sha384>>(key, parts, len),
+            AuthProtocol::Sha512 => m::<Hmac<Sha512>>(key, parts, len),
         }
     }
 
     /// Whether `mac` is the right truncated HMAC of `msg`, compared in constant time.
+    #[cfg(test)]
     pub(crate) fn verify(self, key: &[u8], msg: &[u8], mac: &[u8]) -> bool {
-        let want = self.mac(key, msg);
+        self.verify_parts(key, &[msg], mac)
+    }
+
+    /// Whether `mac` is the right truncated HMAC of the concatenation of `parts`, compared in
+    /// constant time.
+    pub(crate) fn verify_parts(self, key: &[u8], parts: &[&[u8]], mac: &[u8]) -> bool {
+        let want = self.mac_parts(key, parts);
         want.len() == self.mac_len() && bool::from(want.as_slice().ct_eq(mac))
     }
 }
