@@ -1,0 +1,198 @@
+//! Outgoing and incoming message processing (RFC 3414 §3.1 and §3.2), and salts.
+
+use std::io::Read;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+
+use super::privacy::{aes_cfb, aes_iv, des_decrypt, des_encrypt};
+use super::{SecurityLevel, UserKeys, UsmError};
+use crate::codec::{DecodedV3, ScopedPdu, ScopedPduData, V3Message};
+
+/// Where privacy salts come from: a 64-bit counter, randomly seeded, shared by every message a
+/// process sends, so a salt never repeats within an engine's lifetime (RFC 3414 §8.1.1.1,
+/// RFC 3826 §3.1.2.1).
+#[derive(Debug)]
+pub struct SaltSource {
+    counter: AtomicU64,
+}
+
+impl SaltSource {
+    /// A source seeded from the operating system's randomness.
+    pub fn new() -> Self {
+        SaltSource::from_seed(random_seed())
+    }
+
+    /// A source that starts at `seed` (for tests and reproducible captures).
+    pub fn from_seed(seed: u64) -> Self {
+        SaltSource {
+            counter: AtomicU64::new(seed),
+        }
+    }
+
+    /// The process-wide source.
+    pub fn global() -> &'static SaltSource {
+        static GLOBAL: OnceLock<SaltSource> = OnceLock::new();
+        GLOBAL.get_or_init(SaltSource::new)
+    }
+
+    /// The next AES salt: the 64-bit counter (RFC 3826 §3.1.2.1).
+    pub fn next_aes(&self) -> [u8; 8] {
+        self.counter.fetch_add(1, Ordering::Relaxed).to_be_bytes()
+    }
+
+    /// The next DES salt: engineBoots then the low 32 bits of the counter (RFC 3414 §8.1.1.1).
+    pub fn next_des(&self, engine_boots: u32) -> [u8; 8] {
+        let c = self.counter.fetch_add(1, Ordering::Relaxed) as u32;
+        let mut s = [0u8; 8];
+        s[..4].copy_from_slice(&engine_boots.to_be_bytes());
+        s[4..].copy_from_slice(&c.to_be_bytes());
+        s
+    }
+}
+
+impl Default for SaltSource {
+    fn default() -> Self {
+        SaltSource::new()
+    }
+}
+
+/// 64 random bits from /dev/urandom, or, where that is missing, from std's randomly keyed
+/// hasher mixed with the clock and process id.
+fn random_seed() -> u64 {
+    let mut b = [0u8; 8];
+    if std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut b))
+        .is_ok()
+    {
+        return u64::from_ne_bytes(b);
+    }
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u32(std::process::id());
+    if let Ok(d) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        h.write_u128(d.as_nanos());
+    }
+    h.finish()
+}
+
+/// Secures an outgoing v3 message (RFC 3414 §3.1) and returns its wire bytes.
+///
+/// `msg.flags` chooses the level; `msg.data` must be a plaintext ScopedPDU. With privFlag the
+/// ScopedPDU is encrypted and msgPrivacyParameters set to a fresh salt from `salts`; with
+/// authFlag the message is encoded with a zeroed MAC of the protocol's length, and the HMAC over
+/// the whole message is written in its place. `msg.usm` must already carry the engine ID, boots,
+/// time and user name the keys belong to; the authentication and privacy parameters are
+/// overwritten. Without authFlag both are left empty.
+pub fn seal(mut msg: V3Message, keys: &UserKeys, salts: &SaltSource) -> Result<Vec<u8>, UsmError> {
+    let level = SecurityLevel::from_flags(msg.flags)?;
+    if level == SecurityLevel::AuthPriv {
+        let (pp, pkey) = keys.privacy.as_ref().ok_or(UsmError::MissingPrivKey)?;
+        let ScopedPduData::Plaintext(scoped) = &msg.data else {
+            return Err(UsmError::NotPlaintext);
+        };
+        let plain = zeroize::Zeroizing::new(scoped.encode());
+        let (salt, ct) = if pp.is_des() {
+            let salt = salts.next_des(msg.usm.engine_boots);
+            (salt, des_encrypt(pkey, &salt, &plain)?)
+        } else {
+            let salt = salts.next_aes();
+            let iv = aes_iv(msg.usm.engine_boots, msg.usm.engine_time, &salt);
+            (salt, aes_cfb(pkey, &iv, &plain, true)?)
+        };
+        msg.usm.priv_params = salt.to_vec();
+        msg.data = ScopedPduData::Encrypted(ct);
+    } else {
+        if !matches!(msg.data, ScopedPduData::Plaintext(_)) {
+            return Err(UsmError::NotPlaintext);
+        }
+        msg.usm.priv_params = Vec::new();
+    }
+    if level == SecurityLevel::NoAuthNoPriv {
+        msg.usm.auth_params = Vec::new();
+        return Ok(msg.encode().bytes);
+    }
+    let (ap, akey) = keys.auth.as_ref().ok_or(UsmError::MissingAuthKey)?;
+    msg.usm.auth_params = vec![0; ap.mac_len()];
+    let mut enc = msg.encode();
+    let mac = ap.mac(akey, &enc.bytes);
+    let end = enc.auth_offset.checked_add(enc.auth_len);
+    match end.and_then(|e| enc.bytes.get_mut(enc.auth_offset..e)) {
+        Some(slot) if slot.len() == mac.len() => slot.copy_from_slice(&mac),
+        // The codec reports the slot it wrote; a mismatch would be a codec bug.
+        _ => {
+            return Err(UsmError::Internal(
+                "the encoded message has no slot for the MAC",
+            ))
+        }
+    }
+    Ok(enc.bytes)
+}
+
+/// Checks and opens a received v3 message (RFC 3414 §3.2 steps 6 and 8): `bytes` is the
+/// datagram and `decoded` what [`decode_message`](crate::codec::decode_message) made of it.
+///
+/// With authFlag the MAC is recomputed over the received bytes with the MAC field taken as
+/// zeros, and compared in constant time; with privFlag the encryptedPDU is decrypted and decoded.
+/// Returns the message with plaintext data. The time window is not checked here: after a
+/// successful open, the caller checks the message's boots and time with
+/// [`EngineTime`](super::EngineTime) (step 7). User name and engine ID are the caller's to
+/// match against `keys`.
+pub fn open(bytes: &[u8], decoded: DecodedV3, keys: &UserKeys) -> Result<V3Message, UsmError> {
+    let DecodedV3 {
+        mut msg,
+        auth_offset,
+        auth_len,
+    } = decoded;
+    let level = SecurityLevel::from_flags(msg.flags)?;
+    if level != SecurityLevel::NoAuthNoPriv {
+        let (ap, akey) = keys.auth.as_ref().ok_or(UsmError::MissingAuthKey)?;
+        if auth_len != ap.mac_len() {
+            return Err(UsmError::WrongDigest);
+        }
+        let end = auth_offset
+            .checked_add(auth_len)
+            .ok_or(UsmError::WrongDigest)?;
+        // The MAC covers the received bytes with the MAC field zeroed (RFC 3414 §6.3.2, §7.3.2):
+        // hash the bytes around the field and zeros in its place instead of copying.
+        let (Some(before), Some(received), Some(after)) = (
+            bytes.get(..auth_offset),
+            bytes.get(auth_offset..end),
+            bytes.get(end..),
+        ) else {
+            return Err(UsmError::WrongDigest);
+        };
+        let zeros = [0u8; 64];
+        let zeros = zeros.get(..auth_len).ok_or(UsmError::WrongDigest)?;
+        if !ap.verify_parts(akey, &[before, zeros, after], received) {
+            return Err(UsmError::WrongDigest);
+        }
+    }
+    match (level, msg.data) {
+        (SecurityLevel::AuthPriv, ScopedPduData::Encrypted(ct)) => {
+            let (pp, pkey) = keys.privacy.as_ref().ok_or(UsmError::MissingPrivKey)?;
+            let plain = zeroize::Zeroizing::new(if pp.is_des() {
+                des_decrypt(pkey, &msg.usm.priv_params, &ct)?
+            } else {
+                let salt: &[u8; 8] =
+                    msg.usm.priv_params.as_slice().try_into().map_err(|_| {
+                        UsmError::Decryption("msgPrivacyParameters is not 8 octets")
+                    })?;
+                let iv = aes_iv(msg.usm.engine_boots, msg.usm.engine_time, salt);
+                aes_cfb(pkey, &iv, &ct, false)?
+            });
+            let scoped = ScopedPdu::decode(&plain)
+                .map_err(|_| UsmError::Decryption("the plaintext is not a ScopedPDU"))?;
+            msg.data = ScopedPduData::Plaintext(scoped);
+        }
+        (SecurityLevel::AuthPriv, ScopedPduData::Plaintext(_)) => {
+            return Err(UsmError::Decryption(
+                "privFlag set but msgData is not encrypted",
+            ));
+        }
+        (_, ScopedPduData::Encrypted(_)) => {
+            return Err(UsmError::Decryption("encrypted msgData without privFlag"));
+        }
+        (_, data @ ScopedPduData::Plaintext(_)) => msg.data = data,
+    }
+    Ok(msg)
+}
