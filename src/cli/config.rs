@@ -1,8 +1,9 @@
 //! Options shared by the manager commands, and their validation into a session.
 
-use crate::client::{Client, ClientOptions, Security};
+use crate::client::{Client, ClientOptions, Security, V3Security};
 use crate::codec::Version;
 use crate::format::OutputOptions;
+use crate::usm::{AuthProtocol, Credentials, PrivProtocol, SecurityLevel};
 use crate::Oid;
 use std::time::Duration;
 
@@ -241,7 +242,8 @@ impl CommonArgs {
         prog: &'static str,
         default_port: u16,
     ) -> Result<Session, Fatal> {
-        let version = parse_version(self.version.as_deref().unwrap_or("2c"))?;
+        // net-snmp 5.9 defaults to SNMPv3 when neither -v nor defVersion says otherwise.
+        let version = parse_version(self.version.as_deref().unwrap_or("3"))?;
         let mut output = OutputOptions::default();
         for o in &self.output {
             output.parse_flags(o).map_err(|e| Fatal(e.to_string(), 1))?;
@@ -273,12 +275,7 @@ impl CommonArgs {
                     .unwrap_or_else(|| "public".into())
                     .into_bytes(),
             },
-            Version::V3 => {
-                return Err(Fatal(
-                    format!("{prog}: SNMPv3 is not available in this build"),
-                    1,
-                ))
-            }
+            Version::V3 => Security::Usm(Box::new(self.v3_security(prog)?)),
         };
         let options = ClientOptions { timeout, retries };
         let client = Client::connect_port(agent, default_port, security, options)
@@ -295,6 +292,121 @@ impl CommonArgs {
             prog,
         })
     }
+}
+
+impl CommonArgs {
+    /// Builds USM settings from `-u -l -a -A -x -X -e -E -n -Z`, with net-snmp's defaults
+    /// (noAuthNoPriv, MD5, DES). Passphrases under 8 characters are refused here, before
+    /// anything is sent.
+    pub fn v3_security(&self, prog: &str) -> Result<V3Security, Fatal> {
+        let user = self
+            .user
+            .clone()
+            .ok_or_else(|| Fatal(format!("{prog}: No securityName specified"), 1))?;
+        let level = match &self.level {
+            None => SecurityLevel::NoAuthNoPriv,
+            Some(l) => l.parse::<SecurityLevel>().map_err(|_| {
+                Fatal(
+                    format!("Invalid security level specified after -l flag: {l}"),
+                    1,
+                )
+            })?,
+        };
+        let auth: AuthProtocol = match &self.auth_protocol {
+            None => AuthProtocol::Md5,
+            Some(a) => a.parse().map_err(|_| {
+                Fatal(
+                    format!("Invalid authentication protocol specified after -a flag: {a}"),
+                    1,
+                )
+            })?,
+        };
+        let privacy: PrivProtocol = match &self.priv_protocol {
+            None => PrivProtocol::Des,
+            Some(x) => x.parse().map_err(|_| {
+                Fatal(
+                    format!("Invalid privacy protocol specified after -x flag: {x}"),
+                    1,
+                )
+            })?,
+        };
+        let short = |which: &str| {
+            Fatal(
+                format!(
+                    "Error: passphrase chosen is below the length requirements of the USM (min=8).\n\
+                     {prog}: (The supplied password length is too short.)\n\
+                     Error generating a key (Ku) from the supplied {which} pass phrase."
+                ),
+                1,
+            )
+        };
+        let mut creds = Credentials::new(user.into_bytes());
+        if level >= SecurityLevel::AuthNoPriv {
+            let pass = self.auth_pass.clone().ok_or_else(|| {
+                Fatal(
+                    format!("{prog}: No authentication passphrase specified (-A)"),
+                    1,
+                )
+            })?;
+            if pass.len() < 8 {
+                return Err(short("authentication"));
+            }
+            creds = creds.auth(auth, pass.as_bytes());
+        }
+        if level == SecurityLevel::AuthPriv {
+            let pass = self
+                .priv_pass
+                .clone()
+                .ok_or_else(|| Fatal(format!("{prog}: No privacy passphrase specified (-X)"), 1))?;
+            if pass.len() < 8 {
+                return Err(short("privacy"));
+            }
+            creds = creds.privacy(privacy, pass.as_bytes());
+        }
+        let hex_arg = |v: &Option<String>, flag: &str| -> Result<Option<Vec<u8>>, Fatal> {
+            match v {
+                None => Ok(None),
+                Some(h) => parse_hex_id(h)
+                    .map(Some)
+                    .ok_or_else(|| Fatal(format!("Bad engine ID value after -{flag} flag."), 1)),
+            }
+        };
+        let boots_time = match &self.boots_time {
+            None => None,
+            Some(z) => {
+                let bad = || Fatal(format!("Bad boots,time value after -Z flag: {z}"), 1);
+                let (b, t) = z.split_once(',').ok_or_else(bad)?;
+                Some((
+                    b.trim().parse().map_err(|_| bad())?,
+                    t.trim().parse().map_err(|_| bad())?,
+                ))
+            }
+        };
+        let mut v3 = V3Security::new(creds);
+        v3.level = level;
+        v3.engine_id = hex_arg(&self.engine_id, "e")?;
+        v3.context_engine_id = hex_arg(&self.context_engine_id, "E")?;
+        v3.context_name = self.context.clone().unwrap_or_default().into_bytes();
+        v3.boots_time = boots_time;
+        Ok(v3)
+    }
+}
+
+/// An engine ID in hex, with or without `0x`; 5 to 32 octets (RFC 3411).
+fn parse_hex_id(s: &str) -> Option<Vec<u8>> {
+    let t = s.trim();
+    let t = t
+        .strip_prefix("0x")
+        .or_else(|| t.strip_prefix("0X"))
+        .unwrap_or(t);
+    if t.is_empty() || t.len() % 2 != 0 || !t.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let v: Vec<u8> = (0..t.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&t[i..i + 2], 16).ok())
+        .collect::<Option<_>>()?;
+    (5..=32).contains(&v.len()).then_some(v)
 }
 
 /// Parses an OID argument (numeric for now; names come with MIB support).

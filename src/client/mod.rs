@@ -3,7 +3,10 @@
 //! A [`Client`] talks to one agent. Clients are cheap to clone and can share one
 //! [`Transport`] (one socket), so a script can poll a fleet from many tasks at once.
 
+mod v3;
 mod walk;
+
+pub use v3::{V3Security, MAX_MESSAGE_SIZE};
 
 pub use walk::{Walk, WalkEnd, WalkOptions, WalkPage};
 
@@ -44,6 +47,8 @@ pub enum Security {
         /// The community.
         community: Vec<u8>,
     },
+    /// SNMPv3 with the User-based Security Model.
+    Usm(Box<V3Security>),
 }
 
 impl Security {
@@ -63,10 +68,16 @@ impl Security {
         }
     }
 
+    /// SNMPv3 with `credentials` at the highest level they allow.
+    pub fn v3(credentials: crate::usm::Credentials) -> Self {
+        Security::Usm(Box::new(V3Security::new(credentials)))
+    }
+
     /// The SNMP version used.
     pub fn version(&self) -> Version {
         match self {
             Security::Community { version, .. } => *version,
+            Security::Usm(_) => Version::V3,
         }
     }
 }
@@ -160,6 +171,7 @@ impl Client {
         let id = self.inner.transport.next_id();
         pdu.request_id = id;
         match &self.inner.security {
+            Security::Usm(v3) => self.request_v3(v3, pdu).await,
             Security::Community { version, community } => {
                 let msg = CommunityMessage {
                     version: *version,
@@ -333,6 +345,7 @@ impl Client {
                     .await?;
                 Ok(())
             }
+            Security::Usm(v3) => self.trap_v3(v3, pdu).await,
         }
     }
 
