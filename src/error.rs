@@ -36,9 +36,9 @@ pub enum Error {
     #[error("OID not increasing: {previous} >= {received}")]
     NotIncreasing {
         /// The last OID of the walk so far.
-        previous: Oid,
+        previous: Box<Oid>,
         /// The OID the agent returned.
-        received: Oid,
+        received: Box<Oid>,
     },
     /// GetBulk was asked for on an SNMPv1 session.
     #[error("Cannot send V2 PDU on V1 session")]

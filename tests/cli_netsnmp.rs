@@ -27,6 +27,10 @@ const SUBTREES: &[(&str, &str)] = &[
 
 fn compare(prog: &str, sub: &str, args: &[&str], what: &str) {
     let theirs = netsnmp(prog, args);
+    assert!(
+        !theirs.stdout.is_empty() || !theirs.stderr.is_empty() || what.contains("nothing"),
+        "{what}: net-snmp printed nothing"
+    );
     let ours = snmpkit(sub, args);
     assert_eq!(
         ours.code, theirs.code,
@@ -295,7 +299,14 @@ fn walk_edge_cases_match_netsnmp() {
         } else {
             "bulkwalk"
         };
-        compare(prog, sub, args, &format!("{prog} {args:?}"));
+        let what = if (args.contains(&"-v1") && args.contains(&"1.3.6.1.2.1.1.99"))
+            || args.contains(&"-CI")
+        {
+            format!("{prog} {args:?} (prints nothing)")
+        } else {
+            format!("{prog} {args:?}")
+        };
+        compare(prog, sub, args, &what);
     }
 }
 

@@ -56,6 +56,8 @@ pub(crate) fn print_status_error(s: &Session, status: i32, index: i32, vbs: &[Va
         msg.push_str("Failed object: ");
         if let Some(vb) = vbs.get(index as usize - 1) {
             msg.push_str(&format_oid(&vb.oid, &s.output));
+            // net-snmp's fprint_objid ends the line itself, then the caller adds another.
+            msg.push('\n');
         }
         msg.push('\n');
     }

@@ -52,9 +52,12 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
         end,
     };
     let started = Instant::now();
+    // Like net-snmp, varbinds printed by the -Ci Get and by the fallback Get count as found.
+    let mut extra = 0;
     if s.app.include_requested {
-        if let Some(c) = get_and_print(&s, &root).await {
-            return c;
+        match get_and_print(&s, &root).await {
+            Ok(n) => extra += n,
+            Err(c) => return c,
         }
     }
     let mut walk = Walk::new(s.client.clone(), root.clone(), opts);
@@ -100,13 +103,14 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
             Some(_) => break,
         }
     }
-    if walk.found() == 0 && ok && !s.app.dont_get_single {
-        if let Some(c) = get_and_print(&s, &root).await {
-            return c;
+    if walk.found() + extra == 0 && ok && !s.app.dont_get_single {
+        match get_and_print(&s, &root).await {
+            Ok(n) => extra += n,
+            Err(c) => return c,
         }
     }
     if s.app.print_count {
-        println!("Variables found: {}", walk.found());
+        println!("Variables found: {}", walk.found() + extra);
     }
     if s.app.print_time {
         println!(
@@ -118,14 +122,14 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
 }
 
 /// net-snmp's snmp_get_and_print: a Get whose answer is printed only when it has no error.
-/// Returns an exit code if the request itself failed.
-async fn get_and_print(s: &super::Session, oid: &Oid) -> Option<i32> {
+/// Returns how many varbinds it printed, or an exit code if the request itself failed.
+async fn get_and_print(s: &super::Session, oid: &Oid) -> Result<usize, i32> {
     match s.client.get(std::slice::from_ref(oid)).await {
         Ok(vbs) => {
             print_varbinds(s, &vbs);
-            None
+            Ok(vbs.len())
         }
-        Err(Error::Status { .. }) => None,
-        Err(e) => Some(report_error(s, &e, false)),
+        Err(Error::Status { .. }) => Ok(0),
+        Err(e) => Err(report_error(s, &e, false)),
     }
 }

@@ -190,7 +190,10 @@ impl Walk {
             match page.end {
                 None => continue,
                 Some(WalkEnd::NotIncreasing { previous, received }) => {
-                    return Err(Error::NotIncreasing { previous, received })
+                    return Err(Error::NotIncreasing {
+                        previous: Box::new(previous),
+                        received: Box::new(received),
+                    })
                 }
                 Some(WalkEnd::Status {
                     status,

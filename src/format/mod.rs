@@ -1,74 +1,218 @@
 //! Rendering of values and varbinds: net-snmp-compatible text, and JSON.
-//! (Temporary minimal version; replaced by the full formatter.)
+//!
+//! The text follows net-snmp 5.9's `snprint_variable` rules, checked byte for byte against
+//! `snmpget` (see `tests/format_netsnmp.rs`): when a string prints as `STRING: "..."` or as
+//! `Hex-STRING:` with 16 octets a line, the Timeticks forms, the Opaque sub-types, and the
+//! `-O` flags, which net-snmp applies as toggles in the order given.
 
-use crate::{Oid, Value, VarBind};
+mod json;
+mod text;
 
-/// net-snmp `-O` output options.
-#[derive(Clone, Debug, Default)]
-pub struct OutputOptions {
-    /// `-On`.
-    pub numeric: bool,
+pub use json::varbind_json;
+pub use text::{format_oid, format_value, format_varbind};
+
+/// How OIDs are printed (`-On`, `-Of`, `-Os`, `-OS`, `-Ou`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum OidFormat {
+    /// `MODULE::name.index` (net-snmp's default, `-OS`).
+    #[default]
+    Module,
+    /// `name.index` (`-Os`).
+    Suffix,
+    /// `.iso.org.dod...` (`-Of`).
+    Full,
+    /// `.1.3.6.1...` (`-On`).
+    Numeric,
+    /// UCD style, `system.sysName.0` (`-Ou`).
+    Ucd,
 }
 
-/// An invalid `-O` flag.
-#[derive(Debug, thiserror::Error)]
-#[error("Unknown output option passed to -O: {0}")]
+/// How octet strings are printed (`-Oa`, `-Ox`, or guessed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum StringFormat {
+    /// Printable bytes as `STRING: "..."`, anything else as `Hex-STRING:`.
+    #[default]
+    Guess,
+    /// Always as text, non-printable bytes as `.` (`-Oa`).
+    Ascii,
+    /// Always as hex (`-Ox`).
+    Hex,
+}
+
+/// net-snmp's `-O` output options.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OutputOptions {
+    /// How OIDs print.
+    pub oid_format: OidFormat,
+    /// How strings print.
+    pub string_format: StringFormat,
+    /// `-Oq`: no `=` and no type prefixes.
+    pub quick: bool,
+    /// `-OQ`: like quick, but keep the ` = `.
+    pub quick_equals: bool,
+    /// `-Ov`: values only.
+    pub bare_value: bool,
+    /// `-Oe`: enums as numbers.
+    pub numeric_enums: bool,
+    /// `-Ot`: timeticks as a bare number.
+    pub numeric_timeticks: bool,
+    /// `-OT`: text beside hex strings.
+    pub hex_text: bool,
+    /// `-OU`: no UNITS.
+    pub no_units: bool,
+    /// `-Ob`: do not break table indexes down.
+    pub dont_breakdown: bool,
+    /// `-OE`: escape quotes in string indexes.
+    pub escape_quotes: bool,
+    /// `-OX`: extended index format.
+    pub extended_index: bool,
+    /// `-O0`: two-digit hex in display hints.
+    pub two_digit_hex: bool,
+}
+
+/// An invalid `-O` flag, worded as net-snmp words it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Unknown output option passed to -O: {0}.")]
 pub struct FormatError(pub char);
 
 impl OutputOptions {
-    /// Applies `-O` flags.
+    /// Applies one `-O` argument. Letters are applied in order; most are toggles, as in
+    /// net-snmp (`-OqQ` ends up with neither quick form).
     pub fn parse_flags(&mut self, s: &str) -> Result<(), FormatError> {
         for c in s.chars() {
             match c {
-                'n' => self.numeric = true,
-                _ => {}
+                '0' => self.two_digit_hex ^= true,
+                'a' => self.string_format = StringFormat::Ascii,
+                'b' => self.dont_breakdown ^= true,
+                'e' => self.numeric_enums ^= true,
+                'E' => self.escape_quotes ^= true,
+                'f' => self.oid_format = OidFormat::Full,
+                'n' => self.oid_format = OidFormat::Numeric,
+                'q' => self.quick ^= true,
+                'Q' => {
+                    self.quick_equals ^= true;
+                    self.quick ^= true;
+                }
+                's' => self.oid_format = OidFormat::Suffix,
+                'S' => self.oid_format = OidFormat::Module,
+                't' => self.numeric_timeticks ^= true,
+                'T' => self.hex_text ^= true,
+                'u' => self.oid_format = OidFormat::Ucd,
+                'U' => self.no_units ^= true,
+                'v' => self.bare_value ^= true,
+                'x' => self.string_format = StringFormat::Hex,
+                'X' => self.extended_index ^= true,
+                // -Op takes a printf precision as the rest of the argument.
+                'p' => break,
+                other => return Err(FormatError(other)),
             }
         }
         Ok(())
     }
 }
 
-/// OID text.
-pub fn format_oid(oid: &Oid, o: &OutputOptions) -> String {
-    if o.numeric {
-        oid.to_dotted_leading()
-    } else {
-        let s = oid.to_string();
-        match s.strip_prefix("1.") {
-            Some(r) => format!("iso.{r}"),
-            None => s,
-        }
-    }
-}
-
-/// Value text.
-pub fn format_value(v: &Value, o: &OutputOptions) -> String {
-    match v {
-        Value::OctetString(s) => format!("STRING: \"{}\"", String::from_utf8_lossy(s)),
-        Value::Integer(i) => format!("INTEGER: {i}"),
-        Value::ObjectIdentifier(x) => format!("OID: {}", format_oid(x, o)),
-        other => format!("{other:?}"),
-    }
-}
-
-/// `OID = value` text.
-pub fn format_varbind(vb: &VarBind, o: &OutputOptions) -> String {
-    format!(
-        "{} = {}",
-        format_oid(&vb.oid, o),
-        format_value(&vb.value, o)
-    )
-}
-
-/// JSON object for a varbind.
-pub fn varbind_json(vb: &VarBind, _o: &OutputOptions) -> serde_json::Value {
-    serde_json::json!({"oid": vb.oid.to_dotted_leading(), "type": vb.value.type_name(), "value": format!("{:?}", vb.value)})
-}
-
-/// net-snmp's Reason text for an error-status.
-pub fn error_status_text(s: i32) -> &'static str {
-    match s {
+/// The `Reason:` text net-snmp prints for an error-status (its `snmp_errstring`).
+pub fn error_status_text(status: i32) -> &'static str {
+    match status {
+        0 => "(noError) No Error",
+        1 => "(tooBig) Response message would have been too large.",
         2 => "(noSuchName) There is no such variable name in this MIB.",
-        _ => "error",
+        3 => "(badValue) The value given has the wrong type or length.",
+        4 => "(readOnly) The two parties used do not have access to use the specified SNMP PDU.",
+        5 => "(genError) A general failure occured",
+        6 => "noAccess",
+        7 => "wrongType (The set datatype does not match the data type the agent expects)",
+        8 => "wrongLength (The set value has an illegal length from what the agent expects)",
+        9 => "wrongEncoding",
+        10 => "wrongValue (The set value is illegal or unsupported in some way)",
+        11 => "noCreation (That table does not support row creation or that object can not ever be created)",
+        12 => "inconsistentValue (The set value is illegal or unsupported in some way)",
+        13 => "resourceUnavailable (This is likely a out-of-memory failure within the agent)",
+        14 => "commitFailed",
+        15 => "undoFailed",
+        16 => "authorizationError (access denied to that object)",
+        17 => "notWritable (That object does not support modification)",
+        18 => "inconsistentName (That object can not currently be created)",
+        _ => "Unknown Error",
+    }
+}
+
+/// The error-status name alone (`noSuchName`, `wrongType`, ...), for JSON and logs.
+pub fn error_status_name(status: i32) -> &'static str {
+    const NAMES: [&str; 19] = [
+        "noError",
+        "tooBig",
+        "noSuchName",
+        "badValue",
+        "readOnly",
+        "genErr",
+        "noAccess",
+        "wrongType",
+        "wrongLength",
+        "wrongEncoding",
+        "wrongValue",
+        "noCreation",
+        "inconsistentValue",
+        "resourceUnavailable",
+        "commitFailed",
+        "undoFailed",
+        "authorizationError",
+        "notWritable",
+        "inconsistentName",
+    ];
+    usize::try_from(status)
+        .ok()
+        .and_then(|i| NAMES.get(i).copied())
+        .unwrap_or("unknownError")
+}
+
+/// An Opaque value's inner type, as net-snmp decodes it (its ASN_OPAQUE_* tags).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum OpaqueValue {
+    /// Opaque Float (tag 0x9f78).
+    Float(f32),
+    /// Opaque Double (0x9f79).
+    Double(f64),
+    /// Opaque Int64 (0x9f7a).
+    I64(i64),
+    /// Opaque UInt64 (0x9f7b).
+    U64(u64),
+    /// Opaque Counter64 (0x9f76).
+    Counter64(u64),
+}
+
+/// Decodes the special Opaque encodings; `None` for anything else (printed as raw bytes).
+pub fn decode_opaque(b: &[u8]) -> Option<OpaqueValue> {
+    if b.len() < 3 || b[0] != 0x9f {
+        return None;
+    }
+    let len = b[2] as usize;
+    let body = b.get(3..3 + len)?;
+    if b.len() != 3 + len {
+        return None;
+    }
+    let uint = |body: &[u8]| -> Option<u64> {
+        if body.is_empty() || body.len() > 9 || (body.len() == 9 && body[0] != 0) {
+            return None;
+        }
+        Some(body.iter().fold(0u64, |a, &x| (a << 8) | x as u64))
+    };
+    match b[1] {
+        0x78 if len == 4 => Some(OpaqueValue::Float(f32::from_be_bytes(
+            body.try_into().ok()?,
+        ))),
+        0x79 if len == 8 => Some(OpaqueValue::Double(f64::from_be_bytes(
+            body.try_into().ok()?,
+        ))),
+        0x7a if (1..=8).contains(&len) => {
+            let neg = body[0] & 0x80 != 0;
+            let v = body
+                .iter()
+                .fold(if neg { -1i64 } else { 0 }, |a, &x| (a << 8) | x as i64);
+            Some(OpaqueValue::I64(v))
+        }
+        0x7b => uint(body).map(OpaqueValue::U64),
+        0x76 => uint(body).map(OpaqueValue::Counter64),
+        _ => None,
     }
 }

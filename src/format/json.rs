@@ -1,0 +1,60 @@
+//! JSON rendering: one object per varbind, `{"oid", "type", "value"}`.
+
+use super::{decode_opaque, OpaqueValue, OutputOptions};
+use crate::{Value, VarBind};
+use serde_json::{json, Map, Value as J};
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// A varbind as a JSON object: `oid` (numeric, leading dot), `type` (net-snmp's type name),
+/// and `value` (a number, a string, or null for exceptions). Strings that are not UTF-8 text
+/// carry their bytes as `hex` and the value as hex too.
+pub fn varbind_json(vb: &VarBind, _o: &OutputOptions) -> J {
+    let mut m = Map::new();
+    m.insert("oid".into(), J::String(vb.oid.to_dotted_leading()));
+    let (ty, value): (&str, J) = match &vb.value {
+        Value::Integer(i) => ("INTEGER", json!(i)),
+        Value::OctetString(b) => match std::str::from_utf8(b) {
+            Ok(s)
+                if !s
+                    .chars()
+                    .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) =>
+            {
+                ("STRING", J::String(s.to_string()))
+            }
+            _ => {
+                m.insert("hex".into(), J::String(hex(b)));
+                ("Hex-STRING", J::String(hex(b)))
+            }
+        },
+        Value::Null => ("NULL", J::Null),
+        Value::ObjectIdentifier(o) => ("OID", J::String(o.to_dotted_leading())),
+        Value::IpAddress(a) => (
+            "IpAddress",
+            J::String(format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3])),
+        ),
+        Value::Counter32(n) => ("Counter32", json!(n)),
+        Value::Gauge32(n) => ("Gauge32", json!(n)),
+        Value::TimeTicks(t) => ("Timeticks", json!(t)),
+        Value::Counter64(n) => ("Counter64", json!(n)),
+        Value::Opaque(b) => match decode_opaque(b) {
+            Some(OpaqueValue::Float(f)) => ("Opaque", json!(f)),
+            Some(OpaqueValue::Double(d)) => ("Opaque", json!(d)),
+            Some(OpaqueValue::I64(i)) => ("Opaque", json!(i)),
+            Some(OpaqueValue::U64(u)) | Some(OpaqueValue::Counter64(u)) => ("Opaque", json!(u)),
+            None => ("Opaque", J::String(hex(b))),
+        },
+        Value::NoSuchObject => ("noSuchObject", J::Null),
+        Value::NoSuchInstance => ("noSuchInstance", J::Null),
+        Value::EndOfMibView => ("endOfMibView", J::Null),
+        Value::Unknown { tag, data } => {
+            m.insert("tag".into(), json!(tag));
+            ("Unknown", J::String(hex(data)))
+        }
+    };
+    m.insert("type".into(), J::String(ty.into()));
+    m.insert("value".into(), value);
+    J::Object(m)
+}

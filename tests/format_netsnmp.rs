@@ -1,0 +1,110 @@
+//! Output fidelity for every value type: a tiny responder written apart from snmpkit's codec
+//! (tests/fixtures/responder.py) serves hand-written BER values; snmpget and snmpkit fetch
+//! them and must print the same bytes, for each -O variant.
+
+mod common;
+use common::*;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Responder {
+    child: Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Responder {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn responder() -> Responder {
+    let dir = tempfile::tempdir().unwrap();
+    let portfile = dir.path().join("port");
+    let child = Command::new("python3")
+        .arg(repo().join("tests/fixtures/responder.py"))
+        .arg(&portfile)
+        .arg(repo().join("tests/fixtures/values.txt"))
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("python3 runs the test responder");
+    // Owned by the guard at once, so it is killed and reaped however this ends.
+    let mut r = Responder {
+        child,
+        port: 0,
+        _dir: dir,
+    };
+    let start = Instant::now();
+    loop {
+        if let Ok(p) = std::fs::read_to_string(&portfile) {
+            if let Ok(port) = p.trim().parse() {
+                r.port = port;
+                return r;
+            }
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "responder did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn every_type_prints_like_snmpget() {
+    let r = responder();
+    let agent = format!("127.0.0.1:{}", r.port);
+    for flags in [
+        "", "-Oq", "-OQ", "-Ov", "-Ox", "-Ot", "-Oa", "-OU", "-Oe", "-On", "-Of", "-Os", "-Ou",
+        "-OqQ", "-OT", "-Oqt", "-Ovq", "-OnQ", "-Oxq",
+    ] {
+        let mut args = vec!["-v2c", "-c", "public", "-m", ""];
+        if !flags.is_empty() {
+            args.push(flags);
+        }
+        args.extend([agent.as_str(), "1.3"]);
+        let theirs = netsnmp("snmpget", &args);
+        let ours = snmpkit("get", &args);
+        assert_eq!(theirs.code, 0, "{}", theirs.stderr);
+        assert_eq!(ours.code, 0, "{flags}: {}", ours.stderr);
+        assert!(
+            theirs.stdout.lines().count() > 38,
+            "{flags}: net-snmp printed too little"
+        );
+        for (a, b) in ours.stdout.lines().zip(theirs.stdout.lines()) {
+            assert_eq!(a, b, "snmpget {flags}");
+        }
+        assert_eq!(ours.stdout, theirs.stdout, "snmpget {flags}");
+    }
+}
+
+#[test]
+fn json_carries_every_type() {
+    let r = responder();
+    let agent = format!("127.0.0.1:{}", r.port);
+    let ours = snmpkit("get", &["-v2c", "-c", "public", "--json", &agent, "1.3"]);
+    assert_eq!(ours.code, 0, "{}", ours.stderr);
+    let objs: Vec<serde_json::Value> = ours
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(objs.len(), 38);
+    let by_oid = |n: u32| {
+        objs.iter()
+            .find(|o| o["oid"] == format!(".1.3.6.1.4.1.99999.{n}.0"))
+            .unwrap()
+    };
+    assert_eq!(by_oid(1)["value"], "lab-router");
+    assert_eq!(by_oid(6)["type"], "Hex-STRING");
+    assert_eq!(by_oid(6)["hex"], "001b213c4d5e");
+    assert_eq!(by_oid(12)["value"], -1);
+    assert_eq!(by_oid(17)["value"], "10.0.0.1");
+    assert_eq!(by_oid(18)["type"], "Counter32");
+    assert_eq!(by_oid(24)["value"], u64::MAX);
+    assert_eq!(by_oid(25)["value"], 1.5);
+    assert_eq!(by_oid(31)["type"], "noSuchObject");
+    assert!(by_oid(31)["value"].is_null());
+}
