@@ -45,7 +45,10 @@ fn load(source: Box<dyn mib_rs::Source>, modules: &[String]) -> Mib {
 #[test]
 fn our_modules_load_cleanly() {
     let files = our_files();
-    assert!(files.len() >= 23, "expected the standard module set in mibs/");
+    assert!(
+        files.len() >= 23,
+        "expected the standard module set in mibs/"
+    );
     let names: Vec<String> = files.iter().map(|p| module_name(p)).collect();
     let mib = load(mib_rs::source::files(&files).expect("files"), &names);
     for name in &names {
@@ -59,7 +62,11 @@ fn our_modules_load_cleanly() {
         .map(|d| d.to_string())
         .collect();
     assert!(serious.is_empty(), "diagnostics: {serious:#?}");
-    assert!(mib.unresolved().is_empty(), "unresolved: {:?}", mib.unresolved());
+    assert!(
+        mib.unresolved().is_empty(),
+        "unresolved: {:?}",
+        mib.unresolved()
+    );
 }
 
 #[test]
@@ -179,5 +186,9 @@ fn our_modules_state_the_reference_facts() {
         }
     }
     assert!(compared > 1000, "only {compared} names compared");
-    assert!(problems.is_empty(), "{} problems: {problems:#?}", problems.len());
+    assert!(
+        problems.is_empty(),
+        "{} problems: {problems:#?}",
+        problems.len()
+    );
 }
