@@ -134,6 +134,9 @@ fn inet_display(addr_type: u32, b: &[u8]) -> Option<String> {
 /// as net-snmp does.
 pub fn decode(parts: &[IndexPart<'_>], arcs: &[u32]) -> DecodedIndex {
     let mut out = DecodedIndex::default();
+    if arcs.is_empty() {
+        return out;
+    }
     let mut pos = 0usize;
     let mut inet_type: Option<u32> = None;
     for (i, part) in parts.iter().enumerate() {
@@ -244,6 +247,7 @@ mod tests {
         Syntax {
             base,
             type_name: String::new(),
+            primitive: String::new(),
             tc: tc.map(String::from),
             hint: String::new(),
             enums: enums.iter().map(|(v, l)| (*v, l.to_string())).collect(),

@@ -324,6 +324,15 @@ impl Mib {
         self.model.nodes.len()
     }
 
+    /// Every named node, in OID order.
+    pub fn nodes(&self) -> impl Iterator<Item = NodeInfo<'_>> {
+        self.model.nodes.iter().map(move |node| NodeInfo {
+            mib: self,
+            node,
+            suffix: &[],
+        })
+    }
+
     /// Whether no OID has a name (never true: the three roots always do).
     pub fn is_empty(&self) -> bool {
         self.model.nodes.is_empty()

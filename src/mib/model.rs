@@ -138,6 +138,9 @@ pub struct Syntax {
     /// The type as written in the object's SYNTAX clause (`DisplayString`, `INTEGER`, ...).
     #[serde(rename = "t")]
     pub type_name: String,
+    /// The SMI type the definition chain starts from (`Integer32`, `INTEGER`, `OCTET STRING`).
+    #[serde(rename = "p", default, skip_serializing_if = "String::is_empty")]
+    pub primitive: String,
     /// The nearest textual convention, if any (`DisplayString`, `InetAddress`, ...).
     #[serde(rename = "c", default, skip_serializing_if = "Option::is_none")]
     pub tc: Option<String>,
@@ -297,7 +300,7 @@ impl Model {
                 status: node.status().map(|s| s.to_string()).unwrap_or_default(),
                 syntax: None,
                 units: String::new(),
-                description: node.description().to_string(),
+                description: description(node),
                 defval: String::new(),
                 index: Vec::new(),
                 augments: Vec::new(),
@@ -373,6 +376,27 @@ impl Model {
     }
 }
 
+fn description(node: mib_rs::Node<'_>) -> String {
+    if let Some(o) = node.object() {
+        return o.description().to_string();
+    }
+    if let Some(n) = node.notification() {
+        return n.description().to_string();
+    }
+    if let Some(g) = node.group() {
+        return g.description().to_string();
+    }
+    if let Some(c) = node.compliance() {
+        return c.description().to_string();
+    }
+    if node.kind() == mib_rs::Kind::ModuleIdentity {
+        if let Some(m) = node.module() {
+            return m.description().to_string();
+        }
+    }
+    node.description().to_string()
+}
+
 fn bound(b: &mib_rs::mib::RangeBound) -> String {
     match b {
         mib_rs::mib::RangeBound::Signed(v) => v.to_string(),
@@ -402,6 +426,7 @@ fn syntax_of(obj: mib_rs::Object<'_>, ty: mib_rs::Type<'_>) -> Syntax {
     Syntax {
         base: BaseType::from_mib_rs(ty.effective_base()),
         type_name: ty.name().to_string(),
+        primitive: primitive(ty),
         tc: ty.effective_tc().map(|t| t.name().to_string()),
         hint: obj.effective_display_hint().to_string(),
         enums: obj
@@ -414,7 +439,56 @@ fn syntax_of(obj: mib_rs::Object<'_>, ty: mib_rs::Type<'_>) -> Syntax {
             .iter()
             .map(|e| (e.value, e.label.clone()))
             .collect(),
-        sizes: ranges(obj.effective_sizes()),
-        ranges: ranges(obj.effective_ranges()),
+        sizes: ranges(declared(obj, ty, true)),
+        ranges: ranges(declared(obj, ty, false)),
     }
+}
+
+/// The first type of the chain that comes from the SMI itself.
+fn primitive(ty: mib_rs::Type<'_>) -> String {
+    let mut t = ty;
+    for _ in 0..16 {
+        let module = t.module().map(|m| m.name()).unwrap_or("");
+        if matches!(module, "SNMPv2-SMI" | "RFC1155-SMI" | "RFC1065-SMI") {
+            break;
+        }
+        match t.parent() {
+            Some(p) => t = p,
+            None => break,
+        }
+    }
+    t.name().to_string()
+}
+
+/// The constraint closest to the object: its own, else the nearest textual convention's. The
+/// implicit ranges of the SMI base types (Integer32's full range) are not constraints anyone
+/// wrote, and net-snmp does not show them.
+fn declared<'a>(
+    obj: mib_rs::Object<'a>,
+    ty: mib_rs::Type<'a>,
+    sizes: bool,
+) -> &'a [mib_rs::mib::Range] {
+    let own = if sizes {
+        obj.declared_sizes()
+    } else {
+        obj.declared_ranges()
+    };
+    if !own.is_empty() {
+        return own;
+    }
+    let mut t = Some(ty);
+    let mut depth = 0;
+    while let Some(cur) = t {
+        let module = cur.module().map(|m| m.name()).unwrap_or("");
+        if matches!(module, "SNMPv2-SMI" | "RFC1155-SMI" | "RFC1065-SMI") || depth > 16 {
+            break;
+        }
+        let r = if sizes { cur.sizes() } else { cur.ranges() };
+        if !r.is_empty() {
+            return r;
+        }
+        t = cur.parent();
+        depth += 1;
+    }
+    &[]
 }

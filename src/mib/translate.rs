@@ -22,6 +22,7 @@ pub enum OidStyle {
 }
 
 const MIB2: &[u32] = &[1, 3, 6, 1, 2, 1];
+const PRIVATE: &[u32] = &[1, 3, 6, 1, 4];
 
 impl Mib {
     /// Prints an OID in the given style. `numeric_index` prints the instance as plain numbers
@@ -89,11 +90,19 @@ pub(super) fn format_info(info: &NodeInfo<'_>, style: OidStyle, numeric_index: b
         OidStyle::Short => format!("{}{suffix}", info.name()),
         OidStyle::Full => format!(".{}{suffix}", labels(info).join(".")),
         OidStyle::Ucd => {
+            // net-snmp drops `.iso.org.dod.internet.mgmt.mib-2.` and
+            // `.iso.org.dod.internet.private.` in this style.
             let l = labels(info);
-            if info.node.oid.starts_with(MIB2) && info.node.oid.len() > MIB2.len() {
-                format!("{}{suffix}", l.get(MIB2.len()..).unwrap_or(&[]).join("."))
-            } else {
-                format!(".{}{suffix}", l.join("."))
+            let strip = [MIB2, PRIVATE]
+                .into_iter()
+                .find(|p| info.node.oid.starts_with(p))
+                .map(|p| p.len());
+            match strip {
+                Some(n) => {
+                    let text = format!("{}{suffix}", l.get(n..).unwrap_or(&[]).join("."));
+                    text.strip_prefix('.').map(String::from).unwrap_or(text)
+                }
+                None => format!(".{}{suffix}", l.join(".")),
             }
         }
     }
@@ -352,9 +361,9 @@ fn syntax_line(info: &NodeInfo<'_>) -> Option<String> {
         line.push_str(&format!("BITS {{{}}} ", list.join(", ")));
         return Some(line);
     }
-    let keyword = match s.type_name.as_str() {
+    let keyword = match s.primitive.as_str() {
         "Integer32" | "INTEGER" | "Unsigned32" | "Counter32" | "Counter64" | "Gauge32"
-        | "TimeTicks" | "IpAddress" | "Opaque" => s.type_name.clone(),
+        | "TimeTicks" | "IpAddress" | "Opaque" => s.primitive.clone(),
         _ => s.base.keyword().to_string(),
     };
     line.push_str(&keyword);
@@ -367,6 +376,23 @@ fn syntax_line(info: &NodeInfo<'_>) -> Option<String> {
         line.push_str(&format!(" ({}) ", cons.join(" | ")));
     }
     Some(line)
+}
+
+/// DEFVAL as net-snmp prints it: hex strings as a number, quotes escaped.
+fn defval_text(info: &NodeInfo<'_>) -> String {
+    let d = info.default_value();
+    let hex = d
+        .strip_prefix('\'')
+        .and_then(|x| x.strip_suffix("'H").or_else(|| x.strip_suffix("'h")));
+    if let Some(h) = hex {
+        if h.is_empty() {
+            return "0".to_string();
+        }
+        if let Ok(v) = u64::from_str_radix(h, 16) {
+            return v.to_string();
+        }
+    }
+    d.replace('"', "\\\"")
 }
 
 /// The `snmptranslate -Td` text for a node.
@@ -391,11 +417,12 @@ fn describe(mib: &Mib, info: &NodeInfo<'_>) -> Option<String> {
     if !info.access().is_empty() {
         out.push_str(&format!("  MAX-ACCESS\t{}\n", info.access()));
     }
-    if !info.status().is_empty() && info.kind() != NodeKind::ModuleIdentity {
+    let object_type = matches!(
+        info.kind(),
+        NodeKind::Scalar | NodeKind::Column | NodeKind::Row | NodeKind::Table
+    );
+    if !info.status().is_empty() && object_type {
         out.push_str(&format!("  STATUS\t{}\n", info.status()));
-    }
-    if !info.default_value().is_empty() {
-        out.push_str(&format!("  DEFVAL\t{{ {} }}\n", info.default_value()));
     }
     if info.kind() == NodeKind::Row {
         if let Some(base) = info.augments() {
@@ -423,6 +450,9 @@ fn describe(mib: &Mib, info: &NodeInfo<'_>) -> Option<String> {
     }
     if !info.description().is_empty() {
         out.push_str(&format!("  DESCRIPTION\t\"{}\"\n", info.description()));
+    }
+    if !info.default_value().is_empty() {
+        out.push_str(&format!("  DEFVAL\t{{ {} }}\n", defval_text(info)));
     }
     // ::= { iso(1) org(3) ... parent(n) arc }
     let arcs = &info.node.oid;
