@@ -459,8 +459,15 @@ fn diagnostics_to_warnings(mib: &mib_rs::Mib) -> Vec<Warning> {
         if !broken {
             continue;
         }
+        // `render` gives "[error] FILE:POS MODULE: text"; keep "FILE:POS: text".
         let message = match entry.render() {
-            Ok(s) => s,
+            Ok(s) => {
+                let s = s.split_once("] ").map(|(_, r)| r).unwrap_or(&s);
+                match s.split_once(' ') {
+                    Some((pos, _)) => format!("{pos}: {}", d.message),
+                    None => d.message.clone(),
+                }
+            }
             Err(_) => d.message.clone(),
         };
         out.push(Warning {
