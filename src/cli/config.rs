@@ -3,8 +3,10 @@
 use crate::client::{Client, ClientOptions, Security, V3Security};
 use crate::codec::Version;
 use crate::format::OutputOptions;
+use crate::mib::{Mib, MibConfig};
 use crate::usm::{AuthProtocol, Credentials, PrivProtocol, SecurityLevel};
 use crate::Oid;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Options every manager command takes, spelled as net-snmp spells them.
@@ -178,6 +180,8 @@ pub struct Session {
     pub json: bool,
     /// The program name used in messages (`snmpget`, ...).
     pub prog: &'static str,
+    /// The MIBs loaded for names in and out.
+    pub mib: Arc<Mib>,
 }
 
 /// An error that ends the command before any request: message and exit code.
@@ -196,9 +200,31 @@ fn parse_version(v: &str) -> Result<Version, Fatal> {
 }
 
 impl CommonArgs {
+    /// Loads the MIBs `-m`, `-M`, `MIBS` and `MIBDIRS` ask for (the built-in modules when
+    /// none of them is given), printing load warnings to stderr.
+    pub fn load_mib(&self) -> Arc<Mib> {
+        let mut cfg = MibConfig::from_env();
+        if let Some(m) = &self.mibs {
+            cfg = cfg.with_modules(m.clone());
+        }
+        if let Some(d) = &self.mib_dirs {
+            cfg = cfg.with_dirs(d.clone());
+        }
+        let (mib, warnings) = Mib::load(&cfg);
+        for w in warnings {
+            eprintln!("{w}");
+        }
+        Arc::new(mib)
+    }
+
     /// Validates the options and resolves the agent, building a session.
-    pub async fn session(&self, agent: &str, prog: &'static str) -> Result<Session, Fatal> {
-        self.session_port(agent, prog, 161).await
+    pub async fn session(
+        &self,
+        agent: &str,
+        prog: &'static str,
+        mib: Arc<Mib>,
+    ) -> Result<Session, Fatal> {
+        self.session_port(agent, prog, 161, mib).await
     }
 
     /// Like [`CommonArgs::session`] with another default port (162 for notifications).
@@ -207,9 +233,10 @@ impl CommonArgs {
         agent: &str,
         prog: &'static str,
         default_port: u16,
+        mib: Arc<Mib>,
     ) -> Result<Session, Fatal> {
         let merged = self.with_conf_defaults(&super::snmpconf::load());
-        merged.build_session(agent, prog, default_port).await
+        merged.build_session(agent, prog, default_port, mib).await
     }
 
     /// Fills options the command line left out from snmp.conf defaults.
@@ -241,6 +268,7 @@ impl CommonArgs {
         agent: &str,
         prog: &'static str,
         default_port: u16,
+        mib: Arc<Mib>,
     ) -> Result<Session, Fatal> {
         // net-snmp 5.9 defaults to SNMPv3 when neither -v nor defVersion says otherwise.
         let version = parse_version(self.version.as_deref().unwrap_or("3"))?;
@@ -290,6 +318,7 @@ impl CommonArgs {
             app,
             json: self.json,
             prog,
+            mib,
         })
     }
 }
@@ -409,16 +438,18 @@ fn parse_hex_id(s: &str) -> Option<Vec<u8>> {
     (5..=32).contains(&v.len()).then_some(v)
 }
 
-/// Parses an OID argument (numeric for now; names come with MIB support).
-pub fn parse_oid(s: &str) -> Result<Oid, Fatal> {
-    s.parse::<Oid>().map_err(|_| {
-        let t = s.trim_start_matches('.');
-        // net-snmp names the part it could not resolve.
-        let bad = t
-            .split('.')
-            .position(|p| p.parse::<u32>().is_err())
-            .map(|i| t.split('.').skip(i).collect::<Vec<_>>().join("."))
-            .unwrap_or_else(|| t.to_string());
-        Fatal(format!("{s}: Unknown Object Identifier ({bad})"), 1)
+/// Parses an OID argument: a name (`sysName.0`, `IF-MIB::ifDescr.2`, `vacmGroupName.3."x"`)
+/// or a numeric OID, with net-snmp's "Unknown Object Identifier" error.
+pub fn parse_oid(s: &str, mib: &Mib) -> Result<Oid, Fatal> {
+    if let Ok(o) = s.parse::<Oid>() {
+        return Ok(o);
+    }
+    mib.resolve(s).map_err(|e| {
+        let msg = e.to_string();
+        if msg.starts_with(s) {
+            Fatal(msg, 1)
+        } else {
+            Fatal(format!("{s}: {msg}"), 1)
+        }
     })
 }

@@ -36,9 +36,9 @@ pub(crate) fn print_varbinds(s: &Session, vbs: &[VarBind]) {
     let mut out = stdout.lock();
     for vb in vbs {
         let _ = if s.json {
-            writeln!(out, "{}", varbind_json(vb, &s.output))
+            writeln!(out, "{}", varbind_json(vb, &s.output, &s.mib))
         } else {
-            writeln!(out, "{}", format_varbind(vb, &s.output))
+            writeln!(out, "{}", format_varbind(vb, &s.output, &s.mib))
         };
     }
     let _ = out.flush();
@@ -55,7 +55,7 @@ pub(crate) fn print_status_error(s: &Session, status: i32, index: i32, vbs: &[Va
     if index > 0 {
         msg.push_str("Failed object: ");
         if let Some(vb) = vbs.get(index as usize - 1) {
-            msg.push_str(&format_oid(&vb.oid, &s.output));
+            msg.push_str(&format_oid(&vb.oid, &s.output, &s.mib));
             // net-snmp's fprint_objid ends the line itself, then the caller adds another.
             msg.push('\n');
         }
@@ -113,14 +113,15 @@ pub async fn get(a: RequestArgs, kind: Kind) -> i32 {
         eprintln!("{prog}: Missing object name");
         return 1;
     }
+    let mib = a.common.load_mib();
     let mut oids = Vec::with_capacity(a.args.len());
     for s in &a.args {
-        match parse_oid(s) {
+        match parse_oid(s, &mib) {
             Ok(o) => oids.push(o),
             Err(f) => return fatal(f),
         }
     }
-    let s = match a.common.session(&a.agent, prog).await {
+    let s = match a.common.session(&a.agent, prog, mib).await {
         Ok(s) => s,
         Err(f) => return fatal(f),
     };
@@ -167,7 +168,7 @@ pub async fn get(a: RequestArgs, kind: Kind) -> i32 {
 }
 
 /// Parses `OID TYPE VALUE` triples.
-fn set_varbinds(args: &[String]) -> Result<Vec<VarBind>, Fatal> {
+fn set_varbinds(args: &[String], mib: &crate::mib::Mib) -> Result<Vec<VarBind>, Fatal> {
     if args.is_empty() {
         return Err(Fatal("snmpset: Missing object name".into(), 1));
     }
@@ -182,7 +183,7 @@ fn set_varbinds(args: &[String]) -> Result<Vec<VarBind>, Fatal> {
     }
     let mut out = Vec::new();
     for t in args.chunks(3) {
-        let oid: Oid = parse_oid(&t[0])?;
+        let oid: Oid = parse_oid(&t[0], mib)?;
         let value = Value::from_type_letter(&t[1], &t[2])
             .map_err(|e| Fatal(format!("{}: {e}", t[0]), 1))?;
         out.push(VarBind::new(oid, value));
@@ -192,11 +193,12 @@ fn set_varbinds(args: &[String]) -> Result<Vec<VarBind>, Fatal> {
 
 /// Runs set.
 pub async fn set(a: RequestArgs) -> i32 {
-    let vbs = match set_varbinds(&a.args) {
+    let mib = a.common.load_mib();
+    let vbs = match set_varbinds(&a.args, &mib) {
         Ok(v) => v,
         Err(f) => return fatal(f),
     };
-    let s = match a.common.session(&a.agent, "snmpset").await {
+    let s = match a.common.session(&a.agent, "snmpset", mib).await {
         Ok(s) => s,
         Err(f) => return fatal(f),
     };

@@ -46,7 +46,7 @@ fn parse_uptime(s: &str) -> Result<u32, Fatal> {
         .map_err(|_| Fatal(format!("Bad uptime value: {s}"), 1))
 }
 
-fn varbinds(args: &[String], prog: &str) -> Result<Vec<VarBind>, Fatal> {
+fn varbinds(args: &[String], prog: &str, mib: &crate::mib::Mib) -> Result<Vec<VarBind>, Fatal> {
     if args.len() % 3 != 0 {
         return Err(Fatal(
             format!(
@@ -58,7 +58,7 @@ fn varbinds(args: &[String], prog: &str) -> Result<Vec<VarBind>, Fatal> {
     }
     args.chunks(3)
         .map(|t| {
-            let oid = parse_oid(&t[0])?;
+            let oid = parse_oid(&t[0], mib)?;
             let value = Value::from_type_letter(&t[1], &t[2])
                 .map_err(|e| Fatal(format!("{}: {e}", t[0]), 1))?;
             Ok(VarBind::new(oid, value))
@@ -73,7 +73,8 @@ pub async fn run(a: TrapArgs, mut inform: bool) -> i32 {
         eprintln!("{}", f.0);
         f.1
     };
-    let s = match a.common.session_port(&a.agent, prog, 162).await {
+    let mib = a.common.load_mib();
+    let s = match a.common.session_port(&a.agent, prog, 162, mib).await {
         Ok(s) => s,
         Err(f) => return fail(f),
     };
@@ -91,7 +92,7 @@ pub async fn run(a: TrapArgs, mut inform: bool) -> i32 {
         let enterprise = if a.args[0].is_empty() {
             Oid::from_slice(&DEFAULT_ENTERPRISE)
         } else {
-            match parse_oid(&a.args[0]) {
+            match parse_oid(&a.args[0], &s.mib) {
                 Ok(o) => o,
                 Err(f) => return fail(f),
             }
@@ -124,7 +125,7 @@ pub async fn run(a: TrapArgs, mut inform: bool) -> i32 {
             Ok(u) => u,
             Err(f) => return fail(f),
         };
-        let vbs = match varbinds(&a.args[5..], prog) {
+        let vbs = match varbinds(&a.args[5..], prog, &s.mib) {
             Ok(v) => v,
             Err(f) => return fail(f),
         };
@@ -149,11 +150,11 @@ pub async fn run(a: TrapArgs, mut inform: bool) -> i32 {
         Ok(u) => u,
         Err(f) => return fail(f),
     };
-    let trap_oid = match parse_oid(&a.args[1]) {
+    let trap_oid = match parse_oid(&a.args[1], &s.mib) {
         Ok(o) => o,
         Err(f) => return fail(f),
     };
-    let vbs = match varbinds(&a.args[2..], prog) {
+    let vbs = match varbinds(&a.args[2..], prog, &s.mib) {
         Ok(v) => v,
         Err(f) => return fail(f),
     };

@@ -15,8 +15,9 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
         return 1;
     }
     // net-snmp walks mib-2 when no OID is given.
+    let mib = a.common.load_mib();
     let root: Oid = match a.args.first() {
-        Some(s) => match parse_oid(s) {
+        Some(s) => match parse_oid(s, &mib) {
             Ok(o) => o,
             Err(Fatal(m, c)) => {
                 eprintln!("{m}");
@@ -25,7 +26,7 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
         },
         None => Oid::from_slice(&[1, 3, 6, 1, 2, 1]),
     };
-    let s = match a.common.session(&a.agent, prog).await {
+    let s = match a.common.session(&a.agent, prog, mib).await {
         Ok(s) => s,
         Err(Fatal(m, c)) => {
             eprintln!("{m}");
@@ -37,7 +38,7 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
         return 1;
     }
     let end = match &s.app.end {
-        Some(e) => match parse_oid(e) {
+        Some(e) => match parse_oid(e, &s.mib) {
             Ok(o) => Some(o),
             Err(Fatal(m, c)) => {
                 eprintln!("{m}");
@@ -84,8 +85,8 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
             Some(WalkEnd::NotIncreasing { previous, received }) => {
                 eprintln!(
                     "Error: OID not increasing: {} >= {}",
-                    format_oid(&previous, &s.output),
-                    format_oid(&received, &s.output)
+                    format_oid(&previous, &s.output, &s.mib),
+                    format_oid(&received, &s.output, &s.mib)
                 );
                 exit = 1;
                 break;

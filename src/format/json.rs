@@ -1,6 +1,7 @@
 //! JSON rendering: one object per varbind, `{"oid", "type", "value"}`.
 
 use super::{decode_opaque, OpaqueValue, OutputOptions};
+use crate::mib::Mib;
 use crate::{Value, VarBind};
 use serde_json::{json, Map, Value as J};
 
@@ -11,9 +12,15 @@ fn hex(b: &[u8]) -> String {
 /// A varbind as a JSON object: `oid` (numeric, leading dot), `type` (net-snmp's type name),
 /// and `value` (a number, a string, or null for exceptions). Strings that are not UTF-8 text
 /// carry their bytes as `hex` and the value as hex too.
-pub fn varbind_json(vb: &VarBind, _o: &OutputOptions) -> J {
+pub fn varbind_json(vb: &VarBind, o: &OutputOptions, mib: &Mib) -> J {
     let mut m = Map::new();
     m.insert("oid".into(), J::String(vb.oid.to_dotted_leading()));
+    if let Some(info) = mib.lookup(&vb.oid) {
+        if !info.module().is_empty() {
+            m.insert("name".into(), J::String(info.display_name()));
+        }
+    }
+    let _ = o;
     let (ty, value): (&str, J) = match &vb.value {
         Value::Integer(i) => ("INTEGER", json!(i)),
         Value::OctetString(b) => match std::str::from_utf8(b) {

@@ -1,49 +1,36 @@
 //! net-snmp's text output.
 
 use super::{decode_opaque, OidFormat, OpaqueValue, OutputOptions, StringFormat};
+use crate::mib::{Mib, OidStyle};
 use crate::{Oid, Value, VarBind};
 use std::fmt::Write;
 
-/// The name net-snmp gives the first arc when no MIB names the rest.
-fn root_name(arc: u32) -> Option<&'static str> {
-    match arc {
-        0 => Some("ccitt"),
-        1 => Some("iso"),
-        2 => Some("joint-iso-ccitt"),
-        _ => None,
+fn style(f: OidFormat) -> OidStyle {
+    match f {
+        OidFormat::Module => OidStyle::Module,
+        OidFormat::Suffix => OidStyle::Short,
+        OidFormat::Full => OidStyle::Full,
+        OidFormat::Numeric => OidStyle::Numeric,
+        OidFormat::Ucd => OidStyle::Ucd,
     }
 }
 
-/// An OID as net-snmp prints it without MIBs: `iso.3.6.1...`, or `.1.3.6.1...` with `-On`,
-/// or `.iso.3.6.1...` with `-Of`/`-Ou`.
-pub fn format_oid(oid: &Oid, o: &OutputOptions) -> String {
-    let arcs = oid.arcs();
-    if o.oid_format == OidFormat::Numeric || arcs.is_empty() {
-        return oid.to_dotted_leading();
+/// An OID as net-snmp prints it with the MIBs in `mib`: `SNMPv2-MIB::sysName.0` by default,
+/// `iso.3.6.1...` when no module names it, `.1.3.6.1...` with `-On`, and so on.
+pub fn format_oid(oid: &Oid, o: &OutputOptions, mib: &Mib) -> String {
+    if oid.is_empty() {
+        return String::new();
     }
-    let mut s = String::with_capacity(arcs.len() * 4 + 8);
-    if matches!(o.oid_format, OidFormat::Full | OidFormat::Ucd) {
-        s.push('.');
-    }
-    match root_name(arcs[0]) {
-        Some(n) => s.push_str(n),
-        None => {
-            let _ = write!(s, "{}", arcs[0]);
-        }
-    }
-    for a in &arcs[1..] {
-        let _ = write!(s, ".{a}");
-    }
-    s
+    mib.format_oid(oid, style(o.oid_format), o.dont_breakdown)
 }
 
 /// `OID = TYPE: value`, or the `-Oq`, `-OQ` and `-Ov` forms.
-pub fn format_varbind(vb: &VarBind, o: &OutputOptions) -> String {
-    let value = format_value(&vb.value, o);
+pub fn format_varbind(vb: &VarBind, o: &OutputOptions, mib: &Mib) -> String {
+    let value = format_value(&vb.value, o, mib);
     if o.bare_value {
         return value;
     }
-    let name = format_oid(&vb.oid, o);
+    let name = format_oid(&vb.oid, o, mib);
     if o.quick && !o.quick_equals {
         format!("{name} {value}")
     } else {
@@ -146,7 +133,7 @@ pub(crate) fn uptime_string(t: u32, quick: bool) -> String {
 }
 
 /// The value part of a varbind line (`STRING: "x"`, `INTEGER: 5`, ...).
-pub fn format_value(v: &Value, o: &OutputOptions) -> String {
+pub fn format_value(v: &Value, o: &OutputOptions, mib: &Mib) -> String {
     let q = o.quick;
     let typed = |prefix: &str, body: String| {
         if q {
@@ -159,7 +146,7 @@ pub fn format_value(v: &Value, o: &OutputOptions) -> String {
         Value::Integer(i) => typed("INTEGER", i.to_string()),
         Value::OctetString(b) => octet_string(b, o),
         Value::Null => "NULL".to_string(),
-        Value::ObjectIdentifier(x) => typed("OID", format_oid(x, o)),
+        Value::ObjectIdentifier(x) => typed("OID", format_oid(x, o, mib)),
         Value::IpAddress(a) => typed("IpAddress", format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3])),
         Value::Counter32(n) => typed("Counter32", n.to_string()),
         Value::Gauge32(n) => typed("Gauge32", n.to_string()),
@@ -251,7 +238,7 @@ mod tests {
         ];
         for (flags, v, want) in cases {
             assert_eq!(
-                format_varbind(&vb(v.clone()), &opts(flags)),
+                format_varbind(&vb(v.clone()), &opts(flags), &Mib::none()),
                 want,
                 "-O{flags} {v:?}"
             );
