@@ -14,6 +14,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options = ClientOptions {
         timeout: Duration::from_millis(500),
         retries: 2,
+        ..ClientOptions::default()
     };
     let mut tasks = Vec::new();
     for agent in agents {

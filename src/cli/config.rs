@@ -305,7 +305,11 @@ impl CommonArgs {
             },
             Version::V3 => Security::Usm(Box::new(self.v3_security(prog)?)),
         };
-        let options = ClientOptions { timeout, retries };
+        let options = ClientOptions {
+            timeout,
+            retries,
+            dump_packets: self.dump,
+        };
         let client = Client::connect_port(agent, default_port, security, options)
             .await
             .map_err(|e| match e {

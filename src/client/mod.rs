@@ -25,6 +25,8 @@ pub struct ClientOptions {
     pub timeout: Duration,
     /// How many times to resend after the first attempt.
     pub retries: u32,
+    /// Dump every datagram to stderr in hex (`-d`).
+    pub dump_packets: bool,
 }
 
 impl Default for ClientOptions {
@@ -32,6 +34,7 @@ impl Default for ClientOptions {
         ClientOptions {
             timeout: Duration::from_secs(1),
             retries: 5,
+            dump_packets: false,
         }
     }
 }
@@ -131,6 +134,9 @@ impl Client {
         security: Security,
         options: ClientOptions,
     ) -> Client {
+        if options.dump_packets {
+            transport.set_dump(true);
+        }
         Client {
             inner: Arc::new(ClientInner {
                 transport,

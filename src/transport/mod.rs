@@ -62,6 +62,56 @@ struct Shared {
     pending: Mutex<HashMap<Key, oneshot::Sender<Reply>>>,
     stray: AtomicU64,
     malformed: AtomicU64,
+    dump: std::sync::atomic::AtomicBool,
+}
+
+/// net-snmp's `-d` dump: offset, 16 octets in groups of four, then the printable text.
+pub fn hex_dump(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 5);
+    for (i, line) in bytes.chunks(16).enumerate() {
+        s.push_str(&format!("{:04}: ", i * 16));
+        for j in 0..16 {
+            match line.get(j) {
+                Some(b) => s.push_str(&format!("{b:02X} ")),
+                None => s.push_str("   "),
+            }
+            if j % 4 == 3 && j != 15 {
+                s.push(' ');
+            }
+        }
+        s.push_str("   ");
+        for b in line {
+            s.push(if b.is_ascii_graphic() || *b == b' ' {
+                *b as char
+            } else {
+                '.'
+            });
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn dump(shared: &Shared, what: &str, bytes: &[u8], peer: SocketAddr, local: Option<SocketAddr>) {
+    if !shared.dump.load(Ordering::Relaxed) {
+        return;
+    }
+    let bracket = |a: SocketAddr| format!("[{}]:{}", a.ip(), a.port());
+    let local = local.map(bracket).unwrap_or_default();
+    let head = if what == "Sending" {
+        format!(
+            "Sending {} bytes to UDP: {}->{local}",
+            bytes.len(),
+            bracket(peer)
+        )
+    } else {
+        format!(
+            "Received {} byte packet from UDP: {}->{local}",
+            bytes.len(),
+            bracket(peer)
+        )
+    };
+    eprintln!("\n{head}\n{}", hex_dump(bytes));
 }
 
 /// A UDP transport shared by any number of clients and targets. Cheap to clone.
@@ -110,6 +160,11 @@ impl Transport {
     /// Datagrams that arrived but matched no request (late, duplicate or stray).
     pub fn stray_count(&self) -> u64 {
         self.inner.shared.stray.load(Ordering::Relaxed)
+    }
+
+    /// Prints every datagram sent and received to stderr, as net-snmp's `-d` does.
+    pub fn set_dump(&self, on: bool) {
+        self.inner.shared.dump.store(on, Ordering::Relaxed);
     }
 
     /// Datagrams that could not be decoded.
@@ -161,6 +216,13 @@ impl Transport {
         };
         guard.shared.pending.lock().map_err(poisoned)?.insert(k, tx);
         for _ in 0..=retries {
+            dump(
+                &self.inner.shared,
+                "Sending",
+                bytes,
+                target,
+                fam.socket.local_addr().ok(),
+            );
             fam.socket.send_to(bytes, target).await?;
             match tokio::time::timeout(timeout, &mut rx).await {
                 Ok(Ok(reply)) => return Ok(reply),
@@ -178,6 +240,13 @@ impl Transport {
             return Err(TransportError::TooLarge(bytes.len()));
         }
         let fam = self.family(&target).await?;
+        dump(
+            &self.inner.shared,
+            "Sending",
+            bytes,
+            target,
+            fam.socket.local_addr().ok(),
+        );
         fam.socket.send_to(bytes, target).await?;
         Ok(())
     }
@@ -234,6 +303,7 @@ async fn receive_loop(socket: Arc<UdpSocket>, shared: Weak<Shared>) {
             return;
         };
         let bytes = &buf[..n];
+        dump(&shared, "Received", bytes, from, socket.local_addr().ok());
         let message = match decode_message(bytes) {
             Ok(m) => m,
             Err(DecodeError::BadVersion(_)) | Err(_) => {
@@ -257,6 +327,28 @@ async fn receive_loop(socket: Arc<UdpSocket>, shared: Weak<Shared>) {
                 shared.stray.fetch_add(1, Ordering::Relaxed);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hex_dump_looks_like_netsnmp() {
+        // The first line of a discovery request as `snmpget -d` printed it.
+        let b = [
+            0x30, 0x3E, 0x02, 0x01, 0x03, 0x30, 0x11, 0x02, 0x04, 0x09, 0x7B, 0x4C, 0xDA, 0x02,
+            0x03, 0x00, 0xFF, 0xE3,
+        ];
+        let d = super::hex_dump(&b);
+        let mut lines = d.lines();
+        assert_eq!(
+            lines.next(),
+            Some("0000: 30 3E 02 01  03 30 11 02  04 09 7B 4C  DA 02 03 00    0>...0....{L....")
+        );
+        // A short last line keeps the text column where full lines have it (column 60),
+        // as snmpget -d prints it.
+        let last = format!("0016: FF E3{}..", " ".repeat(60 - 11));
+        assert_eq!(lines.next(), Some(last.as_str()));
     }
 }
 
