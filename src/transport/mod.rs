@@ -330,6 +330,18 @@ async fn receive_loop(socket: Arc<UdpSocket>, shared: Weak<Shared>) {
     }
 }
 
+fn initial_id() -> i32 {
+    // Not security-relevant: spread ids across runs so a late answer to a previous process's
+    // request is unlikely to match.
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    let mixed =
+        (t ^ (std::process::id() as u64).rotate_left(32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    ((mixed >> 33) as i32 & 0x3fff_ffff) | 1
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -350,16 +362,4 @@ mod tests {
         let last = format!("0016: FF E3{}..", " ".repeat(60 - 11));
         assert_eq!(lines.next(), Some(last.as_str()));
     }
-}
-
-fn initial_id() -> i32 {
-    // Not security-relevant: spread ids across runs so a late answer to a previous process's
-    // request is unlikely to match.
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(0);
-    let mixed =
-        (t ^ (std::process::id() as u64).rotate_left(32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    ((mixed >> 33) as i32 & 0x3fff_ffff) | 1
 }
