@@ -509,3 +509,49 @@ async fn burst_of_5000_traps_loses_none() {
     assert_eq!(got, 5000, "{:?}", stats.snapshot());
     assert_eq!(stats.snapshot().received, 5000);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_consumer_applies_backpressure_and_loses_nothing() {
+    let mut c = ReceiverConfig::default();
+    c.listen = vec!["127.0.0.1:0".parse().unwrap()];
+    c.queue_capacity = 8;
+    let mut rx = Receiver::bind(c).await.unwrap();
+    let addr = rx.local_addrs()[0];
+    let sock = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    for i in 0..500 {
+        let t = v2_message(PduType::TrapV2, i, "public", vec![]);
+        sock.send_to(&t, addr).await.unwrap();
+    }
+    // Nobody consumes for a while: the socket task must stop at the queue bound, not buffer
+    // the whole burst in memory (the rest waits in the kernel's receive buffer).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let s = rx.stats();
+    assert!(s.delivered <= 9, "{s:?}");
+    for i in 0..500 {
+        assert_eq!(next(&mut rx).await.request_id, i);
+    }
+    assert_eq!(rx.stats().dropped_total(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queued_bytes_are_bounded() {
+    let mut c = ReceiverConfig::default();
+    c.listen = vec!["127.0.0.1:0".parse().unwrap()];
+    // Rounded up to one maximal datagram: 64 KiB, so at most 64 of these 1 KiB traps wait.
+    c.queue_bytes = 0;
+    let mut rx = Receiver::bind(c).await.unwrap();
+    let addr = rx.local_addrs()[0];
+    let sock = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let pad = vec![vb("1.3.6.1.2.1.1.1.0", Value::OctetString(vec![b'x'; 900]))];
+    for i in 0..300 {
+        let t = v2_message(PduType::TrapV2, i, "public", pad.clone());
+        assert!(t.len() > 768 && t.len() <= 1024);
+        sock.send_to(&t, addr).await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let s = rx.stats();
+    assert!(s.delivered <= 65, "{s:?}");
+    for i in 0..300 {
+        assert_eq!(next(&mut rx).await.request_id, i);
+    }
+}

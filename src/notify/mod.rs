@@ -41,11 +41,18 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Instant, SystemTime};
 use tokio::net::UdpSocket;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinHandle;
 
 /// The largest datagram the receiver reads (the UDP maximum).
 pub const MAX_DATAGRAM: usize = 65_536;
+
+/// The unit in which queued datagram bytes are counted.
+const BUDGET_UNIT: usize = 256;
+
+fn budget_units(datagram_len: usize) -> u32 {
+    datagram_len.div_ceil(BUDGET_UNIT).max(1) as u32
+}
 
 /// How a [`Receiver`] listens and what it accepts. Start from `ReceiverConfig::default()` and
 /// set the fields you need.
@@ -61,6 +68,10 @@ pub struct ReceiverConfig {
     pub verbose: bool,
     /// Capacity of the channel between the socket tasks and the consumer, in notifications.
     pub queue_capacity: usize,
+    /// Bound on the datagram bytes queued for the consumer (counted in 256-byte units, so a
+    /// small trap counts as 256 bytes). With `queue_capacity`, this bounds memory when the
+    /// consumer is slow: the socket tasks then wait and the kernel buffer absorbs the rest.
+    pub queue_bytes: usize,
     /// SO_RCVBUF to ask for, in bytes (best effort: the OS may cap it).
     pub recv_buffer_bytes: usize,
 }
@@ -72,6 +83,7 @@ impl Default for ReceiverConfig {
             communities: Vec::new(),
             verbose: false,
             queue_capacity: 65_536,
+            queue_bytes: 16 * 1024 * 1024,
             recv_buffer_bytes: 8 * 1024 * 1024,
         }
     }
@@ -81,7 +93,8 @@ impl Default for ReceiverConfig {
 /// delivered. Dropping the receiver closes its sockets.
 #[derive(Debug)]
 pub struct Receiver {
-    rx: mpsc::Receiver<Notification>,
+    rx: mpsc::Receiver<(Notification, u32)>,
+    budget: Arc<Semaphore>,
     counters: Arc<Counters>,
     local: Vec<SocketAddr>,
     tasks: Vec<JoinHandle<()>>,
@@ -114,6 +127,9 @@ impl Receiver {
             return Err(NotifyError::Config("no address to listen on".into()));
         }
         let (tx, rx) = mpsc::channel(config.queue_capacity.max(1));
+        // At least one maximal datagram must fit, or a task could wait forever.
+        let units = (config.queue_bytes / BUDGET_UNIT).max(budget_units(MAX_DATAGRAM) as usize);
+        let budget = Arc::new(Semaphore::new(units.min(Semaphore::MAX_PERMITS)));
         let counters = Arc::new(Counters::default());
         let communities = config.communities.clone();
         let mut local = Vec::new();
@@ -127,6 +143,7 @@ impl Receiver {
                 sock,
                 local: l,
                 tx: tx.clone(),
+                budget: budget.clone(),
                 counters: counters.clone(),
                 processor: Processor::new(communities.clone()),
                 verbose: config.verbose,
@@ -135,6 +152,7 @@ impl Receiver {
         }
         Ok(Receiver {
             rx,
+            budget,
             counters,
             local,
             tasks,
@@ -148,12 +166,19 @@ impl Receiver {
 
     /// The next notification, or `None` once every socket task has stopped.
     pub async fn recv(&mut self) -> Option<Notification> {
-        self.rx.recv().await
+        let (n, units) = self.rx.recv().await?;
+        self.budget.add_permits(units as usize);
+        Some(n)
     }
 
     /// Polls for the next notification (for wrapping the receiver in a `Stream`).
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Notification>> {
-        self.rx.poll_recv(cx)
+        self.rx.poll_recv(cx).map(|o| {
+            o.map(|(n, units)| {
+                self.budget.add_permits(units as usize);
+                n
+            })
+        })
     }
 
     /// The current counters.
@@ -208,7 +233,8 @@ fn open_socket(addr: SocketAddr, rcvbuf: usize) -> Result<UdpSocket, NotifyError
 struct SocketTask {
     sock: UdpSocket,
     local: SocketAddr,
-    tx: mpsc::Sender<Notification>,
+    tx: mpsc::Sender<(Notification, u32)>,
+    budget: Arc<Semaphore>,
     counters: Arc<Counters>,
     processor: Processor,
     verbose: bool,
@@ -251,7 +277,13 @@ impl SocketTask {
                         self.reply(&r, source).await;
                     }
                     self.counters.delivered.fetch_add(1, Ordering::Relaxed);
-                    if self.tx.send(*notification).await.is_err() {
+                    let units = budget_units(n);
+                    // Waiting here (not dropping) is the backpressure: see the module docs.
+                    let Ok(permit) = self.budget.acquire_many(units).await else {
+                        return;
+                    };
+                    permit.forget();
+                    if self.tx.send((*notification, units)).await.is_err() {
                         return; // The receiver was dropped.
                     }
                 }
