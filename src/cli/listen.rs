@@ -2,7 +2,9 @@
 //! optionally running a handler command for each one.
 
 use crate::notify::conf::{parse_hex, TrapdConfig};
-use crate::notify::{ListenAddr, Notification, Receiver, ReceiverConfig, Sender, Stats};
+use crate::notify::{
+    ListenAddr, LocalEngine, Notification, Receiver, ReceiverConfig, Sender, Stats, V3User,
+};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -36,10 +38,13 @@ pub struct ListenArgs {
     /// Run CMD (with sh -c) for each notification, with its JSON on stdin.
     #[arg(long, value_name = "CMD")]
     pub exec: Option<String>,
-    /// This receiver's SNMPv3 engine ID, in hex (for v3 informs).
+    /// This receiver's SNMPv3 engine ID, in hex (for v3 informs). Default: generated once and
+    /// kept in the state file.
     #[arg(long, value_name = "HEX")]
     pub engine_id: Option<String>,
-    /// Where to keep the generated engine ID and engine boots (for v3 informs).
+    /// Where to keep the engine ID and engine boots, incremented at each start (for v3
+    /// informs). Default: $XDG_STATE_HOME/snmpkit/listen-engine or
+    /// ~/.local/state/snmpkit/listen-engine, used only when v3 users are configured.
     #[arg(long, value_name = "FILE")]
     pub state_file: Option<PathBuf>,
     /// Addresses to listen on: udp:HOST:PORT, udp6:[ADDR]:PORT, HOST:PORT, [ADDR]:PORT or PORT.
@@ -73,20 +78,31 @@ async fn setup(args: &ListenArgs) -> Result<Receiver, String> {
         }
         None => TrapdConfig::default(),
     };
-    if let Some(e) = &args.engine_id {
-        if parse_hex(e).is_none_or(|b| !(5..=32).contains(&b.len())) {
-            return Err(format!(
-                "bad --engine-id {e:?}: expected 5 to 32 octets in hex"
-            ));
+    let engine_id = match &args.engine_id {
+        Some(e) => match parse_hex(e) {
+            Some(b) if (5..=32).contains(&b.len()) => Some(b),
+            _ => {
+                return Err(format!(
+                    "bad --engine-id {e:?}: expected 5 to 32 octets in hex"
+                ))
+            }
+        },
+        None => None,
+    };
+    let mut users = Vec::new();
+    for u in &conf.users {
+        let auth = u.auth.as_ref().map(|(p, s)| (*p, s.as_bytes()));
+        let privacy = u.privacy.as_ref().map(|(p, s)| (*p, s.as_bytes()));
+        match V3User::new(&u.name, u.engine_id.clone(), auth, privacy) {
+            Ok(v) => users.push(v),
+            Err(e) => eprintln!("snmpkit listen: warning: user {:?} ignored: {e}", u.name),
         }
     }
-    if !conf.users.is_empty() || args.engine_id.is_some() || args.state_file.is_some() {
-        eprintln!(
-            "snmpkit listen: warning: SNMPv3 reception is not implemented yet; \
-             createUser lines, --engine-id and --state-file have no effect and v3 messages \
-             are dropped"
-        );
-    }
+    let engine = if users.is_empty() && engine_id.is_none() && args.state_file.is_none() {
+        None
+    } else {
+        Some(local_engine(args, engine_id.as_deref())?)
+    };
     let mut communities: Vec<Vec<u8>> = args
         .communities
         .iter()
@@ -110,12 +126,60 @@ async fn setup(args: &ListenArgs) -> Result<Receiver, String> {
         listen,
         communities,
         verbose: args.verbose,
+        users,
+        engine: engine.clone(),
         ..ReceiverConfig::default()
     };
     let rx = Receiver::bind(rc).await.map_err(|e| e.to_string())?;
     let addrs: Vec<String> = rx.local_addrs().iter().map(|a| udp_name(*a)).collect();
+    if let Some(e) = &engine {
+        eprintln!(
+            "snmpkit listen: SNMPv3 engine ID 0x{}, engine boots {}",
+            hex(&e.engine_id).to_ascii_lowercase(),
+            e.boots
+        );
+    }
     eprintln!("snmpkit listen: listening on {}", addrs.join(", "));
     Ok(rx)
+}
+
+/// The engine for v3 informs: from `--state-file`, else from the default state file; with
+/// `--engine-id` overriding the stored ID. Without a usable default location the engine is
+/// not persisted (boots stay 1), which is said on stderr.
+fn local_engine(args: &ListenArgs, engine_id: Option<&[u8]>) -> Result<LocalEngine, String> {
+    if let Some(p) = &args.state_file {
+        return LocalEngine::load_or_create(p, engine_id).map_err(|e| e.to_string());
+    }
+    let fallback = |why: String| {
+        eprintln!("snmpkit listen: warning: {why}; the engine ID and boots are not persisted");
+        match engine_id {
+            Some(id) => LocalEngine {
+                engine_id: id.to_vec(),
+                boots: 1,
+            },
+            None => LocalEngine::generate(),
+        }
+    };
+    match default_state_path() {
+        Some(p) => {
+            Ok(LocalEngine::load_or_create(&p, engine_id)
+                .unwrap_or_else(|e| fallback(e.to_string())))
+        }
+        None => Ok(fallback(
+            "no HOME or XDG_STATE_HOME for the engine state".into(),
+        )),
+    }
+}
+
+/// `$XDG_STATE_HOME/snmpkit/listen-engine`, else `$HOME/.local/state/snmpkit/listen-engine`.
+fn default_state_path() -> Option<PathBuf> {
+    let base = match std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()) {
+        Some(x) => PathBuf::from(x),
+        None => {
+            PathBuf::from(std::env::var_os("HOME").filter(|v| !v.is_empty())?).join(".local/state")
+        }
+    };
+    Some(base.join("snmpkit").join("listen-engine"))
 }
 
 fn udp_name(a: std::net::SocketAddr) -> String {
@@ -372,7 +436,7 @@ pub(crate) fn notification_json(n: &Notification) -> String {
             o.push_str(",\"context\":");
             json_str(&mut o, &lossy(context_name));
             o.push_str(",\"engine_id\":");
-            json_str(&mut o, &hex(engine_id));
+            json_str(&mut o, &hex(engine_id).to_ascii_lowercase());
         }
     }
     o.push_str(",\"trap_oid\":");
@@ -431,12 +495,13 @@ pub(crate) fn render_text(n: &Notification, out: &mut String) {
             user,
             context_name,
             engine_id,
+            security_level,
             ..
         } => format!(
-            "user {:?}, context {:?}, engine {}",
+            "user {:?}, context {:?}, engine 0x{}, {security_level}",
             lossy(user),
             lossy(context_name),
-            hex(engine_id)
+            hex(engine_id).to_ascii_lowercase()
         ),
     };
     let _ = writeln!(

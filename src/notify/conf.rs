@@ -3,70 +3,9 @@
 //! Other directives produce warnings, never failures.
 
 use std::fmt;
+use std::str::FromStr;
 
-/// An authentication protocol as createUser names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AuthProtocol {
-    /// `MD5` (HMAC-MD5-96, RFC 3414).
-    Md5,
-    /// `SHA` / `SHA1` (HMAC-SHA-96, RFC 3414).
-    Sha1,
-    /// `SHA-224` (RFC 7860).
-    Sha224,
-    /// `SHA-256` (RFC 7860).
-    Sha256,
-    /// `SHA-384` (RFC 7860).
-    Sha384,
-    /// `SHA-512` (RFC 7860).
-    Sha512,
-}
-
-impl AuthProtocol {
-    /// Parses net-snmp's spelling (case-insensitive).
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s.to_ascii_uppercase().as_str() {
-            "MD5" => AuthProtocol::Md5,
-            "SHA" | "SHA1" | "SHA-1" => AuthProtocol::Sha1,
-            "SHA-224" | "SHA224" => AuthProtocol::Sha224,
-            "SHA-256" | "SHA256" => AuthProtocol::Sha256,
-            "SHA-384" | "SHA384" => AuthProtocol::Sha384,
-            "SHA-512" | "SHA512" => AuthProtocol::Sha512,
-            _ => return None,
-        })
-    }
-}
-
-/// A privacy protocol as createUser names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PrivProtocol {
-    /// `DES` (CBC-DES, RFC 3414).
-    Des,
-    /// `AES` / `AES128` (CFB128-AES-128, RFC 3826).
-    Aes128,
-    /// `AES192` (key extended as in draft-blumenthal-aes-usm).
-    Aes192,
-    /// `AES256` (key extended as in draft-blumenthal-aes-usm).
-    Aes256,
-    /// `AES192C` (Cisco's key extension).
-    Aes192Cisco,
-    /// `AES256C` (Cisco's key extension).
-    Aes256Cisco,
-}
-
-impl PrivProtocol {
-    /// Parses net-snmp's spelling (case-insensitive).
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s.to_ascii_uppercase().as_str() {
-            "DES" => PrivProtocol::Des,
-            "AES" | "AES128" | "AES-128" => PrivProtocol::Aes128,
-            "AES192" | "AES-192" => PrivProtocol::Aes192,
-            "AES256" | "AES-256" => PrivProtocol::Aes256,
-            "AES192C" | "AES-192C" => PrivProtocol::Aes192Cisco,
-            "AES256C" | "AES-256C" => PrivProtocol::Aes256Cisco,
-            _ => return None,
-        })
-    }
-}
+pub use crate::usm::{AuthProtocol, PrivProtocol};
 
 /// One `createUser` line.
 #[derive(Clone, PartialEq, Eq)]
@@ -194,8 +133,7 @@ fn parse_create_user(args: &[String]) -> Result<UserConfig, String> {
     let auth = match rest.get(1) {
         None => None,
         Some(p) => {
-            let proto =
-                AuthProtocol::parse(p).ok_or_else(|| format!("unknown auth protocol {p:?}"))?;
+            let proto = AuthProtocol::from_str(p).map_err(|e| e.to_string())?;
             let pass = rest.get(2).ok_or("missing auth passphrase")?.clone();
             if pass.len() < 8 {
                 return Err("auth passphrase shorter than 8 characters".into());
@@ -206,8 +144,7 @@ fn parse_create_user(args: &[String]) -> Result<UserConfig, String> {
     let privacy = match rest.get(3) {
         None => None,
         Some(p) => {
-            let proto =
-                PrivProtocol::parse(p).ok_or_else(|| format!("unknown privacy protocol {p:?}"))?;
+            let proto = PrivProtocol::from_str(p).map_err(|e| e.to_string())?;
             // As in net-snmp, a missing privacy passphrase means the auth one.
             let pass = match rest.get(4) {
                 Some(p) => p.clone(),

@@ -24,6 +24,7 @@ mod error;
 mod notification;
 mod process;
 mod stats;
+mod v3;
 
 pub use addr::{Family, ListenAddr, DEFAULT_PORT};
 pub use error::NotifyError;
@@ -32,6 +33,7 @@ pub use notification::{
     SYS_UPTIME_0,
 };
 pub use stats::{DropReason, Stats, StatsHandle};
+pub use v3::{LocalEngine, V3User};
 
 use process::{Outcome, Processor};
 use stats::Counters;
@@ -74,6 +76,12 @@ pub struct ReceiverConfig {
     pub queue_bytes: usize,
     /// SO_RCVBUF to ask for, in bytes (best effort: the OS may cap it).
     pub recv_buffer_bytes: usize,
+    /// SNMPv3 users. Empty means v3 messages are dropped.
+    pub users: Vec<V3User>,
+    /// This receiver's engine (ID and boots), authoritative for v3 informs. `None` generates
+    /// a random ID with boots 1 when users are configured; use
+    /// [`LocalEngine::load_or_create`] to keep it across runs.
+    pub engine: Option<LocalEngine>,
 }
 
 impl Default for ReceiverConfig {
@@ -85,6 +93,8 @@ impl Default for ReceiverConfig {
             queue_capacity: 65_536,
             queue_bytes: 16 * 1024 * 1024,
             recv_buffer_bytes: 8 * 1024 * 1024,
+            users: Vec::new(),
+            engine: None,
         }
     }
 }
@@ -98,6 +108,7 @@ pub struct Receiver {
     counters: Arc<Counters>,
     local: Vec<SocketAddr>,
     tasks: Vec<JoinHandle<()>>,
+    engine: Option<LocalEngine>,
 }
 
 impl Receiver {
@@ -132,6 +143,14 @@ impl Receiver {
         let budget = Arc::new(Semaphore::new(units.min(Semaphore::MAX_PERMITS)));
         let counters = Arc::new(Counters::default());
         let communities = config.communities.clone();
+        let v3 = (!config.users.is_empty()).then(|| {
+            Arc::new(v3::V3Config {
+                users: config.users.clone(),
+                engine: config.engine.clone().unwrap_or_else(LocalEngine::generate),
+                started: Instant::now(),
+            })
+        });
+        let engine = v3.as_ref().map(|c| c.engine.clone());
         let mut local = Vec::new();
         let mut tasks = Vec::new();
         for sock in sockets {
@@ -145,7 +164,7 @@ impl Receiver {
                 tx: tx.clone(),
                 budget: budget.clone(),
                 counters: counters.clone(),
-                processor: Processor::new(communities.clone()),
+                processor: Processor::new(communities.clone(), v3.clone()),
                 verbose: config.verbose,
             };
             tasks.push(tokio::spawn(task.run()));
@@ -156,6 +175,7 @@ impl Receiver {
             counters,
             local,
             tasks,
+            engine,
         })
     }
 
@@ -179,6 +199,11 @@ impl Receiver {
                 n
             })
         })
+    }
+
+    /// This receiver's SNMPv3 engine, when v3 users are configured.
+    pub fn engine(&self) -> Option<&LocalEngine> {
+        self.engine.as_ref()
     }
 
     /// The current counters.
@@ -293,14 +318,36 @@ impl SocketTask {
                         .fetch_add(1, Ordering::Relaxed);
                     self.reply(&reply, source).await;
                 }
-                Outcome::Drop { reason, detail } => {
+                Outcome::Discovery { reply } => {
+                    self.counters
+                        .discovery_probes
+                        .fetch_add(1, Ordering::Relaxed);
+                    self.send(&reply, source).await;
+                }
+                Outcome::Drop {
+                    reason,
+                    detail,
+                    reply,
+                } => {
                     self.counters.count_drop(reason);
+                    if let Some(r) = reply {
+                        self.send(&r, source).await;
+                    }
                     if self.verbose {
                         eprintln!(
                             "snmpkit: dropped {n}-byte datagram from {source}: {reason}: {detail}"
                         );
                     }
                 }
+            }
+        }
+    }
+
+    /// Sends a Report; failures only matter to the verbose log.
+    async fn send(&self, bytes: &[u8], to: SocketAddr) {
+        if let Err(e) = self.sock.send_to(bytes, to).await {
+            if self.verbose {
+                eprintln!("snmpkit: cannot send a Report to {to}: {e}");
             }
         }
     }

@@ -49,6 +49,8 @@ pub enum Sender {
         context_engine_id: Vec<u8>,
         /// msgAuthoritativeEngineID: the sender's engine for traps, the receiver's for informs.
         engine_id: Vec<u8>,
+        /// The message's security level.
+        security_level: crate::usm::SecurityLevel,
     },
 }
 

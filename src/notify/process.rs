@@ -6,12 +6,14 @@ use super::notification::{
     SYS_UPTIME_0,
 };
 use super::stats::DropReason;
+use super::v3::{V3Config, V3Outcome, V3State};
 use crate::codec::{decode_message, AnyPdu, CommunityMessage, Message, Pdu, PduType, Version};
 use crate::{Value, VarBind};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 /// How long a retransmitted inform is recognised after its first copy. net-snmp's default
@@ -30,14 +32,22 @@ pub(crate) enum Outcome {
     },
     /// A retransmitted inform: acknowledge it again, deliver nothing.
     Duplicate { reply: Vec<u8> },
-    /// Drop it, counting `reason`; `detail` is for the verbose log.
-    Drop { reason: DropReason, detail: String },
+    /// An SNMPv3 discovery probe: send the Report.
+    Discovery { reply: Vec<u8> },
+    /// Drop it, counting `reason`; `detail` is for the verbose log; `reply` is an SNMPv3
+    /// Report for a reportable message.
+    Drop {
+        reason: DropReason,
+        detail: String,
+        reply: Option<Vec<u8>>,
+    },
 }
 
 fn drop(reason: DropReason, detail: impl Into<String>) -> Outcome {
     Outcome::Drop {
         reason,
         detail: detail.into(),
+        reply: None,
     }
 }
 
@@ -45,14 +55,17 @@ fn drop(reason: DropReason, detail: impl Into<String>) -> Outcome {
 pub(crate) struct Processor {
     communities: Vec<Vec<u8>>,
     informs: InformCache,
+    v3: Option<(Arc<V3Config>, V3State)>,
 }
 
 impl Processor {
-    /// `communities`: the allow-list; empty accepts every community.
-    pub fn new(communities: Vec<Vec<u8>>) -> Self {
+    /// `communities`: the allow-list; empty accepts every community. `v3`: the SNMPv3 users
+    /// and engine, if any.
+    pub fn new(communities: Vec<Vec<u8>>, v3: Option<Arc<V3Config>>) -> Self {
         Processor {
             communities,
             informs: InformCache::new(INFORM_WINDOW, INFORM_CACHE_CAPACITY),
+            v3: v3.map(|c| (c, V3State::new())),
         }
     }
 
@@ -72,12 +85,7 @@ impl Processor {
         };
         let cm = match msg {
             Message::Community(cm) => cm,
-            Message::V3(_) => {
-                return drop(
-                    DropReason::V3Unsupported,
-                    "SNMPv3 message (v3 reception is not implemented yet)",
-                )
-            }
+            Message::V3(d) => return self.handle_v3(datagram, d, source, local, received_at, now),
         };
         let CommunityMessage {
             version,
@@ -169,6 +177,64 @@ impl Processor {
                     reply,
                 }
             }
+        }
+    }
+}
+
+impl Processor {
+    fn handle_v3(
+        &mut self,
+        datagram: &[u8],
+        decoded: crate::codec::DecodedV3,
+        source: SocketAddr,
+        local: SocketAddr,
+        received_at: SystemTime,
+        now: Instant,
+    ) -> Outcome {
+        let Some((cfg, state)) = &mut self.v3 else {
+            return drop(DropReason::V3NotConfigured, "SNMPv3 message");
+        };
+        let (sender, pdu, reply) = match state.handle(cfg, datagram, decoded, now) {
+            V3Outcome::Accept { sender, pdu, reply } => (sender, pdu, reply),
+            V3Outcome::Discovery { reply } => return Outcome::Discovery { reply },
+            V3Outcome::Drop {
+                reason,
+                detail,
+                reply,
+            } => {
+                return Outcome::Drop {
+                    reason,
+                    detail,
+                    reply,
+                }
+            }
+        };
+        let kind = if pdu.pdu_type == PduType::Inform {
+            NotificationKind::Inform
+        } else {
+            NotificationKind::TrapV2
+        };
+        if let (NotificationKind::Inform, Some(r)) = (kind, &reply) {
+            let digest = content_digest(Version::V3, &sender, &pdu.varbinds);
+            if self.informs.seen(source, pdu.request_id, digest, now) {
+                return Outcome::Duplicate { reply: r.clone() };
+            }
+        }
+        Outcome::Deliver {
+            notification: Box::new(Notification {
+                received_at,
+                source,
+                local,
+                version: Version::V3,
+                kind,
+                sender,
+                request_id: pdu.request_id,
+                trap_oid: v2_trap_oid(&pdu.varbinds),
+                uptime: v2_uptime(&pdu.varbinds),
+                v1: None,
+                varbinds: pdu.varbinds,
+            }),
+            reply,
         }
     }
 }
@@ -315,7 +381,7 @@ mod tests {
 
     #[test]
     fn v2c_trap_fields() {
-        let mut p = Processor::new(vec![]);
+        let mut p = Processor::new(vec![], None);
         let ifindex = VarBind::new(oid("1.3.6.1.2.1.2.2.1.1.2"), Value::Integer(2));
         let bytes = v2(PduType::TrapV2, 77, "public", vec![ifindex.clone()]);
         let Outcome::Deliver {
@@ -350,7 +416,7 @@ mod tests {
                 varbinds: vec![],
             }),
         };
-        let mut p = Processor::new(vec![b"public".to_vec()]);
+        let mut p = Processor::new(vec![b"public".to_vec()], None);
         let Outcome::Deliver {
             notification: n, ..
         } = run(&mut p, &msg.encode(), Instant::now())
@@ -371,7 +437,7 @@ mod tests {
 
     #[test]
     fn inform_is_acknowledged_with_same_id_and_varbinds() {
-        let mut p = Processor::new(vec![]);
+        let mut p = Processor::new(vec![], None);
         let extra = vec![VarBind::new(
             oid("1.3.6.1.2.1.1.5.0"),
             Value::OctetString(b"r1".to_vec()),
@@ -401,7 +467,7 @@ mod tests {
 
     #[test]
     fn retransmitted_inform_is_acknowledged_but_reported_once() {
-        let mut p = Processor::new(vec![]);
+        let mut p = Processor::new(vec![], None);
         let t0 = Instant::now();
         let a = v2(PduType::Inform, 1, "public", vec![]);
         assert!(matches!(run(&mut p, &a, t0), Outcome::Deliver { .. }));
@@ -467,14 +533,14 @@ mod tests {
             (&get, DropReason::NotNotification),
             (&v1_inform, DropReason::WrongPduForVersion),
         ];
-        let mut p = Processor::new(vec![]);
+        let mut p = Processor::new(vec![], None);
         for (bytes, want) in cases {
             match run(&mut p, bytes, Instant::now()) {
                 Outcome::Drop { reason, .. } => assert_eq!(reason, *want, "{bytes:02x?}"),
                 o => panic!("{bytes:02x?}: {o:?}"),
             }
         }
-        let mut p = Processor::new(vec![b"secret".to_vec()]);
+        let mut p = Processor::new(vec![b"secret".to_vec()], None);
         let t = v2(PduType::TrapV2, 1, "public", vec![]);
         assert!(matches!(
             run(&mut p, &t, Instant::now()),
@@ -501,7 +567,7 @@ mod tests {
                 Value::OctetString(vec![0; 40]),
             )],
         );
-        let mut p = Processor::new(vec![]);
+        let mut p = Processor::new(vec![], None);
         for n in 0..full.len() {
             assert!(matches!(
                 run(&mut p, &full[..n], Instant::now()),

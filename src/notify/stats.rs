@@ -31,8 +31,8 @@ pub enum DropReason {
     DecryptionError,
     /// SNMPv3 outside the time window (usmStatsNotInTimeWindows).
     NotInTimeWindow,
-    /// SNMPv3 reception is not available in this build of the receiver.
-    V3Unsupported,
+    /// SNMPv3, but the receiver has no v3 users configured.
+    V3NotConfigured,
 }
 
 impl DropReason {
@@ -49,7 +49,7 @@ impl DropReason {
         DropReason::WrongDigest,
         DropReason::DecryptionError,
         DropReason::NotInTimeWindow,
-        DropReason::V3Unsupported,
+        DropReason::V3NotConfigured,
     ];
 
     /// A short lowercase name, used in logs and in the exit summary (`bad community`).
@@ -66,7 +66,7 @@ impl DropReason {
             DropReason::WrongDigest => "wrong digest",
             DropReason::DecryptionError => "decryption error",
             DropReason::NotInTimeWindow => "not in time window",
-            DropReason::V3Unsupported => "SNMPv3 not supported",
+            DropReason::V3NotConfigured => "SNMPv3 without v3 users configured",
         }
     }
 
@@ -89,6 +89,7 @@ pub(crate) struct Counters {
     pub delivered: AtomicU64,
     pub informs_acknowledged: AtomicU64,
     pub duplicate_informs: AtomicU64,
+    pub discovery_probes: AtomicU64,
     pub dropped: [AtomicU64; DropReason::ALL.len()],
 }
 
@@ -107,6 +108,7 @@ impl Counters {
             delivered: self.delivered.load(Ordering::Relaxed),
             informs_acknowledged: self.informs_acknowledged.load(Ordering::Relaxed),
             duplicate_informs: self.duplicate_informs.load(Ordering::Relaxed),
+            discovery_probes: self.discovery_probes.load(Ordering::Relaxed),
             dropped,
         }
     }
@@ -124,6 +126,8 @@ pub struct Stats {
     pub informs_acknowledged: u64,
     /// Retransmitted informs that were acknowledged again but not delivered again.
     pub duplicate_informs: u64,
+    /// SNMPv3 engine-ID discovery probes answered with a Report (RFC 3414 §4).
+    pub discovery_probes: u64,
     dropped: [u64; DropReason::ALL.len()],
 }
 
