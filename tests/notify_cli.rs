@@ -356,3 +356,126 @@ async fn bad_address_fails_with_exit_1() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("only UDP"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn v3_users_from_snmptrapd_conf_and_persistent_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("snmptrapd.conf");
+    let state = dir.path().join("engine.state");
+    std::fs::write(
+        &conf,
+        "createUser -e 0x8000000001020301 alice MD5 alicepass1 DES aliceprivpass\n\
+         createUser carol SHA-256 carolauthpass AES-256 carolprivpass\n\
+         authUser log,execute alice\n",
+    )
+    .unwrap();
+    let args = [
+        "--json",
+        "-C",
+        conf.to_str().unwrap(),
+        "--state-file",
+        state.to_str().unwrap(),
+        "udp:127.0.0.1:0",
+    ];
+    let mut l = start(&args).await;
+    let engine_line = l
+        .stderr_head
+        .lines()
+        .find(|s| s.contains("SNMPv3 engine ID"))
+        .expect("engine ID on stderr")
+        .to_string();
+    assert!(engine_line.ends_with("engine boots 1"), "{engine_line}");
+    let engine_id = engine_line
+        .split("engine ID 0x")
+        .nth(1)
+        .and_then(|r| r.split(',').next())
+        .unwrap()
+        .to_string();
+    let to = l.addrs[0].clone();
+    send_ok(
+        "snmptrap",
+        &[
+            "-v3",
+            "-e",
+            "0x8000000001020301",
+            "-u",
+            "alice",
+            "-l",
+            "authPriv",
+            "-a",
+            "MD5",
+            "-A",
+            "alicepass1",
+            "-x",
+            "DES",
+            "-X",
+            "aliceprivpass",
+            &to,
+            "77",
+            "1.3.6.1.6.3.1.1.5.3",
+        ],
+    )
+    .await;
+    let mut v = json(&l.line().await);
+    take_time(&mut v);
+    v.as_object_mut().unwrap().remove("source");
+    assert_eq!(
+        v,
+        serde_json::json!({
+            "version": "3", "pdu": "TrapV2", "user": "alice", "context": "",
+            "engine_id": "8000000001020301", "trap_oid": "1.3.6.1.6.3.1.1.5.3", "uptime": 77,
+            "enterprise": null, "agent_addr": null, "generic_trap": null, "specific_trap": null,
+            "varbinds": [
+                {"oid": "1.3.6.1.2.1.1.3.0", "type": "Timeticks", "value": 77},
+                {"oid": "1.3.6.1.6.3.1.1.4.1.0", "type": "OID", "value": "1.3.6.1.6.3.1.1.5.3"},
+            ],
+        })
+    );
+    send_ok(
+        "snmpinform",
+        &[
+            "-v3",
+            "-u",
+            "carol",
+            "-l",
+            "authPriv",
+            "-a",
+            "SHA-256",
+            "-A",
+            "carolauthpass",
+            "-x",
+            "AES-256",
+            "-X",
+            "carolprivpass",
+            "-n",
+            "lab",
+            &to,
+            "78",
+            "1.3.6.1.6.3.1.1.5.4",
+        ],
+    )
+    .await;
+    let v = json(&l.line().await);
+    assert_eq!(
+        (&v["pdu"], &v["user"], &v["context"], &v["engine_id"]),
+        (
+            &serde_json::json!("Inform"),
+            &serde_json::json!("carol"),
+            &serde_json::json!("lab"),
+            &serde_json::json!(engine_id)
+        )
+    );
+    let (code, stderr) = l.stop("-TERM").await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("2 decoded"), "{stderr}");
+    // The next start keeps the engine ID and counts one more boot.
+    let l = start(&args).await;
+    assert!(
+        l.stderr_head
+            .contains(&format!("engine ID 0x{engine_id}, engine boots 2")),
+        "{}",
+        l.stderr_head
+    );
+    let (code, _) = l.stop("-INT").await;
+    assert_eq!(code, 0);
+}
