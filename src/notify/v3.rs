@@ -598,4 +598,84 @@ mod tests {
         assert_eq!(u.security_level(), SecurityLevel::AuthPriv);
         assert_eq!(u.engine_id(), Some(&[0x80, 0, 0, 0, 1][..]));
     }
+
+    fn cfg() -> V3Config {
+        V3Config {
+            users: vec![V3User::new(
+                "carol",
+                None,
+                Some((AuthProtocol::Sha256, b"carolauthpass")),
+                Some((PrivProtocol::Aes256, b"carolprivpass")),
+            )
+            .unwrap()],
+            engine: LocalEngine {
+                engine_id: vec![0x80, 0, 0, 0, 5, 1, 2, 3, 4],
+                boots: 3,
+            },
+            started: Instant::now(),
+        }
+    }
+
+    /// A discovery probe as net-snmp's snmpinform sends it (captured): empty engine ID and
+    /// user, noAuthNoPriv, reportable, a GetRequest without varbinds.
+    const PROBE: &str = "304f020103301102041bf7ebab020300ffe30401040201030410300e0400020100020100\
+                         0400040004003025041180001f88807dc23b1e753f066b000000000400a00e020415b1\
+                         30f50201000201003000";
+
+    fn decode(bytes: &[u8]) -> DecodedV3 {
+        match crate::codec::decode_message(bytes).unwrap() {
+            crate::codec::Message::V3(d) => d,
+            _ => panic!("not v3"),
+        }
+    }
+
+    #[test]
+    fn discovery_is_answered_with_our_engine() {
+        let bytes: Vec<u8> = (0..PROBE.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&PROBE[i..i + 2], 16).unwrap())
+            .collect();
+        let cfg = cfg();
+        let mut st = V3State::new();
+        let V3Outcome::Discovery { reply } =
+            st.handle(&cfg, &bytes, decode(&bytes), Instant::now())
+        else {
+            panic!("not treated as discovery")
+        };
+        let r = decode(&reply).msg;
+        assert_eq!(r.msg_id, 0x1bf7ebab);
+        assert_eq!(r.flags & (flags::AUTH | flags::PRIV | flags::REPORTABLE), 0);
+        assert_eq!(r.usm.engine_id, cfg.engine.engine_id);
+        assert_eq!(r.usm.engine_boots, 3);
+        let ScopedPduData::Plaintext(s) = r.data else {
+            panic!("encrypted report")
+        };
+        assert_eq!(s.pdu.pdu_type, PduType::Report);
+        assert_eq!(s.pdu.request_id, 0x15b130f5);
+        assert_eq!(
+            s.pdu.varbinds,
+            vec![VarBind::new(
+                UsmReport::UnknownEngineId.oid(),
+                Value::Counter32(1)
+            )]
+        );
+    }
+
+    #[test]
+    fn garbage_v3_never_panics() {
+        let bytes: Vec<u8> = (0..PROBE.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&PROBE[i..i + 2], 16).unwrap())
+            .collect();
+        let cfg = cfg();
+        let mut st = V3State::new();
+        // Flip every bit of the probe in turn; whatever still decodes must be handled.
+        for i in 0..bytes.len() * 8 {
+            let mut b = bytes.clone();
+            b[i / 8] ^= 1 << (i % 8);
+            if let Ok(crate::codec::Message::V3(d)) = crate::codec::decode_message(&b) {
+                let _ = st.handle(&cfg, &b, d, Instant::now());
+            }
+        }
+    }
 }
