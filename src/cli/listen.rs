@@ -47,9 +47,13 @@ pub struct ListenArgs {
     /// ~/.local/state/snmpkit/listen-engine, used only when v3 users are configured.
     #[arg(long, value_name = "FILE")]
     pub state_file: Option<PathBuf>,
-    /// Addresses to listen on: udp:HOST:PORT, udp6:[ADDR]:PORT, HOST:PORT, [ADDR]:PORT or PORT.
-    /// Default: udp:0.0.0.0:162 and udp6:[::]:162.
-    #[arg(value_name = "ADDRESS")]
+    /// Addresses to listen on, in snmptrapd's syntax (`udp:HOST:PORT`, `udp6:[ADDR]:PORT`,
+    /// `HOST:PORT`, `[ADDR]:PORT`, `PORT`). Default: `udp:0.0.0.0:162` and `udp6:[::]:162`.
+    #[arg(
+        value_name = "ADDRESS",
+        help = "Addresses to listen on: udp:HOST:PORT, udp6:[ADDR]:PORT, HOST:PORT, [ADDR]:PORT \
+                or PORT. Default: udp:0.0.0.0:162 and udp6:[::]:162"
+    )]
     pub addresses: Vec<String>,
 }
 
