@@ -1,11 +1,20 @@
-//! Notification receiver: listens on UDP, decodes v1 traps, v2c traps and informs, authorises
-//! them, acknowledges informs, and hands each one over as a [`Notification`].
+//! Notification receiver: listens on UDP, decodes v1 traps, v2c and v3 traps and informs,
+//! authorises them (communities, USM users), acknowledges informs, and hands each one over as a
+//! [`Notification`].
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), snmpkit::notify::NotifyError> {
-//! use snmpkit::notify::{Receiver, ReceiverConfig};
+//! use snmpkit::notify::{Receiver, ReceiverConfig, V3User};
+//! use snmpkit::usm::{AuthProtocol, PrivProtocol};
 //! let mut config = ReceiverConfig::default();
 //! config.listen = vec!["0.0.0.0:1162".parse().unwrap()];
+//! config.users = vec![V3User::new(
+//!     "alice",
+//!     None, // any sender engine
+//!     Some((AuthProtocol::Sha256, b"authpass123")),
+//!     Some((PrivProtocol::Aes128, b"privpass123")),
+//! )
+//! .expect("valid user")];
 //! let mut rx = Receiver::bind(config).await?;
 //! while let Some(n) = rx.recv().await {
 //!     println!("{} from {}: {:?}", n.kind.as_str(), n.source, n.trap_oid);
