@@ -2,6 +2,7 @@
 //! one file per command. The CLI only uses the library's public API.
 
 mod config;
+pub mod listen;
 mod request;
 pub mod snmpconf;
 mod trap;
@@ -40,6 +41,8 @@ pub enum Command {
     Trap(trap::TrapArgs),
     /// Send an inform and wait for its acknowledgement (snmpinform).
     Inform(trap::TrapArgs),
+    /// Receive notifications (snmptrapd): print them as text or JSON lines.
+    Listen(listen::ListenArgs),
 }
 
 /// Runs a parsed command line and returns the process exit code.
@@ -53,6 +56,7 @@ pub async fn run(cli: Cli) -> i32 {
         Command::Bulkwalk(a) => walk::run(a, true).await,
         Command::Trap(a) => trap::run(a, false).await,
         Command::Inform(a) => trap::run(a, true).await,
+        Command::Listen(a) => listen::run(a).await,
     }
 }
 

@@ -1,1 +1,378 @@
-//! The notification receiver: decode, authorise, acknowledge informs.
+//! Notification receiver: listens on UDP, decodes v1 traps, v2c and v3 traps and informs,
+//! authorises them (communities, USM users), acknowledges informs, and hands each one over as a
+//! [`Notification`].
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), snmpkit::notify::NotifyError> {
+//! use snmpkit::notify::{Receiver, ReceiverConfig, V3User};
+//! use snmpkit::usm::{AuthProtocol, PrivProtocol};
+//! let mut config = ReceiverConfig::default();
+//! config.listen = vec!["0.0.0.0:1162".parse().unwrap()];
+//! config.users = vec![V3User::new(
+//!     "alice",
+//!     None, // any sender engine
+//!     Some((AuthProtocol::Sha256, b"authpass123")),
+//!     Some((PrivProtocol::Aes128, b"privpass123")),
+//! )
+//! .expect("valid user")];
+//! let mut rx = Receiver::bind(config).await?;
+//! while let Some(n) = rx.recv().await {
+//!     println!("{} from {}: {:?}", n.kind.as_str(), n.source, n.trap_oid);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Design: one tokio task per socket reads datagrams into a 64 KiB buffer, decodes them with a
+//! sans-I/O processor, answers informs from the same socket, and pushes notifications into one
+//! bounded channel. When the consumer falls behind, the socket tasks wait on the channel, so
+//! memory stays bounded and the kernel's (raised) receive buffer absorbs the burst.
+
+mod addr;
+pub mod conf;
+mod error;
+mod notification;
+mod process;
+mod stats;
+mod v3;
+
+pub use addr::{Family, ListenAddr, DEFAULT_PORT};
+pub use error::NotifyError;
+pub use notification::{
+    v1_trap_oid, Notification, NotificationKind, Sender, TrapV1Fields, SNMP_TRAPS, SNMP_TRAP_OID_0,
+    SYS_UPTIME_0,
+};
+pub use stats::{DropReason, Stats, StatsHandle};
+pub use v3::{LocalEngine, V3User};
+
+use process::{Outcome, Processor};
+use stats::Counters;
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Instant, SystemTime};
+use tokio::net::UdpSocket;
+use tokio::sync::{mpsc, Semaphore};
+use tokio::task::JoinHandle;
+
+/// The largest datagram the receiver reads (the UDP maximum).
+pub const MAX_DATAGRAM: usize = 65_536;
+
+/// The unit in which queued datagram bytes are counted.
+const BUDGET_UNIT: usize = 256;
+
+fn budget_units(datagram_len: usize) -> u32 {
+    datagram_len.div_ceil(BUDGET_UNIT).max(1) as u32
+}
+
+/// How a [`Receiver`] listens and what it accepts. Start from `ReceiverConfig::default()` and
+/// set the fields you need.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ReceiverConfig {
+    /// Addresses to listen on. Empty means `0.0.0.0:162` and `[::]:162` (the IPv6 one is
+    /// skipped if the host has no IPv6).
+    pub listen: Vec<SocketAddr>,
+    /// v1/v2c communities to accept. Empty accepts every community.
+    pub communities: Vec<Vec<u8>>,
+    /// Log each dropped datagram and its reason to stderr.
+    pub verbose: bool,
+    /// Capacity of the channel between the socket tasks and the consumer, in notifications.
+    pub queue_capacity: usize,
+    /// Bound on the datagram bytes queued for the consumer (counted in 256-byte units, so a
+    /// small trap counts as 256 bytes). With `queue_capacity`, this bounds memory when the
+    /// consumer is slow: the socket tasks then wait and the kernel buffer absorbs the rest.
+    pub queue_bytes: usize,
+    /// SO_RCVBUF to ask for, in bytes (best effort: the OS may cap it).
+    pub recv_buffer_bytes: usize,
+    /// SNMPv3 users. Empty means v3 messages are dropped.
+    pub users: Vec<V3User>,
+    /// This receiver's engine (ID and boots), authoritative for v3 informs. `None` generates
+    /// a random ID with boots 1 when users are configured; use
+    /// [`LocalEngine::load_or_create`] to keep it across runs.
+    pub engine: Option<LocalEngine>,
+}
+
+impl Default for ReceiverConfig {
+    fn default() -> Self {
+        ReceiverConfig {
+            listen: Vec::new(),
+            communities: Vec::new(),
+            verbose: false,
+            queue_capacity: 65_536,
+            queue_bytes: 16 * 1024 * 1024,
+            recv_buffer_bytes: 8 * 1024 * 1024,
+            users: Vec::new(),
+            engine: None,
+        }
+    }
+}
+
+/// An async stream of received notifications. Informs are acknowledged before they are
+/// delivered. Dropping the receiver closes its sockets.
+#[derive(Debug)]
+pub struct Receiver {
+    rx: mpsc::Receiver<(Notification, u32)>,
+    budget: Arc<Semaphore>,
+    counters: Arc<Counters>,
+    local: Vec<SocketAddr>,
+    tasks: Vec<JoinHandle<()>>,
+    engine: Option<LocalEngine>,
+}
+
+impl Receiver {
+    /// Binds every configured address and starts receiving. Fails if any explicitly given
+    /// address cannot be bound; the error explains privileged ports.
+    pub async fn bind(config: ReceiverConfig) -> Result<Receiver, NotifyError> {
+        let defaults = config.listen.is_empty();
+        let addrs = if defaults {
+            ListenAddr::defaults()
+        } else {
+            config.listen.clone()
+        };
+        let mut sockets = Vec::new();
+        for addr in &addrs {
+            match open_socket(*addr, config.recv_buffer_bytes) {
+                Ok(s) => sockets.push(s),
+                // A host without IPv6 still gets the IPv4 default.
+                Err(NotifyError::Bind { ref source, .. })
+                    if defaults && addr.is_ipv6() && no_ipv6(source) =>
+                {
+                    continue
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if sockets.is_empty() {
+            return Err(NotifyError::Config("no address to listen on".into()));
+        }
+        let (tx, rx) = mpsc::channel(config.queue_capacity.max(1));
+        // At least one maximal datagram must fit, or a task could wait forever.
+        let units = (config.queue_bytes / BUDGET_UNIT).max(budget_units(MAX_DATAGRAM) as usize);
+        let budget = Arc::new(Semaphore::new(units.min(Semaphore::MAX_PERMITS)));
+        let counters = Arc::new(Counters::default());
+        let communities = config.communities.clone();
+        let v3 = (!config.users.is_empty()).then(|| {
+            Arc::new(v3::V3Config {
+                users: config.users.clone(),
+                engine: config.engine.clone().unwrap_or_else(LocalEngine::generate),
+                started: Instant::now(),
+            })
+        });
+        let engine = v3.as_ref().map(|c| c.engine.clone());
+        let mut local = Vec::new();
+        let mut tasks = Vec::new();
+        for sock in sockets {
+            let l = sock
+                .local_addr()
+                .map_err(|e| NotifyError::Config(e.to_string()))?;
+            local.push(l);
+            let task = SocketTask {
+                sock,
+                local: l,
+                tx: tx.clone(),
+                budget: budget.clone(),
+                counters: counters.clone(),
+                processor: Processor::new(communities.clone(), v3.clone()),
+                verbose: config.verbose,
+            };
+            tasks.push(tokio::spawn(task.run()));
+        }
+        Ok(Receiver {
+            rx,
+            budget,
+            counters,
+            local,
+            tasks,
+            engine,
+        })
+    }
+
+    /// The addresses actually bound (with the real port when port 0 was asked for).
+    pub fn local_addrs(&self) -> &[SocketAddr] {
+        &self.local
+    }
+
+    /// The next notification, or `None` once every socket task has stopped.
+    pub async fn recv(&mut self) -> Option<Notification> {
+        let (n, units) = self.rx.recv().await?;
+        self.budget.add_permits(units as usize);
+        Some(n)
+    }
+
+    /// Polls for the next notification (for wrapping the receiver in a `Stream`).
+    pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Notification>> {
+        self.rx.poll_recv(cx).map(|o| {
+            o.map(|(n, units)| {
+                self.budget.add_permits(units as usize);
+                n
+            })
+        })
+    }
+
+    /// This receiver's SNMPv3 engine, when v3 users are configured.
+    pub fn engine(&self) -> Option<&LocalEngine> {
+        self.engine.as_ref()
+    }
+
+    /// The current counters.
+    pub fn stats(&self) -> Stats {
+        self.counters.snapshot()
+    }
+
+    /// A handle that reads the counters without borrowing the receiver.
+    pub fn stats_handle(&self) -> StatsHandle {
+        StatsHandle(self.counters.clone())
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+/// True when a bind failed because the host has no IPv6 at all.
+fn no_ipv6(e: &std::io::Error) -> bool {
+    // EAFNOSUPPORT is 97 on Linux.
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::AddrNotAvailable | std::io::ErrorKind::Unsupported
+    ) || e.raw_os_error() == Some(97)
+}
+
+/// Opens a UDP socket with a large receive buffer. IPv6 sockets are IPv6-only so that
+/// `0.0.0.0:P` and `[::]:P` can be bound side by side.
+fn open_socket(addr: SocketAddr, rcvbuf: usize) -> Result<UdpSocket, NotifyError> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let err = |e| error::bind_error(addr, e);
+    let domain = if addr.is_ipv6() {
+        Domain::IPV6
+    } else {
+        Domain::IPV4
+    };
+    let s = Socket::new(domain, Type::DGRAM, Some(Protocol::UDP)).map_err(err)?;
+    if addr.is_ipv6() {
+        s.set_only_v6(true).map_err(err)?;
+    }
+    // Best effort: unprivileged processes are capped at net.core.rmem_max.
+    let _ = s.set_recv_buffer_size(rcvbuf);
+    s.set_nonblocking(true).map_err(err)?;
+    s.bind(&addr.into()).map_err(err)?;
+    UdpSocket::from_std(s.into()).map_err(err)
+}
+
+struct SocketTask {
+    sock: UdpSocket,
+    local: SocketAddr,
+    tx: mpsc::Sender<(Notification, u32)>,
+    budget: Arc<Semaphore>,
+    counters: Arc<Counters>,
+    processor: Processor,
+    verbose: bool,
+}
+
+impl SocketTask {
+    async fn run(mut self) {
+        let mut buf = vec![0u8; MAX_DATAGRAM];
+        loop {
+            let (n, source) = match self.sock.recv_from(&mut buf).await {
+                Ok(x) => x,
+                Err(e) => {
+                    // ICMP errors from earlier replies (ECONNREFUSED) and the like: keep going,
+                    // but yield so a persistent error cannot spin.
+                    if self.verbose {
+                        eprintln!("snmpkit: receive error on {}: {e}", self.local);
+                    }
+                    if self.tx.is_closed() {
+                        return;
+                    }
+                    tokio::task::yield_now().await;
+                    continue;
+                }
+            };
+            self.counters.received.fetch_add(1, Ordering::Relaxed);
+            let datagram = buf.get(..n).unwrap_or(&[]);
+            let outcome = self.processor.handle(
+                datagram,
+                source,
+                self.local,
+                SystemTime::now(),
+                Instant::now(),
+            );
+            match outcome {
+                Outcome::Deliver {
+                    notification,
+                    reply,
+                } => {
+                    if let Some(r) = reply {
+                        self.reply(&r, source).await;
+                    }
+                    self.counters.delivered.fetch_add(1, Ordering::Relaxed);
+                    let units = budget_units(n);
+                    // Waiting here (not dropping) is the backpressure: see the module docs.
+                    let Ok(permit) = self.budget.acquire_many(units).await else {
+                        return;
+                    };
+                    permit.forget();
+                    if self.tx.send((*notification, units)).await.is_err() {
+                        return; // The receiver was dropped.
+                    }
+                }
+                Outcome::Duplicate { reply } => {
+                    self.counters
+                        .duplicate_informs
+                        .fetch_add(1, Ordering::Relaxed);
+                    self.reply(&reply, source).await;
+                }
+                Outcome::Discovery { reply } => {
+                    self.counters
+                        .discovery_probes
+                        .fetch_add(1, Ordering::Relaxed);
+                    self.send(&reply, source).await;
+                }
+                Outcome::Drop {
+                    reason,
+                    detail,
+                    reply,
+                } => {
+                    self.counters.count_drop(reason);
+                    if let Some(r) = reply {
+                        self.send(&r, source).await;
+                    }
+                    if self.verbose {
+                        eprintln!(
+                            "snmpkit: dropped {n}-byte datagram from {source}: {reason}: {detail}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sends a Report; failures only matter to the verbose log.
+    async fn send(&self, bytes: &[u8], to: SocketAddr) {
+        if let Err(e) = self.sock.send_to(bytes, to).await {
+            if self.verbose {
+                eprintln!("snmpkit: cannot send a Report to {to}: {e}");
+            }
+        }
+    }
+
+    async fn reply(&self, bytes: &[u8], to: SocketAddr) {
+        match self.sock.send_to(bytes, to).await {
+            Ok(_) => {
+                self.counters
+                    .informs_acknowledged
+                    .fetch_add(1, Ordering::Relaxed);
+            }
+            Err(e) => {
+                if self.verbose {
+                    eprintln!("snmpkit: cannot acknowledge inform from {to}: {e}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,733 @@
+//! `snmpkit listen`: receive notifications and print them as text blocks or JSON lines,
+//! optionally running a handler command for each one.
+
+use crate::notify::conf::{parse_hex, TrapdConfig};
+use crate::notify::{
+    ListenAddr, LocalEngine, Notification, Receiver, ReceiverConfig, Sender, Stats, V3User,
+};
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::Semaphore;
+
+/// Handlers that may run at once.
+const EXEC_CONCURRENCY: usize = 16;
+/// Notifications that may wait for a handler slot; beyond this they are dropped and counted.
+const EXEC_QUEUE: usize = 1024;
+/// A handler still running after this long is killed.
+const EXEC_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Arguments of `snmpkit listen [OPTIONS] [ADDRESS...]`.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ListenArgs {
+    /// Accept only this v1/v2c community (repeatable). Without -c every community is accepted.
+    #[arg(short = 'c', long = "community", value_name = "COMMUNITY")]
+    pub communities: Vec<String>,
+    /// Read an snmptrapd.conf-style file (createUser, authCommunity, disableAuthorization,
+    /// snmpTrapdAddr). Unknown lines are warned about and ignored.
+    #[arg(short = 'C', long = "config", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print one JSON object per line per notification.
+    #[arg(long)]
+    pub json: bool,
+    /// Log each dropped datagram and its reason to stderr.
+    #[arg(long)]
+    pub verbose: bool,
+    /// Run CMD (with sh -c) for each notification, with its JSON on stdin.
+    #[arg(long, value_name = "CMD")]
+    pub exec: Option<String>,
+    /// This receiver's SNMPv3 engine ID, in hex (for v3 informs). Default: generated once and
+    /// kept in the state file.
+    #[arg(long, value_name = "HEX")]
+    pub engine_id: Option<String>,
+    /// Where to keep the engine ID and engine boots, incremented at each start (for v3
+    /// informs). Default: $XDG_STATE_HOME/snmpkit/listen-engine or
+    /// ~/.local/state/snmpkit/listen-engine, used only when v3 users are configured.
+    #[arg(long, value_name = "FILE")]
+    pub state_file: Option<PathBuf>,
+    /// Addresses to listen on, in snmptrapd's syntax (`udp:HOST:PORT`, `udp6:[ADDR]:PORT`,
+    /// `HOST:PORT`, `[ADDR]:PORT`, `PORT`). Default: `udp:0.0.0.0:162` and `udp6:[::]:162`.
+    #[arg(
+        value_name = "ADDRESS",
+        help = "Addresses to listen on: udp:HOST:PORT, udp6:[ADDR]:PORT, HOST:PORT, [ADDR]:PORT \
+                or PORT. Default: udp:0.0.0.0:162 and udp6:[::]:162"
+    )]
+    pub addresses: Vec<String>,
+}
+
+/// Runs `snmpkit listen` until SIGINT or SIGTERM, then prints the counters to stderr.
+/// Returns the process exit code: 0 after a signal, 1 when it cannot start.
+pub async fn run(args: ListenArgs) -> i32 {
+    match setup(&args).await {
+        Ok(rx) => serve(rx, &args).await,
+        Err(msg) => {
+            eprintln!("snmpkit listen: {msg}");
+            1
+        }
+    }
+}
+
+async fn setup(args: &ListenArgs) -> Result<Receiver, String> {
+    let conf = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let conf = TrapdConfig::parse(&text);
+            for w in &conf.warnings {
+                eprintln!("snmpkit listen: warning: {}: {w}", path.display());
+            }
+            conf
+        }
+        None => TrapdConfig::default(),
+    };
+    let engine_id = match &args.engine_id {
+        Some(e) => match parse_hex(e) {
+            Some(b) if (5..=32).contains(&b.len()) => Some(b),
+            _ => {
+                return Err(format!(
+                    "bad --engine-id {e:?}: expected 5 to 32 octets in hex"
+                ))
+            }
+        },
+        None => None,
+    };
+    let mut users = Vec::new();
+    for u in &conf.users {
+        let auth = u.auth.as_ref().map(|(p, s)| (*p, s.as_bytes()));
+        let privacy = u.privacy.as_ref().map(|(p, s)| (*p, s.as_bytes()));
+        match V3User::new(&u.name, u.engine_id.clone(), auth, privacy) {
+            Ok(v) => users.push(v),
+            Err(e) => eprintln!("snmpkit listen: warning: user {:?} ignored: {e}", u.name),
+        }
+    }
+    let engine = if users.is_empty() && engine_id.is_none() && args.state_file.is_none() {
+        None
+    } else {
+        Some(local_engine(args, engine_id.as_deref())?)
+    };
+    let mut communities: Vec<Vec<u8>> = args
+        .communities
+        .iter()
+        .chain(conf.communities.iter())
+        .map(|c| c.as_bytes().to_vec())
+        .collect();
+    if conf.disable_authorization && args.communities.is_empty() {
+        communities.clear();
+    }
+    let specs: Vec<String> = if !args.addresses.is_empty() {
+        args.addresses.clone()
+    } else {
+        conf.listen.clone()
+    };
+    let mut listen = Vec::new();
+    for s in &specs {
+        let a = ListenAddr::parse(s).map_err(|e| e.to_string())?;
+        listen.push(a.resolve().await.map_err(|e| e.to_string())?);
+    }
+    let rc = ReceiverConfig {
+        listen,
+        communities,
+        verbose: args.verbose,
+        users,
+        engine: engine.clone(),
+        ..ReceiverConfig::default()
+    };
+    let rx = Receiver::bind(rc).await.map_err(|e| e.to_string())?;
+    let addrs: Vec<String> = rx.local_addrs().iter().map(|a| udp_name(*a)).collect();
+    if let Some(e) = &engine {
+        eprintln!(
+            "snmpkit listen: SNMPv3 engine ID 0x{}, engine boots {}",
+            hex(&e.engine_id).to_ascii_lowercase(),
+            e.boots
+        );
+    }
+    eprintln!("snmpkit listen: listening on {}", addrs.join(", "));
+    Ok(rx)
+}
+
+/// The engine for v3 informs: from `--state-file`, else from the default state file; with
+/// `--engine-id` overriding the stored ID. Without a usable default location the engine is
+/// not persisted (boots stay 1), which is said on stderr.
+fn local_engine(args: &ListenArgs, engine_id: Option<&[u8]>) -> Result<LocalEngine, String> {
+    if let Some(p) = &args.state_file {
+        return LocalEngine::load_or_create(p, engine_id).map_err(|e| e.to_string());
+    }
+    let fallback = |why: String| {
+        eprintln!("snmpkit listen: warning: {why}; the engine ID and boots are not persisted");
+        match engine_id {
+            Some(id) => LocalEngine {
+                engine_id: id.to_vec(),
+                boots: 1,
+            },
+            None => LocalEngine::generate(),
+        }
+    };
+    match default_state_path() {
+        Some(p) => {
+            Ok(LocalEngine::load_or_create(&p, engine_id)
+                .unwrap_or_else(|e| fallback(e.to_string())))
+        }
+        None => Ok(fallback(
+            "no HOME or XDG_STATE_HOME for the engine state".into(),
+        )),
+    }
+}
+
+/// `$XDG_STATE_HOME/snmpkit/listen-engine`, else `$HOME/.local/state/snmpkit/listen-engine`.
+fn default_state_path() -> Option<PathBuf> {
+    let base = match std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()) {
+        Some(x) => PathBuf::from(x),
+        None => {
+            PathBuf::from(std::env::var_os("HOME").filter(|v| !v.is_empty())?).join(".local/state")
+        }
+    };
+    Some(base.join("snmpkit").join("listen-engine"))
+}
+
+fn udp_name(a: std::net::SocketAddr) -> String {
+    if a.is_ipv6() {
+        format!("udp6:{a}")
+    } else {
+        format!("udp:{a}")
+    }
+}
+
+async fn serve(mut rx: Receiver, args: &ListenArgs) -> i32 {
+    let exec = args.exec.clone().map(|cmd| Exec::new(cmd, args.verbose));
+    let mut shutdown = Box::pin(shutdown_signal());
+    let mut out = String::with_capacity(1024);
+    loop {
+        let n = tokio::select! {
+            _ = &mut shutdown => break,
+            n = rx.recv() => match n {
+                Some(n) => n,
+                None => break,
+            },
+        };
+        out.clear();
+        let json = if args.json || exec.is_some() {
+            Some(notification_json(&n))
+        } else {
+            None
+        };
+        match (&json, args.json) {
+            (Some(j), true) => {
+                out.push_str(j);
+                out.push('\n');
+            }
+            _ => render_text(&n, &mut out),
+        }
+        let mut stdout = std::io::stdout().lock();
+        if let Err(e) = stdout
+            .write_all(out.as_bytes())
+            .and_then(|_| stdout.flush())
+        {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                eprintln!("snmpkit listen: cannot write output: {e}");
+            }
+            break;
+        }
+        drop(stdout);
+        if let (Some(ex), Some(j)) = (&exec, json) {
+            ex.submit(j);
+        }
+    }
+    eprintln!("{}", summary(&rx.stats(), exec.as_ref()));
+    0
+}
+
+/// Resolves on SIGINT or (on Unix) SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+fn summary(s: &Stats, exec: Option<&Exec>) -> String {
+    let mut line = format!(
+        "snmpkit listen: {} received, {} decoded, {} dropped",
+        s.received,
+        s.delivered,
+        s.dropped_total()
+    );
+    let reasons: Vec<String> = s.drops().map(|(r, n)| format!("{r}: {n}")).collect();
+    if !reasons.is_empty() {
+        line.push_str(&format!(" ({})", reasons.join(", ")));
+    }
+    if s.informs_acknowledged > 0 || s.duplicate_informs > 0 {
+        line.push_str(&format!(
+            "; {} informs acknowledged, {} retransmissions not reported again",
+            s.informs_acknowledged, s.duplicate_informs
+        ));
+    }
+    if let Some(e) = exec {
+        line.push_str(&format!(
+            "; exec: {} run, {} failed, {} dropped (handler queue full)",
+            e.started.load(Ordering::Relaxed),
+            e.failed.load(Ordering::Relaxed),
+            e.dropped.load(Ordering::Relaxed)
+        ));
+    }
+    line
+}
+
+/// Runs the `--exec` handler with bounded concurrency. Submitting never waits: beyond
+/// [`EXEC_CONCURRENCY`] running and [`EXEC_QUEUE`] waiting, notifications are dropped and
+/// counted.
+struct Exec {
+    cmd: Arc<str>,
+    slots: Arc<Semaphore>,
+    pending: Arc<AtomicUsize>,
+    started: Arc<AtomicU64>,
+    failed: Arc<AtomicU64>,
+    dropped: AtomicU64,
+    verbose: bool,
+}
+
+impl Exec {
+    fn new(cmd: String, verbose: bool) -> Self {
+        Exec {
+            cmd: cmd.into(),
+            slots: Arc::new(Semaphore::new(EXEC_CONCURRENCY)),
+            pending: Arc::new(AtomicUsize::new(0)),
+            started: Arc::new(AtomicU64::new(0)),
+            failed: Arc::new(AtomicU64::new(0)),
+            dropped: AtomicU64::new(0),
+            verbose,
+        }
+    }
+
+    fn submit(&self, json: String) {
+        if self.pending.load(Ordering::Relaxed) >= EXEC_CONCURRENCY + EXEC_QUEUE {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+            if self.verbose {
+                eprintln!("snmpkit listen: handler queue full, notification not handed to --exec");
+            }
+            return;
+        }
+        self.pending.fetch_add(1, Ordering::Relaxed);
+        let (cmd, slots, pending) = (self.cmd.clone(), self.slots.clone(), self.pending.clone());
+        let (started, failed, verbose) = (self.started.clone(), self.failed.clone(), self.verbose);
+        tokio::spawn(async move {
+            if let Ok(_permit) = slots.acquire_owned().await {
+                started.fetch_add(1, Ordering::Relaxed);
+                if let Err(e) = run_handler(&cmd, json).await {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                    if verbose {
+                        eprintln!("snmpkit listen: --exec handler: {e}");
+                    }
+                }
+            }
+            pending.fetch_sub(1, Ordering::Relaxed);
+        });
+    }
+}
+
+async fn run_handler(cmd: &str, json: String) -> Result<(), String> {
+    use std::process::Stdio;
+    use tokio::io::AsyncWriteExt;
+    let mut child = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(Stdio::piped())
+        // The handler's stdout would interleave with ours; its stderr is passed through.
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("cannot start: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // A handler that does not read its input is not an error.
+        let _ = stdin.write_all(json.as_bytes()).await;
+        let _ = stdin.write_all(b"\n").await;
+    }
+    match tokio::time::timeout(EXEC_TIMEOUT, child.wait()).await {
+        Ok(Ok(st)) if st.success() => Ok(()),
+        Ok(Ok(st)) => Err(format!("exited with {st}")),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => {
+            let _ = child.kill().await;
+            Err(format!("killed after {} s", EXEC_TIMEOUT.as_secs()))
+        }
+    }
+}
+
+/// RFC 3339 UTC time with microseconds, e.g. `2026-11-25T01:53:41.511556Z`.
+fn rfc3339(t: SystemTime) -> String {
+    let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let secs = d.as_secs();
+    let (y, m, day) = civil_date((secs / 86_400) as i64);
+    let s = secs % 86_400;
+    format!(
+        "{y:04}-{m:02}-{day:02}T{:02}:{:02}:{:02}.{:06}Z",
+        s / 3600,
+        s / 60 % 60,
+        s % 60,
+        d.subsec_micros()
+    )
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day), counting in 400-year
+/// eras that start on 1 March so that leap days fall at the end of each year.
+fn civil_date(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468; // days from 0000-03-01 to 1970-01-01
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097); // day of era, 0..=146096
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // year of era
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // day of year from 1 March
+    let mp = (5 * doy + 2) / 153; // month from March, 0..=11
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02X}")).collect()
+}
+
+fn json_str(out: &mut String, s: &str) {
+    // serde_json's escaping; writing a &str cannot fail.
+    out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
+}
+
+/// One notification as a single-line JSON object.
+pub(crate) fn notification_json(n: &Notification) -> String {
+    use std::fmt::Write as _;
+    let mut o = String::with_capacity(256 + n.varbinds.len() * 64);
+    o.push_str("{\"received_at\":");
+    json_str(&mut o, &rfc3339(n.received_at));
+    o.push_str(",\"source\":");
+    json_str(&mut o, &n.source.to_string());
+    o.push_str(",\"version\":");
+    json_str(&mut o, n.version.as_str());
+    o.push_str(",\"pdu\":");
+    json_str(&mut o, n.kind.as_str());
+    match &n.sender {
+        Sender::Community(c) => {
+            o.push_str(",\"community\":");
+            json_str(&mut o, &lossy(c));
+        }
+        Sender::Usm {
+            user,
+            context_name,
+            engine_id,
+            ..
+        } => {
+            o.push_str(",\"user\":");
+            json_str(&mut o, &lossy(user));
+            o.push_str(",\"context\":");
+            json_str(&mut o, &lossy(context_name));
+            o.push_str(",\"engine_id\":");
+            json_str(&mut o, &hex(engine_id).to_ascii_lowercase());
+        }
+    }
+    o.push_str(",\"trap_oid\":");
+    match &n.trap_oid {
+        Some(t) => json_str(&mut o, &t.to_string()),
+        None => o.push_str("null"),
+    }
+    o.push_str(",\"uptime\":");
+    match n.uptime {
+        Some(u) => {
+            let _ = write!(o, "{u}");
+        }
+        None => o.push_str("null"),
+    }
+    match &n.v1 {
+        Some(v) => {
+            o.push_str(",\"enterprise\":");
+            json_str(&mut o, &v.enterprise.to_string());
+            let _ = write!(
+                o,
+                ",\"agent_addr\":\"{}\",\"generic_trap\":{},\"specific_trap\":{}",
+                v.agent_addr, v.generic_trap, v.specific_trap
+            );
+        }
+        None => o.push_str(
+            ",\"enterprise\":null,\"agent_addr\":null,\"generic_trap\":null,\"specific_trap\":null",
+        ),
+    }
+    o.push_str(",\"varbinds\":[");
+    for (i, vb) in n.varbinds.iter().enumerate() {
+        if i > 0 {
+            o.push(',');
+        }
+        o.push_str(&fallback::varbind_json(vb).to_string());
+    }
+    o.push_str("]}");
+    o
+}
+
+const GENERIC_NAMES: [&str; 7] = [
+    "coldStart",
+    "warmStart",
+    "linkDown",
+    "linkUp",
+    "authenticationFailure",
+    "egpNeighborLoss",
+    "enterpriseSpecific",
+];
+
+/// One notification as a text block, ending with a blank line.
+pub(crate) fn render_text(n: &Notification, out: &mut String) {
+    use std::fmt::Write as _;
+    let who = match &n.sender {
+        Sender::Community(c) => format!("community {:?}", lossy(c)),
+        Sender::Usm {
+            user,
+            context_name,
+            engine_id,
+            security_level,
+            ..
+        } => format!(
+            "user {:?}, context {:?}, engine 0x{}, {security_level}",
+            lossy(user),
+            lossy(context_name),
+            hex(engine_id).to_ascii_lowercase()
+        ),
+    };
+    let _ = writeln!(
+        out,
+        "{} {} SNMPv{} {} {}",
+        rfc3339(n.received_at),
+        n.source,
+        n.version.as_str(),
+        n.kind.as_str(),
+        who
+    );
+    if let Some(v) = &n.v1 {
+        let name = usize::try_from(v.generic_trap)
+            .ok()
+            .and_then(|g| GENERIC_NAMES.get(g))
+            .unwrap_or(&"?");
+        let _ = writeln!(
+            out,
+            "  enterprise {}, agent-addr {}, generic-trap {} ({name}), specific-trap {}",
+            v.enterprise.to_dotted_leading(),
+            v.agent_addr,
+            v.generic_trap,
+            v.specific_trap
+        );
+    }
+    let _ = match &n.trap_oid {
+        Some(t) => writeln!(out, "  snmpTrapOID {}", t.to_dotted_leading()),
+        None => writeln!(out, "  snmpTrapOID (none)"),
+    };
+    let _ = match n.uptime {
+        Some(u) => writeln!(out, "  uptime {}", fallback::timeticks(u)),
+        None => writeln!(out, "  uptime (none)"),
+    };
+    for vb in &n.varbinds {
+        let _ = writeln!(out, "  {}", fallback::format_varbind(vb));
+    }
+    out.push('\n');
+}
+
+/// TEMPORARY fallback renderer, to be replaced by `crate::format`'s `format_varbind` and
+/// `varbind_json` once that module is merged. net-snmp-like, numeric OIDs only.
+mod fallback {
+    use crate::{Value, VarBind};
+
+    pub fn timeticks(t: u32) -> String {
+        let cs = t % 100;
+        let s = t / 100;
+        let (d, h, m, s) = (s / 86_400, s / 3600 % 24, s / 60 % 60, s % 60);
+        match d {
+            0 => format!("({t}) {h}:{m:02}:{s:02}.{cs:02}"),
+            1 => format!("({t}) 1 day, {h}:{m:02}:{s:02}.{cs:02}"),
+            _ => format!("({t}) {d} days, {h}:{m:02}:{s:02}.{cs:02}"),
+        }
+    }
+
+    fn printable(b: &[u8]) -> Option<&str> {
+        let s = std::str::from_utf8(b).ok()?;
+        s.chars()
+            .all(|c| !c.is_control() || matches!(c, '\t' | '\r' | '\n'))
+            .then_some(s)
+    }
+
+    fn hex_spaced(b: &[u8]) -> String {
+        b.iter()
+            .map(|x| format!("{x:02X}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    pub fn format_varbind(vb: &VarBind) -> String {
+        let v = match &vb.value {
+            Value::Integer(i) => format!("INTEGER: {i}"),
+            Value::OctetString(b) => match printable(b) {
+                Some(s) => format!("STRING: {s:?}"),
+                None => format!("Hex-STRING: {}", hex_spaced(b)),
+            },
+            Value::Null => "NULL".to_string(),
+            Value::ObjectIdentifier(o) => format!("OID: {}", o.to_dotted_leading()),
+            Value::IpAddress(a) => format!("IpAddress: {}.{}.{}.{}", a[0], a[1], a[2], a[3]),
+            Value::Counter32(n) => format!("Counter32: {n}"),
+            Value::Gauge32(n) => format!("Gauge32: {n}"),
+            Value::TimeTicks(t) => format!("Timeticks: {}", timeticks(*t)),
+            Value::Opaque(b) => format!("OPAQUE: {}", hex_spaced(b)),
+            Value::Counter64(n) => format!("Counter64: {n}"),
+            Value::NoSuchObject => "No Such Object available on this agent at this OID".into(),
+            Value::NoSuchInstance => "No Such Instance currently exists at this OID".into(),
+            Value::EndOfMibView => {
+                "No more variables left in this MIB View (It is past the end of the MIB tree)"
+                    .into()
+            }
+            Value::Unknown { tag, data } => {
+                format!("Unknown (tag 0x{tag:02x}): {}", hex_spaced(data))
+            }
+            #[allow(unreachable_patterns)]
+            other => format!("{other:?}"),
+        };
+        format!("{} = {v}", vb.oid.to_dotted_leading())
+    }
+
+    pub fn varbind_json(vb: &VarBind) -> serde_json::Value {
+        use serde_json::json;
+        let (ty, value) = match &vb.value {
+            Value::Integer(i) => ("INTEGER", json!(i)),
+            Value::OctetString(b) => match printable(b) {
+                Some(s) => ("STRING", json!(s)),
+                None => ("Hex-STRING", json!(hex_spaced(b))),
+            },
+            Value::Null => ("NULL", serde_json::Value::Null),
+            Value::ObjectIdentifier(o) => ("OID", json!(o.to_string())),
+            Value::IpAddress(a) => (
+                "IpAddress",
+                json!(format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3])),
+            ),
+            Value::Counter32(n) => ("Counter32", json!(n)),
+            Value::Gauge32(n) => ("Gauge32", json!(n)),
+            Value::TimeTicks(n) => ("Timeticks", json!(n)),
+            Value::Opaque(b) => ("Opaque", json!(hex_spaced(b))),
+            Value::Counter64(n) => ("Counter64", json!(n)),
+            Value::Unknown { data, .. } => ("Unknown", json!(hex_spaced(data))),
+            other => (other.type_name(), serde_json::Value::Null),
+        };
+        json!({"oid": vb.oid.to_string(), "type": ty, "value": value})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::Version;
+    use crate::notify::{NotificationKind, TrapV1Fields};
+    use crate::{Oid, Value, VarBind};
+    use std::net::Ipv4Addr;
+
+    #[test]
+    fn rfc3339_known_answers() {
+        let cases: &[(u64, u32, &str)] = &[
+            (0, 0, "1970-01-01T00:00:00.000000Z"),
+            (951_782_400, 0, "2000-02-29T00:00:00.000000Z"),
+            (1_709_164_800, 0, "2024-02-29T00:00:00.000000Z"),
+            (1_795_571_621, 511_556, "2026-11-25T01:53:41.511556Z"),
+            (4_102_444_799, 999_999, "2099-12-31T23:59:59.999999Z"),
+        ];
+        for (s, us, want) in cases {
+            let t = UNIX_EPOCH + Duration::from_secs(*s) + Duration::from_micros(*us as u64);
+            assert_eq!(rfc3339(t), *want);
+        }
+    }
+
+    fn oid(s: &str) -> Oid {
+        s.parse().unwrap()
+    }
+
+    fn v1_trap() -> Notification {
+        Notification {
+            received_at: UNIX_EPOCH + Duration::from_secs(1_795_571_621),
+            source: "127.0.0.1:40000".parse().unwrap(),
+            local: "127.0.0.1:162".parse().unwrap(),
+            version: Version::V1,
+            kind: NotificationKind::TrapV1,
+            sender: Sender::Community(b"public".to_vec()),
+            request_id: 0,
+            trap_oid: Some(oid("1.3.6.1.6.3.1.1.5.3")),
+            uptime: Some(12345),
+            v1: Some(TrapV1Fields {
+                enterprise: oid("1.3.6.1.4.1.8072"),
+                agent_addr: Ipv4Addr::new(192, 0, 2, 7),
+                generic_trap: 2,
+                specific_trap: 0,
+                time_stamp: 12345,
+            }),
+            varbinds: vec![VarBind::new(
+                oid("1.3.6.1.2.1.2.2.1.1.2"),
+                Value::Integer(2),
+            )],
+        }
+    }
+
+    #[test]
+    fn json_line() {
+        let j: serde_json::Value = serde_json::from_str(&notification_json(&v1_trap())).unwrap();
+        let want = serde_json::json!({
+            "received_at": "2026-11-25T01:53:41.000000Z",
+            "source": "127.0.0.1:40000",
+            "version": "1",
+            "pdu": "TrapV1",
+            "community": "public",
+            "trap_oid": "1.3.6.1.6.3.1.1.5.3",
+            "uptime": 12345,
+            "enterprise": "1.3.6.1.4.1.8072",
+            "agent_addr": "192.0.2.7",
+            "generic_trap": 2,
+            "specific_trap": 0,
+            "varbinds": [{"oid": "1.3.6.1.2.1.2.2.1.1.2", "type": "INTEGER", "value": 2}],
+        });
+        assert_eq!(j, want);
+        assert!(!notification_json(&v1_trap()).contains('\n'));
+    }
+
+    #[test]
+    fn text_block() {
+        let mut s = String::new();
+        render_text(&v1_trap(), &mut s);
+        assert_eq!(
+            s,
+            "2026-11-25T01:53:41.000000Z 127.0.0.1:40000 SNMPv1 TrapV1 community \"public\"\n\
+             \x20 enterprise .1.3.6.1.4.1.8072, agent-addr 192.0.2.7, generic-trap 2 (linkDown), specific-trap 0\n\
+             \x20 snmpTrapOID .1.3.6.1.6.3.1.1.5.3\n\
+             \x20 uptime (12345) 0:02:03.45\n\
+             \x20 .1.3.6.1.2.1.2.2.1.1.2 = INTEGER: 2\n\n"
+        );
+    }
+
+    #[test]
+    fn timeticks_text() {
+        assert_eq!(fallback::timeticks(0), "(0) 0:00:00.00");
+        assert_eq!(
+            fallback::timeticks(8_640_000),
+            "(8640000) 1 day, 0:00:00.00"
+        );
+        assert_eq!(
+            fallback::timeticks(u32::MAX),
+            "(4294967295) 497 days, 2:27:52.95"
+        );
+    }
+}

@@ -1,0 +1,280 @@
+//! The useful subset of snmptrapd.conf(5), so an existing file works with `snmpkit listen -C`:
+//! `createUser`, `authCommunity`, `authUser`, `disableAuthorization` and `snmpTrapdAddr`.
+//! Other directives produce warnings, never failures.
+
+use std::fmt;
+use std::str::FromStr;
+
+pub use crate::usm::{AuthProtocol, PrivProtocol};
+
+/// One `createUser` line.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UserConfig {
+    /// The user name.
+    pub name: String,
+    /// `-e ENGINEID`: the sender engine this user belongs to. `None` accepts any engine.
+    pub engine_id: Option<Vec<u8>>,
+    /// Authentication protocol and passphrase (`None` for a noAuthNoPriv user).
+    pub auth: Option<(AuthProtocol, String)>,
+    /// Privacy protocol and passphrase (the auth passphrase when none was given).
+    pub privacy: Option<(PrivProtocol, String)>,
+}
+
+impl fmt::Debug for UserConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never print passphrases.
+        f.debug_struct("UserConfig")
+            .field("name", &self.name)
+            .field("engine_id", &self.engine_id)
+            .field("auth", &self.auth.as_ref().map(|a| a.0))
+            .field("privacy", &self.privacy.as_ref().map(|p| p.0))
+            .finish()
+    }
+}
+
+/// What a snmptrapd.conf-style file configures.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrapdConfig {
+    /// `createUser` lines.
+    pub users: Vec<UserConfig>,
+    /// Communities from `authCommunity`.
+    pub communities: Vec<String>,
+    /// `disableAuthorization yes`: accept every community.
+    pub disable_authorization: bool,
+    /// Addresses from `snmpTrapdAddr`.
+    pub listen: Vec<String>,
+    /// One message per line that was ignored or only partly understood (`line N: ...`).
+    pub warnings: Vec<String>,
+}
+
+impl TrapdConfig {
+    /// Parses the text of a file. Never fails: problems become [`TrapdConfig::warnings`].
+    pub fn parse(text: &str) -> TrapdConfig {
+        let mut c = TrapdConfig::default();
+        for (i, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let toks = tokenize(line);
+            let Some((directive, args)) = toks.split_first() else {
+                continue;
+            };
+            let mut warn = |m: String| c.warnings.push(format!("line {}: {m}", i + 1));
+            match directive.to_ascii_lowercase().as_str() {
+                "createuser" => match parse_create_user(args) {
+                    Ok(u) => c.users.push(u),
+                    Err(m) => warn(format!("createUser ignored: {m}")),
+                },
+                "authcommunity" => {
+                    let (Some(actions), Some(community)) = (args.first(), args.get(1)) else {
+                        warn("authCommunity needs ACTIONS and COMMUNITY".into());
+                        continue;
+                    };
+                    for a in actions.split(',') {
+                        if !matches!(a.to_ascii_lowercase().as_str(), "log" | "execute" | "net") {
+                            warn(format!("authCommunity: unknown action {a:?} ignored"));
+                        }
+                    }
+                    if args.len() > 2 {
+                        warn(format!(
+                            "authCommunity: source/OID/view restrictions are not supported; \
+                             community {community:?} is accepted from any source"
+                        ));
+                    }
+                    c.communities.push(community.clone());
+                }
+                "authuser" => {
+                    // v3 users are authorised by being configured with createUser.
+                }
+                "disableauthorization" => match args.first().map(|s| s.to_ascii_lowercase()) {
+                    Some(v) if v == "yes" || v == "true" || v == "1" => {
+                        c.disable_authorization = true
+                    }
+                    Some(v) if v == "no" || v == "false" || v == "0" => {
+                        c.disable_authorization = false
+                    }
+                    _ => warn("disableAuthorization expects yes or no".into()),
+                },
+                "snmptrapdaddr" => {
+                    for a in args.iter().flat_map(|a| a.split(',')) {
+                        if !a.is_empty() {
+                            c.listen.push(a.to_string());
+                        }
+                    }
+                }
+                _ => warn(format!("unsupported directive {directive:?} ignored")),
+            }
+        }
+        c
+    }
+}
+
+fn parse_create_user(args: &[String]) -> Result<UserConfig, String> {
+    let mut i = 0;
+    let mut engine_id = None;
+    while let Some(a) = args.get(i) {
+        match a.as_str() {
+            "-e" => {
+                let hex = args.get(i + 1).ok_or("-e needs an engine ID")?;
+                engine_id = Some(parse_hex(hex).ok_or_else(|| format!("bad engine ID {hex:?}"))?);
+                i += 2;
+            }
+            "-l" | "-m" => {
+                return Err(format!(
+                    "{a} (pre-localised or master keys) is not supported; give passphrases"
+                ))
+            }
+            _ => break,
+        }
+    }
+    let rest = args.get(i..).unwrap_or(&[]);
+    let name = rest.first().ok_or("missing user name")?.clone();
+    let auth = match rest.get(1) {
+        None => None,
+        Some(p) => {
+            let proto = AuthProtocol::from_str(p).map_err(|e| e.to_string())?;
+            let pass = rest.get(2).ok_or("missing auth passphrase")?.clone();
+            if pass.len() < 8 {
+                return Err("auth passphrase shorter than 8 characters".into());
+            }
+            Some((proto, pass))
+        }
+    };
+    let privacy = match rest.get(3) {
+        None => None,
+        Some(p) => {
+            let proto = PrivProtocol::from_str(p).map_err(|e| e.to_string())?;
+            // As in net-snmp, a missing privacy passphrase means the auth one.
+            let pass = match rest.get(4) {
+                Some(p) => p.clone(),
+                None => auth.as_ref().map(|a| a.1.clone()).unwrap_or_default(),
+            };
+            if pass.len() < 8 {
+                return Err("privacy passphrase shorter than 8 characters".into());
+            }
+            Some((proto, pass))
+        }
+    };
+    if rest.len() > 5 {
+        return Err("too many arguments".into());
+    }
+    Ok(UserConfig {
+        name,
+        engine_id,
+        auth,
+        privacy,
+    })
+}
+
+/// Parses an engine ID in hex, with or without `0x`.
+pub fn parse_hex(s: &str) -> Option<Vec<u8>> {
+    let h = s
+        .strip_prefix("0x")
+        .or_else(|| s.strip_prefix("0X"))
+        .unwrap_or(s);
+    if h.is_empty() || h.len() % 2 != 0 {
+        return None;
+    }
+    (0..h.len())
+        .step_by(2)
+        .map(|i| h.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok()))
+        .collect()
+}
+
+/// Splits a line into words; double or single quotes group words with spaces.
+fn tokenize(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote = None;
+    let mut has = false;
+    for ch in line.chars() {
+        match quote {
+            Some(q) if ch == q => quote = None,
+            Some(_) => cur.push(ch),
+            None if ch == '"' || ch == '\'' => {
+                quote = Some(ch);
+                has = true;
+            }
+            None if ch.is_whitespace() => {
+                if has {
+                    out.push(std::mem::take(&mut cur));
+                    has = false;
+                }
+            }
+            None => {
+                cur.push(ch);
+                has = true;
+            }
+        }
+    }
+    if has {
+        out.push(cur);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typical_file() {
+        let text = r#"
+# snmptrapd.conf
+createUser -e 0x8000000001020304 alice SHA "auth pass 1" AES privpass1
+createUser bob MD5 authpass2 DES
+createUser carol
+authCommunity log,execute,net public
+authCommunity log private 10.0.0.0/8
+authUser log alice
+disableAuthorization no
+snmpTrapdAddr udp:1162,udp6:1162
+traphandle default /bin/true
+createUser dave SHA short
+createUser erin SHA1 authpass3 BLOWFISH x
+"#;
+        let c = TrapdConfig::parse(text);
+        assert_eq!(c.users.len(), 3);
+        let a = &c.users[0];
+        assert_eq!(a.name, "alice");
+        assert_eq!(
+            a.engine_id.as_deref(),
+            Some(&[0x80, 0, 0, 0, 1, 2, 3, 4][..])
+        );
+        assert_eq!(a.auth, Some((AuthProtocol::Sha1, "auth pass 1".into())));
+        assert_eq!(a.privacy, Some((PrivProtocol::Aes128, "privpass1".into())));
+        let b = &c.users[1];
+        assert_eq!(b.engine_id, None);
+        assert_eq!(b.auth, Some((AuthProtocol::Md5, "authpass2".into())));
+        assert_eq!(b.privacy, Some((PrivProtocol::Des, "authpass2".into())));
+        assert_eq!(c.users[2].auth, None);
+        assert_eq!(c.communities, vec!["public", "private"]);
+        assert!(!c.disable_authorization);
+        assert_eq!(c.listen, vec!["udp:1162", "udp6:1162"]);
+        // restriction on private, traphandle, dave (short), erin (BLOWFISH).
+        assert_eq!(c.warnings.len(), 4, "{:?}", c.warnings);
+        assert!(c.warnings[0].starts_with("line 7:"), "{:?}", c.warnings);
+        assert!(
+            !format!("{a:?}").contains("auth pass"),
+            "Debug hides secrets"
+        );
+    }
+
+    #[test]
+    fn disable_authorization() {
+        assert!(TrapdConfig::parse("disableAuthorization yes").disable_authorization);
+        let c = TrapdConfig::parse("disableAuthorization maybe");
+        assert!(!c.disable_authorization);
+        assert_eq!(c.warnings.len(), 1);
+    }
+
+    #[test]
+    fn hex() {
+        assert_eq!(parse_hex("0x0A0b"), Some(vec![10, 11]));
+        assert_eq!(parse_hex("800000"), Some(vec![0x80, 0, 0]));
+        for bad in ["", "0x", "abc", "zz", "0xé1"] {
+            assert_eq!(parse_hex(bad), None, "{bad}");
+        }
+    }
+}
