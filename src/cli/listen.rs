@@ -1,10 +1,13 @@
 //! `snmpkit listen`: receive notifications and print them as text blocks or JSON lines,
 //! optionally running a handler command for each one.
 
+use crate::format::{format_oid, format_value, format_varbind, varbind_json, OutputOptions};
+use crate::mib::{Mib, MibConfig};
 use crate::notify::conf::{parse_hex, TrapdConfig};
 use crate::notify::{
     ListenAddr, LocalEngine, Notification, Receiver, ReceiverConfig, Sender, Stats, V3User,
 };
+use crate::Oid;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -32,6 +35,15 @@ pub struct ListenArgs {
     /// Print one JSON object per line per notification.
     #[arg(long)]
     pub json: bool,
+    /// MIB modules to load for names (`ALL`, `+MOD`, `''` for none); built-ins by default.
+    #[arg(short = 'm', value_name = "MIBS")]
+    pub mibs: Option<String>,
+    /// MIB directories (`+DIR` adds to the default path).
+    #[arg(short = 'M', value_name = "DIRS")]
+    pub mib_dirs: Option<String>,
+    /// Output options for varbinds, as for `get` (-On, -Oq, ...).
+    #[arg(short = 'O', value_name = "OUTOPTS")]
+    pub output: Vec<String>,
     /// Log each dropped datagram and its reason to stderr.
     #[arg(long)]
     pub verbose: bool,
@@ -60,8 +72,15 @@ pub struct ListenArgs {
 /// Runs `snmpkit listen` until SIGINT or SIGTERM, then prints the counters to stderr.
 /// Returns the process exit code: 0 after a signal, 1 when it cannot start.
 pub async fn run(args: ListenArgs) -> i32 {
+    let render = match Render::from_args(&args) {
+        Ok(r) => r,
+        Err(msg) => {
+            eprintln!("snmpkit listen: {msg}");
+            return 1;
+        }
+    };
     match setup(&args).await {
-        Ok(rx) => serve(rx, &args).await,
+        Ok(rx) => serve(rx, &args, render).await,
         Err(msg) => {
             eprintln!("snmpkit listen: {msg}");
             1
@@ -194,7 +213,7 @@ fn udp_name(a: std::net::SocketAddr) -> String {
     }
 }
 
-async fn serve(mut rx: Receiver, args: &ListenArgs) -> i32 {
+async fn serve(mut rx: Receiver, args: &ListenArgs, r: Render) -> i32 {
     let exec = args.exec.clone().map(|cmd| Exec::new(cmd, args.verbose));
     let mut shutdown = Box::pin(shutdown_signal());
     let mut out = String::with_capacity(1024);
@@ -208,7 +227,7 @@ async fn serve(mut rx: Receiver, args: &ListenArgs) -> i32 {
         };
         out.clear();
         let json = if args.json || exec.is_some() {
-            Some(notification_json(&n))
+            Some(r.json(&n))
         } else {
             None
         };
@@ -217,7 +236,7 @@ async fn serve(mut rx: Receiver, args: &ListenArgs) -> i32 {
                 out.push_str(j);
                 out.push('\n');
             }
-            _ => render_text(&n, &mut out),
+            _ => r.text(&n, &mut out),
         }
         let mut stdout = std::io::stdout().lock();
         if let Err(e) = stdout
@@ -407,77 +426,177 @@ fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02X}")).collect()
 }
 
-fn json_str(out: &mut String, s: &str) {
-    // serde_json's escaping; writing a &str cannot fail.
-    out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
+/// How notifications are printed: `-O` options and the MIBs that name OIDs and values.
+pub(crate) struct Render {
+    opts: OutputOptions,
+    mib: Arc<Mib>,
 }
 
-/// One notification as a single-line JSON object.
-pub(crate) fn notification_json(n: &Notification) -> String {
-    use std::fmt::Write as _;
-    let mut o = String::with_capacity(256 + n.varbinds.len() * 64);
-    o.push_str("{\"received_at\":");
-    json_str(&mut o, &rfc3339(n.received_at));
-    o.push_str(",\"source\":");
-    json_str(&mut o, &n.source.to_string());
-    o.push_str(",\"version\":");
-    json_str(&mut o, n.version.as_str());
-    o.push_str(",\"pdu\":");
-    json_str(&mut o, n.kind.as_str());
-    match &n.sender {
-        Sender::Community(c) => {
-            o.push_str(",\"community\":");
-            json_str(&mut o, &lossy(c));
+impl Render {
+    fn from_args(args: &ListenArgs) -> Result<Render, String> {
+        let mut opts = OutputOptions::default();
+        for o in &args.output {
+            opts.parse_flags(o).map_err(|e| e.to_string())?;
         }
-        Sender::Usm {
-            user,
-            context_name,
-            engine_id,
-            ..
-        } => {
-            o.push_str(",\"user\":");
-            json_str(&mut o, &lossy(user));
-            o.push_str(",\"context\":");
-            json_str(&mut o, &lossy(context_name));
-            o.push_str(",\"engine_id\":");
-            json_str(&mut o, &hex(engine_id).to_ascii_lowercase());
+        let mut cfg = MibConfig::from_env();
+        if let Some(m) = &args.mibs {
+            cfg = cfg.with_modules(m.clone());
         }
-    }
-    o.push_str(",\"trap_oid\":");
-    match &n.trap_oid {
-        Some(t) => json_str(&mut o, &t.to_string()),
-        None => o.push_str("null"),
-    }
-    o.push_str(",\"uptime\":");
-    match n.uptime {
-        Some(u) => {
-            let _ = write!(o, "{u}");
+        if let Some(d) = &args.mib_dirs {
+            cfg = cfg.with_dirs(d.clone());
         }
-        None => o.push_str("null"),
+        let (mib, warnings) = Mib::load(&cfg);
+        for w in warnings {
+            eprintln!("{w}");
+        }
+        Ok(Render {
+            opts,
+            mib: Arc::new(mib),
+        })
     }
-    match &n.v1 {
-        Some(v) => {
-            o.push_str(",\"enterprise\":");
-            json_str(&mut o, &v.enterprise.to_string());
-            let _ = write!(
-                o,
-                ",\"agent_addr\":\"{}\",\"generic_trap\":{},\"specific_trap\":{}",
-                v.agent_addr, v.generic_trap, v.specific_trap
+
+    /// A renderer with explicit options and MIBs.
+    #[cfg(test)]
+    pub(crate) fn new(opts: OutputOptions, mib: Arc<Mib>) -> Render {
+        Render { opts, mib }
+    }
+
+    fn name(&self, oid: &Oid) -> Option<String> {
+        let info = self.mib.lookup(oid)?;
+        (!info.module().is_empty()).then(|| info.display_name())
+    }
+
+    /// One notification as a single-line JSON object.
+    pub(crate) fn json(&self, n: &Notification) -> String {
+        let mut o = serde_json::Map::new();
+        let s = |v: String| serde_json::Value::String(v);
+        o.insert("received_at".into(), s(rfc3339(n.received_at)));
+        o.insert("source".into(), s(n.source.to_string()));
+        o.insert("version".into(), s(n.version.as_str().into()));
+        o.insert("pdu".into(), s(n.kind.as_str().into()));
+        match &n.sender {
+            Sender::Community(c) => {
+                o.insert("community".into(), s(lossy(c)));
+            }
+            Sender::Usm {
+                user,
+                context_name,
+                engine_id,
+                ..
+            } => {
+                o.insert("user".into(), s(lossy(user)));
+                o.insert("context".into(), s(lossy(context_name)));
+                o.insert("engine_id".into(), s(hex(engine_id).to_ascii_lowercase()));
+            }
+        }
+        let oid_json = |x: &Oid| s(x.to_dotted_leading());
+        o.insert(
+            "trap_oid".into(),
+            n.trap_oid
+                .as_ref()
+                .map(oid_json)
+                .unwrap_or(serde_json::Value::Null),
+        );
+        if let Some(name) = n.trap_oid.as_ref().and_then(|t| self.name(t)) {
+            o.insert("trap_name".into(), s(name));
+        }
+        o.insert(
+            "uptime".into(),
+            n.uptime.map(Into::into).unwrap_or(serde_json::Value::Null),
+        );
+        let v1 = n.v1.as_ref();
+        o.insert(
+            "enterprise".into(),
+            v1.map(|v| oid_json(&v.enterprise))
+                .unwrap_or(serde_json::Value::Null),
+        );
+        o.insert(
+            "agent_addr".into(),
+            v1.map(|v| s(v.agent_addr.to_string()))
+                .unwrap_or(serde_json::Value::Null),
+        );
+        o.insert(
+            "generic_trap".into(),
+            v1.map(|v| v.generic_trap.into())
+                .unwrap_or(serde_json::Value::Null),
+        );
+        o.insert(
+            "specific_trap".into(),
+            v1.map(|v| v.specific_trap.into())
+                .unwrap_or(serde_json::Value::Null),
+        );
+        let vbs = n
+            .varbinds
+            .iter()
+            .map(|vb| varbind_json(vb, &self.opts, &self.mib))
+            .collect();
+        o.insert("varbinds".into(), serde_json::Value::Array(vbs));
+        serde_json::Value::Object(o).to_string()
+    }
+
+    /// One notification as a text block, ending with a blank line.
+    pub(crate) fn text(&self, n: &Notification, out: &mut String) {
+        use std::fmt::Write as _;
+        let who = match &n.sender {
+            Sender::Community(c) => format!("community {:?}", lossy(c)),
+            Sender::Usm {
+                user,
+                context_name,
+                engine_id,
+                security_level,
+                ..
+            } => format!(
+                "user {:?}, context {:?}, engine 0x{}, {security_level}",
+                lossy(user),
+                lossy(context_name),
+                hex(engine_id).to_ascii_lowercase()
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "{} {} SNMPv{} {} {}",
+            rfc3339(n.received_at),
+            n.source,
+            n.version.as_str(),
+            n.kind.as_str(),
+            who
+        );
+        if let Some(v) = &n.v1 {
+            let name = usize::try_from(v.generic_trap)
+                .ok()
+                .and_then(|g| GENERIC_NAMES.get(g))
+                .unwrap_or(&"?");
+            let _ = writeln!(
+                out,
+                "  enterprise {}, agent-addr {}, generic-trap {} ({name}), specific-trap {}",
+                format_oid(&v.enterprise, &self.opts, &self.mib),
+                v.agent_addr,
+                v.generic_trap,
+                v.specific_trap
             );
         }
-        None => o.push_str(
-            ",\"enterprise\":null,\"agent_addr\":null,\"generic_trap\":null,\"specific_trap\":null",
-        ),
-    }
-    o.push_str(",\"varbinds\":[");
-    for (i, vb) in n.varbinds.iter().enumerate() {
-        if i > 0 {
-            o.push(',');
+        let _ = match &n.trap_oid {
+            Some(t) => writeln!(
+                out,
+                "  snmpTrapOID {}",
+                format_oid(t, &self.opts, &self.mib)
+            ),
+            None => writeln!(out, "  snmpTrapOID (none)"),
+        };
+        let _ = match n.uptime {
+            Some(u) => writeln!(
+                out,
+                "  uptime {}",
+                format_value(&crate::Value::TimeTicks(u), &self.opts, &self.mib)
+            ),
+            None => writeln!(out, "  uptime (none)"),
+        };
+        // sysUpTime.0 and snmpTrapOID.0 are shown above; the payload follows.
+        for vb in n.payload() {
+            let _ = writeln!(out, "  {}", format_varbind(vb, &self.opts, &self.mib));
         }
-        o.push_str(&fallback::varbind_json(vb).to_string());
+        out.push('\n');
     }
-    o.push_str("]}");
-    o
 }
 
 const GENERIC_NAMES: [&str; 7] = [
@@ -489,147 +608,6 @@ const GENERIC_NAMES: [&str; 7] = [
     "egpNeighborLoss",
     "enterpriseSpecific",
 ];
-
-/// One notification as a text block, ending with a blank line.
-pub(crate) fn render_text(n: &Notification, out: &mut String) {
-    use std::fmt::Write as _;
-    let who = match &n.sender {
-        Sender::Community(c) => format!("community {:?}", lossy(c)),
-        Sender::Usm {
-            user,
-            context_name,
-            engine_id,
-            security_level,
-            ..
-        } => format!(
-            "user {:?}, context {:?}, engine 0x{}, {security_level}",
-            lossy(user),
-            lossy(context_name),
-            hex(engine_id).to_ascii_lowercase()
-        ),
-    };
-    let _ = writeln!(
-        out,
-        "{} {} SNMPv{} {} {}",
-        rfc3339(n.received_at),
-        n.source,
-        n.version.as_str(),
-        n.kind.as_str(),
-        who
-    );
-    if let Some(v) = &n.v1 {
-        let name = usize::try_from(v.generic_trap)
-            .ok()
-            .and_then(|g| GENERIC_NAMES.get(g))
-            .unwrap_or(&"?");
-        let _ = writeln!(
-            out,
-            "  enterprise {}, agent-addr {}, generic-trap {} ({name}), specific-trap {}",
-            v.enterprise.to_dotted_leading(),
-            v.agent_addr,
-            v.generic_trap,
-            v.specific_trap
-        );
-    }
-    let _ = match &n.trap_oid {
-        Some(t) => writeln!(out, "  snmpTrapOID {}", t.to_dotted_leading()),
-        None => writeln!(out, "  snmpTrapOID (none)"),
-    };
-    let _ = match n.uptime {
-        Some(u) => writeln!(out, "  uptime {}", fallback::timeticks(u)),
-        None => writeln!(out, "  uptime (none)"),
-    };
-    for vb in &n.varbinds {
-        let _ = writeln!(out, "  {}", fallback::format_varbind(vb));
-    }
-    out.push('\n');
-}
-
-/// TEMPORARY fallback renderer, to be replaced by `crate::format`'s `format_varbind` and
-/// `varbind_json` once that module is merged. net-snmp-like, numeric OIDs only.
-mod fallback {
-    use crate::{Value, VarBind};
-
-    pub fn timeticks(t: u32) -> String {
-        let cs = t % 100;
-        let s = t / 100;
-        let (d, h, m, s) = (s / 86_400, s / 3600 % 24, s / 60 % 60, s % 60);
-        match d {
-            0 => format!("({t}) {h}:{m:02}:{s:02}.{cs:02}"),
-            1 => format!("({t}) 1 day, {h}:{m:02}:{s:02}.{cs:02}"),
-            _ => format!("({t}) {d} days, {h}:{m:02}:{s:02}.{cs:02}"),
-        }
-    }
-
-    fn printable(b: &[u8]) -> Option<&str> {
-        let s = std::str::from_utf8(b).ok()?;
-        s.chars()
-            .all(|c| !c.is_control() || matches!(c, '\t' | '\r' | '\n'))
-            .then_some(s)
-    }
-
-    fn hex_spaced(b: &[u8]) -> String {
-        b.iter()
-            .map(|x| format!("{x:02X}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
-    pub fn format_varbind(vb: &VarBind) -> String {
-        let v = match &vb.value {
-            Value::Integer(i) => format!("INTEGER: {i}"),
-            Value::OctetString(b) => match printable(b) {
-                Some(s) => format!("STRING: {s:?}"),
-                None => format!("Hex-STRING: {}", hex_spaced(b)),
-            },
-            Value::Null => "NULL".to_string(),
-            Value::ObjectIdentifier(o) => format!("OID: {}", o.to_dotted_leading()),
-            Value::IpAddress(a) => format!("IpAddress: {}.{}.{}.{}", a[0], a[1], a[2], a[3]),
-            Value::Counter32(n) => format!("Counter32: {n}"),
-            Value::Gauge32(n) => format!("Gauge32: {n}"),
-            Value::TimeTicks(t) => format!("Timeticks: {}", timeticks(*t)),
-            Value::Opaque(b) => format!("OPAQUE: {}", hex_spaced(b)),
-            Value::Counter64(n) => format!("Counter64: {n}"),
-            Value::NoSuchObject => "No Such Object available on this agent at this OID".into(),
-            Value::NoSuchInstance => "No Such Instance currently exists at this OID".into(),
-            Value::EndOfMibView => {
-                "No more variables left in this MIB View (It is past the end of the MIB tree)"
-                    .into()
-            }
-            Value::Unknown { tag, data } => {
-                format!("Unknown (tag 0x{tag:02x}): {}", hex_spaced(data))
-            }
-            #[allow(unreachable_patterns)]
-            other => format!("{other:?}"),
-        };
-        format!("{} = {v}", vb.oid.to_dotted_leading())
-    }
-
-    pub fn varbind_json(vb: &VarBind) -> serde_json::Value {
-        use serde_json::json;
-        let (ty, value) = match &vb.value {
-            Value::Integer(i) => ("INTEGER", json!(i)),
-            Value::OctetString(b) => match printable(b) {
-                Some(s) => ("STRING", json!(s)),
-                None => ("Hex-STRING", json!(hex_spaced(b))),
-            },
-            Value::Null => ("NULL", serde_json::Value::Null),
-            Value::ObjectIdentifier(o) => ("OID", json!(o.to_string())),
-            Value::IpAddress(a) => (
-                "IpAddress",
-                json!(format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3])),
-            ),
-            Value::Counter32(n) => ("Counter32", json!(n)),
-            Value::Gauge32(n) => ("Gauge32", json!(n)),
-            Value::TimeTicks(n) => ("Timeticks", json!(n)),
-            Value::Opaque(b) => ("Opaque", json!(hex_spaced(b))),
-            Value::Counter64(n) => ("Counter64", json!(n)),
-            Value::Unknown { data, .. } => ("Unknown", json!(hex_spaced(data))),
-            other => (other.type_name(), serde_json::Value::Null),
-        };
-        json!({"oid": vb.oid.to_string(), "type": ty, "value": value})
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -683,51 +661,52 @@ mod tests {
         }
     }
 
+    fn plain() -> Render {
+        Render::new(OutputOptions::default(), Arc::new(Mib::none()))
+    }
+
     #[test]
     fn json_line() {
-        let j: serde_json::Value = serde_json::from_str(&notification_json(&v1_trap())).unwrap();
+        let j: serde_json::Value = serde_json::from_str(&plain().json(&v1_trap())).unwrap();
         let want = serde_json::json!({
             "received_at": "2026-11-25T01:53:41.000000Z",
             "source": "127.0.0.1:40000",
             "version": "1",
             "pdu": "TrapV1",
             "community": "public",
-            "trap_oid": "1.3.6.1.6.3.1.1.5.3",
+            "trap_oid": ".1.3.6.1.6.3.1.1.5.3",
             "uptime": 12345,
-            "enterprise": "1.3.6.1.4.1.8072",
+            "enterprise": ".1.3.6.1.4.1.8072",
             "agent_addr": "192.0.2.7",
             "generic_trap": 2,
             "specific_trap": 0,
-            "varbinds": [{"oid": "1.3.6.1.2.1.2.2.1.1.2", "type": "INTEGER", "value": 2}],
+            "varbinds": [{"oid": ".1.3.6.1.2.1.2.2.1.1.2", "type": "INTEGER", "value": 2}],
         });
         assert_eq!(j, want);
-        assert!(!notification_json(&v1_trap()).contains('\n'));
+        assert!(!plain().json(&v1_trap()).contains('\n'));
+        // With the built-in MIBs, names appear beside the numbers.
+        let named = Render::new(OutputOptions::default(), Arc::new(Mib::builtin()));
+        let j: serde_json::Value = serde_json::from_str(&named.json(&v1_trap())).unwrap();
+        assert_eq!(j["trap_name"], "IF-MIB::linkDown");
+        assert_eq!(j["varbinds"][0]["name"], "IF-MIB::ifIndex.2");
     }
 
     #[test]
     fn text_block() {
         let mut s = String::new();
-        render_text(&v1_trap(), &mut s);
+        plain().text(&v1_trap(), &mut s);
         assert_eq!(
             s,
             "2026-11-25T01:53:41.000000Z 127.0.0.1:40000 SNMPv1 TrapV1 community \"public\"\n\
-             \x20 enterprise .1.3.6.1.4.1.8072, agent-addr 192.0.2.7, generic-trap 2 (linkDown), specific-trap 0\n\
-             \x20 snmpTrapOID .1.3.6.1.6.3.1.1.5.3\n\
-             \x20 uptime (12345) 0:02:03.45\n\
-             \x20 .1.3.6.1.2.1.2.2.1.1.2 = INTEGER: 2\n\n"
+             \x20 enterprise iso.3.6.1.4.1.8072, agent-addr 192.0.2.7, generic-trap 2 (linkDown), specific-trap 0\n\
+             \x20 snmpTrapOID iso.3.6.1.6.3.1.1.5.3\n\
+             \x20 uptime Timeticks: (12345) 0:02:03.45\n\
+             \x20 iso.3.6.1.2.1.2.2.1.1.2 = INTEGER: 2\n\n"
         );
-    }
-
-    #[test]
-    fn timeticks_text() {
-        assert_eq!(fallback::timeticks(0), "(0) 0:00:00.00");
-        assert_eq!(
-            fallback::timeticks(8_640_000),
-            "(8640000) 1 day, 0:00:00.00"
-        );
-        assert_eq!(
-            fallback::timeticks(u32::MAX),
-            "(4294967295) 497 days, 2:27:52.95"
-        );
+        let named = Render::new(OutputOptions::default(), Arc::new(Mib::builtin()));
+        let mut s = String::new();
+        named.text(&v1_trap(), &mut s);
+        assert!(s.contains("  snmpTrapOID IF-MIB::linkDown\n"), "{s}");
+        assert!(s.contains("  IF-MIB::ifIndex.2 = INTEGER: 2\n"), "{s}");
     }
 }
