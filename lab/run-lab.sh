@@ -39,9 +39,9 @@ done
 AGENT="127.0.0.1:$PORT"
 run() { echo; echo "\$ snmpkit $*"; "$SNMPKIT" "$@"; }
 
-run get -v2c -c public "$AGENT" sysDescr.0 sysObjectID.0 sysUpTime.0 sysContact.0 sysName.0 sysLocation.0 \
-  || run get -v2c -c public "$AGENT" 1.3.6.1.2.1.1.1.0 1.3.6.1.2.1.1.2.0 1.3.6.1.2.1.1.3.0 1.3.6.1.2.1.1.4.0 1.3.6.1.2.1.1.5.0 1.3.6.1.2.1.1.6.0
-run bulkwalk -v2c -c public -Cr20 "$AGENT" ifTable || run bulkwalk -v2c -c public -Cr20 "$AGENT" 1.3.6.1.2.1.2.2
-run set -v2c -c private "$AGENT" 1.3.6.1.2.1.1.5.0 s lab-router-1
-run get -v2c -c public "$AGENT" 1.3.6.1.2.1.1.5.0
-run get -v2c -c public --json "$AGENT" 1.3.6.1.2.1.1.5.0
+run get -v2c -c public "$AGENT" sysDescr.0 sysObjectID.0 sysUpTime.0 sysContact.0 sysName.0 sysLocation.0
+run bulkwalk -v2c -c public -Cr20 "$AGENT" ifTable
+run set -v2c -c private "$AGENT" sysName.0 s lab-router-1
+run get -v2c -c public "$AGENT" sysName.0
+run get -v2c -c public --json "$AGENT" sysName.0
+run get -v3 -u labuser -l authPriv -a SHA-256 -A labauth123 -x AES -X labpriv123 "$AGENT" sysName.0 sysUpTime.0

@@ -54,4 +54,55 @@ fn examples_work_against_the_lab_agent() {
         2,
         "{out}"
     );
+
+    // The lab config's v3 user (SHA-256 / AES-128).
+    let out = run(
+        "v3_query",
+        &[&d.v4(), "labuser", "labauth123", "labpriv123"],
+    );
+    assert!(out.starts_with("sysName.0 = "), "{out}");
+    assert!(out.contains("snmpEngineID.0 = 80"), "{out}");
+}
+
+#[test]
+fn trap_collector_prints_a_trap_from_snmptrap() {
+    let port = free_udp_port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = Command::new(example("trap_collector"))
+        .args([&addr, "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Resend until the collector is up and has printed its one notification.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let _ = netsnmp(
+            "snmptrap",
+            &[
+                "-v2c",
+                "-c",
+                "public",
+                &addr,
+                "",
+                "1.3.6.1.6.3.1.1.5.3",
+                "1.3.6.1.2.1.2.2.1.1.2",
+                "i",
+                "2",
+            ],
+        );
+        if let Ok(Some(_)) = child.try_wait() {
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("trap_collector printed nothing");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("IF-MIB::linkDown"), "{text}");
+    assert!(text.contains("IF-MIB::ifIndex.2 = INTEGER: 2"), "{text}");
 }
