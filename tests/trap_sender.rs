@@ -159,3 +159,98 @@ fn inform_without_receiver_times_out() {
     assert_eq!(r.code, 1);
     assert_eq!(r.stderr, "snmpinform: Timeout\n");
 }
+
+#[test]
+fn v3_trap_and_inform_reach_snmptrapd() {
+    let t = Snmptrapd::start(
+        "createUser -e 0x8000000001020304 tuser SHA authpass123 AES privpass123\n\
+         createUser iuser SHA-256 authpass123 AES-256 privpass123\n\
+         authUser log,execute,net tuser\nauthUser log,execute,net iuser\n",
+    );
+    let agent = format!("127.0.0.1:{}", t.port);
+    // A trap: we are the authoritative engine, named with -e as snmptrapd's createUser -e says.
+    let r = snmpkit(
+        "trap",
+        &[
+            "-v3",
+            "-e",
+            "0x8000000001020304",
+            "-u",
+            "tuser",
+            "-l",
+            "authPriv",
+            "-a",
+            "SHA",
+            "-A",
+            "authpass123",
+            "-x",
+            "AES",
+            "-X",
+            "privpass123",
+            &agent,
+            "",
+            "1.3.6.1.6.3.1.1.5.3",
+            "1.3.6.1.2.1.2.2.1.1.2",
+            "i",
+            "2",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let log = t.wait_for(".1.3.6.1.6.3.1.1.5.3");
+    assert!(log.contains(".1.3.6.1.6.3.1.1.4.1.0 = OID: .1.3.6.1.6.3.1.1.5.3\t.1.3.6.1.2.1.2.2.1.1.2 = INTEGER: 2"), "{log}");
+    // An inform: snmptrapd is authoritative, so discovery happens first; exit 0 means acked.
+    let r = snmpkit(
+        "inform",
+        &[
+            "-v3",
+            "-u",
+            "iuser",
+            "-l",
+            "authPriv",
+            "-a",
+            "SHA-256",
+            "-A",
+            "authpass123",
+            "-x",
+            "AES-256",
+            "-X",
+            "privpass123",
+            &agent,
+            "",
+            "1.3.6.1.6.3.1.1.5.4",
+            "1.3.6.1.2.1.2.2.1.1.3",
+            "i",
+            "3",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let log = t.wait_for(".1.3.6.1.6.3.1.1.5.4");
+    assert!(log.contains(".1.3.6.1.2.1.2.2.1.1.3 = INTEGER: 3"), "{log}");
+    // A wrong key is not acknowledged: the inform fails.
+    let r = snmpkit(
+        "inform",
+        &[
+            "-v3",
+            "-u",
+            "iuser",
+            "-l",
+            "authPriv",
+            "-a",
+            "SHA-256",
+            "-A",
+            "wrongpass123",
+            "-x",
+            "AES-256",
+            "-X",
+            "privpass123",
+            "-t",
+            "0.3",
+            "-r",
+            "0",
+            &agent,
+            "",
+            "1.3.6.1.6.3.1.1.5.4",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+}
