@@ -84,6 +84,8 @@ def wait_stable(path, needle, want):
 def run(name, cmd, out_path, needle, data, rate, env=None, stdout_to_file=False):
     port = free_port()
     cmd = [c.replace("PORT", str(port)) for c in cmd]
+    # A fresh persistent directory per run: a second snmptrapd sharing one does not start.
+    env = dict(env or os.environ, SNMP_PERSISTENT_DIR=tempfile.mkdtemp())
     out = open(out_path, "wb") if stdout_to_file else subprocess.DEVNULL
     p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, env=env)
     time.sleep(1.0)
@@ -91,11 +93,14 @@ def run(name, cmd, out_path, needle, data, rate, env=None, stdout_to_file=False)
     got = wait_stable(out_path, needle, BURST)
     p.send_signal(signal.SIGTERM)
     try:
-        p.wait(5)
+        p.wait(10)
     except subprocess.TimeoutExpired:
         p.kill()
+        p.wait()
     if stdout_to_file:
         out.close()
+    # Count again once the receiver has exited and flushed what it buffered.
+    got = count_in(out_path, needle)
     ok = got == BURST
     print(f"{name:10} rate {rate:>7}/s (sent at {achieved:>9.0f}/s)  received {got:>7}/{BURST}  {'OK' if ok else 'LOST ' + str(BURST - got)}",
           flush=True)

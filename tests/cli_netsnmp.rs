@@ -636,7 +636,15 @@ fn installed_binary_works_from_any_directory() {
     let bin = dir.path().join("snmpkit");
     std::fs::copy(snmpkit_bin(), &bin).unwrap();
     let out = std::process::Command::new(&bin)
-        .args(["get", "-v2c", "-c", "public", &d.v4(), "sysName.0", "IF-MIB::ifDescr.1"])
+        .args([
+            "get",
+            "-v2c",
+            "-c",
+            "public",
+            &d.v4(),
+            "sysName.0",
+            "IF-MIB::ifDescr.1",
+        ])
         .current_dir("/")
         .env("HOME", dir.path())
         .env("SNMPCONFPATH", dir.path())
@@ -645,7 +653,14 @@ fn installed_binary_works_from_any_directory() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(text.starts_with("SNMPv2-MIB::sysName.0 = STRING: "), "{text}");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.starts_with("SNMPv2-MIB::sysName.0 = STRING: "),
+        "{text}"
+    );
     assert!(text.contains("IF-MIB::ifDescr.1 = STRING: "), "{text}");
 }

@@ -216,27 +216,41 @@ fn udp_name(a: std::net::SocketAddr) -> String {
 async fn serve(mut rx: Receiver, args: &ListenArgs, r: Render) -> i32 {
     let exec = args.exec.clone().map(|cmd| Exec::new(cmd, args.verbose));
     let mut shutdown = Box::pin(shutdown_signal());
-    let mut out = String::with_capacity(1024);
-    loop {
-        let n = tokio::select! {
+    let mut out = String::with_capacity(64 * 1024);
+    let mut jsons = Vec::new();
+    'outer: loop {
+        let first = tokio::select! {
             _ = &mut shutdown => break,
             n = rx.recv() => match n {
                 Some(n) => n,
                 None => break,
             },
         };
+        // Render what is already queued too, then write and flush once: no notification ever
+        // waits in a buffer, and a burst costs one write instead of one per trap.
         out.clear();
-        let json = if args.json || exec.is_some() {
-            Some(r.json(&n))
-        } else {
-            None
-        };
-        match (&json, args.json) {
-            (Some(j), true) => {
-                out.push_str(j);
-                out.push('\n');
+        let mut next = Some(first);
+        let mut batch = 0;
+        while let Some(n) = next.take() {
+            let json = if args.json || exec.is_some() {
+                Some(r.json(&n))
+            } else {
+                None
+            };
+            match (&json, args.json) {
+                (Some(j), true) => {
+                    out.push_str(j);
+                    out.push('\n');
+                }
+                _ => r.text(&n, &mut out),
             }
-            _ => r.text(&n, &mut out),
+            if let Some(j) = json.filter(|_| exec.is_some()) {
+                jsons.push(j);
+            }
+            batch += 1;
+            if batch < 512 && out.len() < 256 * 1024 {
+                next = rx.try_recv();
+            }
         }
         let mut stdout = std::io::stdout().lock();
         if let Err(e) = stdout
@@ -246,18 +260,19 @@ async fn serve(mut rx: Receiver, args: &ListenArgs, r: Render) -> i32 {
             if e.kind() != std::io::ErrorKind::BrokenPipe {
                 eprintln!("snmpkit listen: cannot write output: {e}");
             }
-            break;
+            break 'outer;
         }
         drop(stdout);
-        if let (Some(ex), Some(j)) = (&exec, json) {
-            ex.submit(j);
+        if let Some(ex) = &exec {
+            for j in jsons.drain(..) {
+                ex.submit(j);
+            }
         }
     }
     eprintln!("{}", summary(&rx.stats(), exec.as_ref()));
     0
 }
 
-/// Resolves on SIGINT or (on Unix) SIGTERM.
 async fn shutdown_signal() {
     #[cfg(unix)]
     {

@@ -200,6 +200,13 @@ impl Receiver {
         Some(n)
     }
 
+    /// The next notification if one is already queued, without waiting (to batch output).
+    pub fn try_recv(&mut self) -> Option<Notification> {
+        let (n, units) = self.rx.try_recv().ok()?;
+        self.budget.add_permits(units as usize);
+        Some(n)
+    }
+
     /// Polls for the next notification (for wrapping the receiver in a `Stream`).
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Notification>> {
         self.rx.poll_recv(cx).map(|o| {
