@@ -479,3 +479,53 @@ async fn v3_users_from_snmptrapd_conf_and_persistent_engine() {
     let (code, _) = l.stop("-INT").await;
     assert_eq!(code, 0);
 }
+
+/// With the built-in MIBs the listener names the notification and its objects, and shows
+/// enumerations: linkDown, ifIndex, down(2).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn link_down_is_named_and_decoded() {
+    let mut l = start(&["udp:127.0.0.1:0"]).await;
+    let to = l.addrs[0].clone();
+    send_ok(
+        "snmptrap",
+        &[
+            "-v2c",
+            "-c",
+            "public",
+            &to,
+            "100",
+            "1.3.6.1.6.3.1.1.5.3",
+            "1.3.6.1.2.1.2.2.1.1.2",
+            "i",
+            "2",
+            "1.3.6.1.2.1.2.2.1.7.2",
+            "i",
+            "2",
+            "1.3.6.1.2.1.2.2.1.8.2",
+            "i",
+            "2",
+        ],
+    )
+    .await;
+    let _head = l.line().await;
+    let mut block = Vec::new();
+    loop {
+        let line = l.line().await;
+        if line.is_empty() {
+            break;
+        }
+        block.push(line);
+    }
+    assert_eq!(
+        block,
+        [
+            "  snmpTrapOID IF-MIB::linkDown",
+            "  uptime Timeticks: (100) 0:00:01.00",
+            "  IF-MIB::ifIndex.2 = INTEGER: 2",
+            "  IF-MIB::ifAdminStatus.2 = INTEGER: down(2)",
+            "  IF-MIB::ifOperStatus.2 = INTEGER: down(2)",
+        ]
+    );
+    let (code, _) = l.stop("-INT").await;
+    assert_eq!(code, 0);
+}

@@ -184,11 +184,58 @@ fn set_varbinds(args: &[String], mib: &crate::mib::Mib) -> Result<Vec<VarBind>, 
     let mut out = Vec::new();
     for t in args.chunks(3) {
         let oid: Oid = parse_oid(&t[0], mib)?;
-        let value = Value::from_type_letter(&t[1], &t[2])
-            .map_err(|e| Fatal(format!("{}: {e}", t[0]), 1))?;
+        let value = typed_value(&t[0], &oid, &t[1], &t[2], mib)?;
         out.push(VarBind::new(oid, value));
     }
     Ok(out)
+}
+
+/// A `TYPE VALUE` pair as snmpset reads it, with the MIB's help: `=` takes the type from the
+/// object's syntax, `i` accepts enumeration labels (`down` or `down(2)`), `o` accepts names.
+pub(crate) fn typed_value(
+    name: &str,
+    oid: &Oid,
+    letter: &str,
+    text: &str,
+    mib: &crate::mib::Mib,
+) -> Result<Value, Fatal> {
+    use crate::mib::BaseType;
+    let node = mib.lookup(oid);
+    let syntax = node.as_ref().and_then(|n| n.syntax());
+    let letter = if letter == "=" {
+        match syntax.map(|s| s.base) {
+            Some(BaseType::Integer32) => "i",
+            Some(BaseType::Unsigned32) | Some(BaseType::Gauge32) => "u",
+            Some(BaseType::Counter32) => "c",
+            Some(BaseType::Counter64) => "C",
+            Some(BaseType::TimeTicks) => "t",
+            Some(BaseType::IpAddress) => "a",
+            Some(BaseType::ObjectIdentifier) => "o",
+            Some(BaseType::Bits) => "b",
+            Some(BaseType::OctetString) => "s",
+            _ => {
+                return Err(Fatal(
+                    format!("{name}: no MIB type to use with '=' (give a type letter)"),
+                    1,
+                ))
+            }
+        }
+    } else {
+        letter
+    };
+    if letter == "i" && text.trim().parse::<i64>().is_err() {
+        let label = text.trim();
+        let label = label.split('(').next().unwrap_or(label);
+        if let Some((n, _)) = syntax.and_then(|s| s.enums.iter().find(|(_, l)| l == label)) {
+            return Ok(Value::Integer(*n));
+        }
+    }
+    if letter == "o" && text.parse::<Oid>().is_err() {
+        if let Ok(o) = mib.resolve(text) {
+            return Ok(Value::ObjectIdentifier(o));
+        }
+    }
+    Value::from_type_letter(letter, text).map_err(|e| Fatal(format!("{name}: {e}"), 1))
 }
 
 /// Runs set.

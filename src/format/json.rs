@@ -63,5 +63,26 @@ pub fn varbind_json(vb: &VarBind, o: &OutputOptions, mib: &Mib) -> J {
     };
     m.insert("type".into(), J::String(ty.into()));
     m.insert("value".into(), value);
+    // What the MIB adds: an enumeration label, the DISPLAY-HINT rendering, the UNITS.
+    if let Some(node) = mib.lookup(&vb.oid) {
+        if let Some(syn) = node.syntax() {
+            match &vb.value {
+                Value::Integer(i) => {
+                    if let Some((_, l)) = syn.enums.iter().find(|(n, _)| n == i) {
+                        m.insert("label".into(), J::String(l.clone()));
+                    }
+                }
+                Value::OctetString(b) if !syn.hint.is_empty() => {
+                    if let Some(d) = super::apply_octet_hint(&syn.hint, b) {
+                        m.insert("display".into(), J::String(d));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(u) = node.units().filter(|u| !u.is_empty()) {
+            m.insert("units".into(), J::String(u.to_string()));
+        }
+    }
     J::Object(m)
 }

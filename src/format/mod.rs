@@ -6,9 +6,11 @@
 //! `-O` flags, which net-snmp applies as toggles in the order given.
 
 mod json;
+mod mibvalue;
 mod text;
 
 pub use json::varbind_json;
+pub use mibvalue::{apply_octet_hint, format_value_for};
 pub use text::{format_oid, format_value, format_varbind};
 
 /// How OIDs are printed (`-On`, `-Of`, `-Os`, `-OS`, `-Ou`).

@@ -26,7 +26,8 @@ pub fn format_oid(oid: &Oid, o: &OutputOptions, mib: &Mib) -> String {
 
 /// `OID = TYPE: value`, or the `-Oq`, `-OQ` and `-Ov` forms.
 pub fn format_varbind(vb: &VarBind, o: &OutputOptions, mib: &Mib) -> String {
-    let value = format_value(&vb.value, o, mib);
+    let node = mib.lookup(&vb.oid);
+    let value = super::format_value_for(&vb.value, node.as_ref(), o, mib);
     if o.bare_value {
         return value;
     }
