@@ -73,8 +73,11 @@ pub fn varbind_json(vb: &VarBind, o: &OutputOptions, mib: &Mib) -> J {
                     }
                 }
                 Value::OctetString(b) if !syn.hint.is_empty() => {
+                    // Only when the hint says more than the plain value (MACs, dates).
                     if let Some(d) = super::apply_octet_hint(&syn.hint, b) {
-                        m.insert("display".into(), J::String(d));
+                        if m.get("value").and_then(J::as_str) != Some(d.as_str()) {
+                            m.insert("display".into(), J::String(d));
+                        }
                     }
                 }
                 _ => {}
