@@ -3,8 +3,11 @@
 
 mod config;
 pub mod listen;
+mod out;
 mod request;
 pub mod snmpconf;
+mod table;
+mod translate;
 mod trap;
 mod walk;
 
@@ -41,6 +44,10 @@ pub enum Command {
     Trap(trap::TrapArgs),
     /// Send an inform and wait for its acknowledgement (snmpinform).
     Inform(trap::TrapArgs),
+    /// Translate names to OIDs and back (snmptranslate): -On, -Of, -Td.
+    Translate(translate::TranslateArgs),
+    /// Show a conceptual table (snmptable): -Cf SEP, -CH, -Ci, -Cb, --json.
+    Table(table::TableArgs),
     /// Receive notifications (snmptrapd): print them as text or JSON lines.
     Listen(listen::ListenArgs),
 }
@@ -56,6 +63,8 @@ pub async fn run(cli: Cli) -> i32 {
         Command::Bulkwalk(a) => walk::run(a, true).await,
         Command::Trap(a) => trap::run(a, false).await,
         Command::Inform(a) => trap::run(a, true).await,
+        Command::Translate(a) => translate::run(a),
+        Command::Table(a) => table::run(a).await,
         Command::Listen(a) => listen::run(a).await,
     }
 }

@@ -4,7 +4,6 @@ use super::config::{parse_oid, CommonArgs, Fatal, Session};
 use crate::codec::{Pdu, PduType};
 use crate::format::{error_status_text, format_oid, format_varbind, varbind_json};
 use crate::{Error, Oid, Value, VarBind};
-use std::io::Write;
 
 /// Arguments of a manager command: options, the agent, then OIDs (or OID TYPE VALUE triples).
 #[derive(clap::Args, Debug)]
@@ -32,16 +31,16 @@ pub enum Kind {
 
 /// Prints varbinds as text or JSON lines to stdout.
 pub(crate) fn print_varbinds(s: &Session, vbs: &[VarBind]) {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut text = String::with_capacity(vbs.len() * 64);
     for vb in vbs {
-        let _ = if s.json {
-            writeln!(out, "{}", varbind_json(vb, &s.output, &s.mib))
+        if s.json {
+            text.push_str(&varbind_json(vb, &s.output, &s.mib).to_string());
         } else {
-            writeln!(out, "{}", format_varbind(vb, &s.output, &s.mib))
-        };
+            text.push_str(&format_varbind(vb, &s.output, &s.mib));
+        }
+        text.push('\n');
     }
-    let _ = out.flush();
+    super::out::text(&text);
 }
 
 /// Prints net-snmp's error-status report to stderr. `dot` is whether this tool's header

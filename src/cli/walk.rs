@@ -78,7 +78,7 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
             None => continue,
             Some(WalkEnd::EndOfMib) => {
                 if !s.json {
-                    println!("End of MIB");
+                    super::out::line("End of MIB");
                 }
                 break;
             }
@@ -111,13 +111,13 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
         }
     }
     if s.app.print_count {
-        println!("Variables found: {}", walk.found() + extra);
+        super::out::line(&format!("Variables found: {}", walk.found() + extra));
     }
     if s.app.print_time {
-        println!(
+        super::out::line(&format!(
             "Total traversal time = {:.6} seconds",
             started.elapsed().as_secs_f64()
-        );
+        ));
     }
     exit
 }

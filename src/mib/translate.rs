@@ -454,8 +454,11 @@ fn describe(mib: &Mib, info: &NodeInfo<'_>) -> Option<String> {
     if !info.default_value().is_empty() {
         out.push_str(&format!("  DEFVAL\t{{ {} }}\n", defval_text(info)));
     }
-    // ::= { iso(1) org(3) ... parent(n) arc }
-    let arcs = &info.node.oid;
+    // ::= { iso(1) org(3) ... parent(n) arc }, over the OID asked about: for an instance such
+    // as sysName.0 the object itself is named too (`sysName(5) 0`).
+    let mut full: Vec<u32> = info.node.oid.to_vec();
+    full.extend_from_slice(info.suffix());
+    let arcs = &full;
     let mut path = Vec::new();
     for k in 1..arcs.len() {
         let prefix = arcs.get(..k).unwrap_or(&[]);
