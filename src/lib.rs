@@ -6,7 +6,7 @@
 //! - [`client`]: an async (tokio) manager: get, get-next, get-bulk, set, walks, v3.
 //! - [`notify`]: an async notification receiver.
 //! - [`mib`]: MIB loading and name/OID translation.
-//! - [`format`]: net-snmp-compatible text and JSON rendering.
+//! - [`format`](mod@format): net-snmp-compatible text and JSON rendering.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -4,25 +4,10 @@
 mod common;
 use common::*;
 
-const MODULES: &str = "ENTITY-MIB:EtherLike-MIB:HCNUM-TC:HOST-RESOURCES-MIB:HOST-RESOURCES-TYPES:\
-IANA-ENTITY-MIB:IANA-RTPROTO-MIB:IANAifType-MIB:IF-MIB:INET-ADDRESS-MIB:IP-FORWARD-MIB:IP-MIB:\
-SNMP-COMMUNITY-MIB:SNMP-FRAMEWORK-MIB:SNMP-MPD-MIB:SNMP-NOTIFICATION-MIB:SNMP-TARGET-MIB:\
-SNMP-USER-BASED-SM-MIB:SNMP-VIEW-BASED-ACM-MIB:SNMPv2-MIB:TCP-MIB:UDP-MIB:UUID-TC-MIB";
+const MODULES: &str = BUILTIN_MODULES;
 
 fn mib_path() -> Option<String> {
-    let reference = repo().join("../shared/reference/mibs");
-    if !reference.is_dir() {
-        eprintln!(
-            "SKIPPED: {} is absent; the comparison with net-snmp's reference MIBs needs it",
-            reference.display()
-        );
-        return None;
-    }
-    Some(format!(
-        "{}:{}",
-        reference.display(),
-        repo().join("mibs").display()
-    ))
+    reference_mib_path()
 }
 
 #[test]

@@ -336,33 +336,24 @@ impl CommonArgs {
             .user
             .clone()
             .ok_or_else(|| Fatal(format!("{prog}: No securityName specified"), 1))?;
-        let level = match &self.level {
-            None => SecurityLevel::NoAuthNoPriv,
-            Some(l) => l.parse::<SecurityLevel>().map_err(|_| {
-                Fatal(
-                    format!("Invalid security level specified after -l flag: {l}"),
-                    1,
-                )
-            })?,
-        };
-        let auth: AuthProtocol = match &self.auth_protocol {
-            None => AuthProtocol::Md5,
-            Some(a) => a.parse().map_err(|_| {
-                Fatal(
-                    format!("Invalid authentication protocol specified after -a flag: {a}"),
-                    1,
-                )
-            })?,
-        };
-        let privacy: PrivProtocol = match &self.priv_protocol {
-            None => PrivProtocol::Des,
-            Some(x) => x.parse().map_err(|_| {
-                Fatal(
-                    format!("Invalid privacy protocol specified after -x flag: {x}"),
-                    1,
-                )
-            })?,
-        };
+        let level = parse_or(
+            &self.level,
+            SecurityLevel::NoAuthNoPriv,
+            "security level",
+            'l',
+        )?;
+        let auth = parse_or(
+            &self.auth_protocol,
+            AuthProtocol::Md5,
+            "authentication protocol",
+            'a',
+        )?;
+        let privacy = parse_or(
+            &self.priv_protocol,
+            PrivProtocol::Des,
+            "privacy protocol",
+            'x',
+        )?;
         let short = |which: &str| {
             Fatal(
                 format!(
@@ -422,6 +413,25 @@ impl CommonArgs {
         v3.context_name = self.context.clone().unwrap_or_default().into_bytes();
         v3.boots_time = boots_time;
         Ok(v3)
+    }
+}
+
+/// Parses an optional option value, with net-snmp's default when it is absent and its
+/// "Invalid ... specified after -X flag" wording when it does not parse.
+fn parse_or<T: std::str::FromStr>(
+    v: &Option<String>,
+    default: T,
+    what: &str,
+    flag: char,
+) -> Result<T, Fatal> {
+    match v {
+        None => Ok(default),
+        Some(s) => s.parse().map_err(|_| {
+            Fatal(
+                format!("Invalid {what} specified after -{flag} flag: {s}"),
+                1,
+            )
+        }),
     }
 }
 

@@ -296,3 +296,27 @@ impl Drop for Snmptrapd {
         let _ = self.child.wait();
     }
 }
+
+/// The modules snmpkit builds in, for net-snmp's `-m` when comparing output with names.
+pub const BUILTIN_MODULES: &str = "ENTITY-MIB:EtherLike-MIB:HCNUM-TC:HOST-RESOURCES-MIB:\
+HOST-RESOURCES-TYPES:IANA-ENTITY-MIB:IANA-RTPROTO-MIB:IANAifType-MIB:IF-MIB:INET-ADDRESS-MIB:\
+IP-FORWARD-MIB:IP-MIB:SNMP-COMMUNITY-MIB:SNMP-FRAMEWORK-MIB:SNMP-MPD-MIB:SNMP-NOTIFICATION-MIB:\
+SNMP-TARGET-MIB:SNMP-USER-BASED-SM-MIB:SNMP-VIEW-BASED-ACM-MIB:SNMPv2-MIB:TCP-MIB:UDP-MIB:UUID-TC-MIB";
+
+/// `-M` for net-snmp: the reference collection in ../shared, then our own files for the
+/// modules it lacks (ENTITY-MIB and its imports). None, with a message, when ../shared is absent.
+pub fn reference_mib_path() -> Option<String> {
+    let reference = repo().join("../shared/reference/mibs");
+    if !reference.is_dir() {
+        eprintln!(
+            "SKIPPED: {} is absent; the comparison with net-snmp's reference MIBs needs it",
+            reference.display()
+        );
+        return None;
+    }
+    Some(format!(
+        "{}:{}",
+        reference.display(),
+        repo().join("mibs").display()
+    ))
+}
