@@ -41,6 +41,7 @@ run() { echo; echo "\$ snmpkit $*"; "$SNMPKIT" "$@"; }
 
 run get -v2c -c public "$AGENT" sysDescr.0 sysObjectID.0 sysUpTime.0 sysContact.0 sysName.0 sysLocation.0
 run bulkwalk -v2c -c public -Cr20 "$AGENT" ifTable
+run table -v2c -c public "$AGENT" ifTable
 run set -v2c -c private "$AGENT" sysName.0 s lab-router-1
 run get -v2c -c public "$AGENT" sysName.0
 run get -v2c -c public --json "$AGENT" sysName.0
