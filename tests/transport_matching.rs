@@ -129,3 +129,71 @@ async fn many_requests_share_one_socket() {
         t.join().unwrap();
     }
 }
+
+/// RFC 3412 §7.1: a request larger than the agent's msgMaxSize (learned at discovery) is
+/// refused before it is sent.
+#[tokio::test]
+async fn v3_requests_respect_the_agents_max_size() {
+    use snmpkit::codec::{ScopedPdu, ScopedPduData, UsmParams, V3Message};
+    use snmpkit::usm::{AuthProtocol, Credentials};
+    let agent = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = agent.local_addr().unwrap();
+    let fake = std::thread::spawn(move || {
+        let mut buf = [0u8; 65536];
+        let (n, from) = agent.recv_from(&mut buf).unwrap();
+        let Ok(Message::V3(d)) = decode_message(&buf[..n]) else {
+            panic!("not a v3 discovery")
+        };
+        let report = V3Message {
+            msg_id: d.msg.msg_id,
+            max_size: 484,
+            flags: 0,
+            security_model: 3,
+            usm: UsmParams {
+                engine_id: vec![0x80, 0, 0x1f, 0x88, 0x80, 1, 2, 3, 4],
+                engine_boots: 1,
+                engine_time: 100,
+                ..UsmParams::default()
+            },
+            data: ScopedPduData::Plaintext(ScopedPdu {
+                context_engine_id: vec![0x80, 0, 0x1f, 0x88, 0x80, 1, 2, 3, 4],
+                context_name: vec![],
+                pdu: Pdu {
+                    pdu_type: PduType::Report,
+                    request_id: 0,
+                    error_status: 0,
+                    error_index: 0,
+                    varbinds: vec![VarBind::new(
+                        "1.3.6.1.6.3.15.1.1.4.0".parse().unwrap(),
+                        Value::Counter32(1),
+                    )],
+                },
+            }),
+        };
+        agent.send_to(&report.encode().bytes, from).unwrap();
+        // Nothing else may arrive: the oversized request must not be sent.
+        agent
+            .set_read_timeout(Some(Duration::from_millis(300)))
+            .unwrap();
+        agent.recv_from(&mut buf).is_err()
+    });
+    let creds = Credentials::new("u").auth(AuthProtocol::Sha1, "authpass123");
+    let client = Client::with_transport(
+        Transport::new(),
+        addr,
+        addr.to_string(),
+        Security::v3(creds),
+        ClientOptions {
+            timeout: Duration::from_millis(500),
+            retries: 0,
+            ..ClientOptions::default()
+        },
+    );
+    let big = VarBind::new(
+        "1.3.6.1.2.1.1.6.0".parse().unwrap(),
+        Value::OctetString(vec![b'x'; 1000]),
+    );
+    let err = client.set(&[big]).await.unwrap_err();
+    assert!(err.to_string().contains("msgMaxSize of 484"), "{err}");
+    assert!(fake.join().unwrap(), "the oversized request was sent");
+}

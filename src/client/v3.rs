@@ -52,6 +52,8 @@ impl V3Security {
 struct Engine {
     id: Vec<u8>,
     time: EngineTime,
+    /// The largest message the engine accepts (its msgMaxSize), once known.
+    max_size: Option<usize>,
 }
 
 /// The engine cache shared by every client in the process, keyed by agent address.
@@ -144,6 +146,7 @@ impl Client {
             return Ok(Engine {
                 id: id.clone(),
                 time: EngineTime::new(b, t, now),
+                max_size: None,
             });
         }
         if let Some(e) = cached_engine(&self.inner.target) {
@@ -189,6 +192,8 @@ impl Client {
                 d.msg.usm.engine_time,
                 Instant::now(),
             ),
+            // RFC 3412: msgMaxSize is at least 484; ignore nonsense.
+            max_size: usize::try_from(d.msg.max_size).ok().filter(|m| *m >= 484),
         })
     }
 
@@ -244,6 +249,15 @@ impl Client {
             }),
         };
         let bytes = usm::seal(msg, keys, SaltSource::global()).map_err(usm_error)?;
+        // RFC 3412 §7.1: never send an engine more than its msgMaxSize.
+        if let Some(max) = engine.max_size {
+            if bytes.len() > max {
+                return Err(Error::InvalidArgument(format!(
+                    "request of {} bytes exceeds the agent's msgMaxSize of {max}",
+                    bytes.len()
+                )));
+            }
+        }
         let reply = self.send_v3(msg_id, &bytes).await?;
         let Message::V3(d) = reply.message else {
             return Err(Error::UnexpectedResponse(
