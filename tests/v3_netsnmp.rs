@@ -193,7 +193,8 @@ fn engine_id_hex(d: &Snmpd) -> String {
 #[test]
 fn engine_id_option_skips_discovery_and_context_is_selected() {
     let conf = format!(
-        "{}\ncreateUser u_ctx SHA {AUTH_PASS} AES {PRIV_PASS}\nrwuser u_ctx priv\n",
+        "{}\nrwuser u_sha auth .1 ctx1\n\
+         proxy -Cn ctx1 -v2c -c public 127.0.0.1:{{PORT}} .1.3.6.1.2.1.1.5 .1.3.6.1.2.1.1.6\n",
         users_conf()
     );
     let d = Snmpd::start(&conf);
@@ -236,6 +237,33 @@ fn engine_id_option_skips_discovery_and_context_is_selected() {
     ctx.extend(["-n", "", agent.as_str(), "1.3.6.1.2.1.1.5.0"]);
     let ours = snmpkit("get", &ctx);
     assert_eq!(ours.code, 0, "{}", ours.stderr);
+    // Context "ctx1" maps sysName to the agent's sysLocation (snmpd's proxy -Cn): -n must
+    // select it, as with snmpget.
+    let set = netsnmp(
+        "snmpset",
+        &[
+            "-v2c",
+            "-c",
+            "private",
+            "-m",
+            "",
+            &agent,
+            "1.3.6.1.2.1.1.6.0",
+            "s",
+            "in-ctx1",
+        ],
+    );
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    let mut in_ctx: Vec<&str> = base.to_vec();
+    in_ctx.extend(["-n", "ctx1", agent.as_str(), "1.3.6.1.2.1.1.5.0"]);
+    let ours = snmpkit("get", &in_ctx);
+    let theirs = netsnmp("snmpget", &in_ctx);
+    assert_eq!(
+        ours.stdout, ".1.3.6.1.2.1.1.5.0 = STRING: \"in-ctx1\"\n",
+        "{}",
+        ours.stderr
+    );
+    assert_eq!(ours.stdout, theirs.stdout);
     let mut unknown: Vec<&str> = base.to_vec();
     unknown.extend([
         "-n",

@@ -59,15 +59,17 @@ impl Snmpd {
         let mut last_err = String::new();
         for _ in 0..5 {
             let dir = tempfile::tempdir().unwrap();
+            let port = free_udp_port();
             let base = std::fs::read_to_string(repo().join("lab/snmpd.conf")).unwrap();
             let conf = dir.path().join("snmpd.conf");
+            // `{PORT}` in the extra lines is the agent's own port (for proxy lines).
+            let extra = extra.replace("{PORT}", &port.to_string());
             std::fs::write(&conf, format!("{base}\n{extra}\n")).unwrap();
             let pdir = dir.path().join("persist");
             std::fs::create_dir_all(&pdir).unwrap();
             if !persistent.is_empty() {
                 std::fs::write(pdir.join("snmpd.conf"), persistent).unwrap();
             }
-            let port = free_udp_port();
             let log = dir.path().join("snmpd.log");
             let child = Command::new(tool("snmpd"))
                 .args(["-f", "-C", "-c"])
