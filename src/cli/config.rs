@@ -203,18 +203,7 @@ impl CommonArgs {
     /// Loads the MIBs `-m`, `-M`, `MIBS` and `MIBDIRS` ask for (the built-in modules when
     /// none of them is given), printing load warnings to stderr.
     pub fn load_mib(&self) -> Arc<Mib> {
-        let mut cfg = MibConfig::from_env();
-        if let Some(m) = &self.mibs {
-            cfg = cfg.with_modules(m.clone());
-        }
-        if let Some(d) = &self.mib_dirs {
-            cfg = cfg.with_dirs(d.clone());
-        }
-        let (mib, warnings) = Mib::load(&cfg);
-        for w in warnings {
-            eprintln!("{w}");
-        }
-        Arc::new(mib)
+        load_mib(self.mibs.as_deref(), self.mib_dirs.as_deref())
     }
 
     /// Validates the options and resolves the agent, building a session.
@@ -414,6 +403,23 @@ impl CommonArgs {
         v3.boots_time = boots_time;
         Ok(v3)
     }
+}
+
+/// Loads MIBs for `-m MODULES` and `-M DIRS` (with `MIBS`/`MIBDIRS`; the built-in modules
+/// when none is given), printing load warnings to stderr.
+pub fn load_mib(modules: Option<&str>, dirs: Option<&str>) -> Arc<Mib> {
+    let mut cfg = MibConfig::from_env();
+    if let Some(m) = modules {
+        cfg = cfg.with_modules(m);
+    }
+    if let Some(d) = dirs {
+        cfg = cfg.with_dirs(d);
+    }
+    let (mib, warnings) = Mib::load(&cfg);
+    for w in warnings {
+        eprintln!("{w}");
+    }
+    Arc::new(mib)
 }
 
 /// Parses an optional option value, with net-snmp's default when it is absent and its

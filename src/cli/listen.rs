@@ -2,7 +2,7 @@
 //! optionally running a handler command for each one.
 
 use crate::format::{format_oid, format_value, format_varbind, varbind_json, OutputOptions};
-use crate::mib::{Mib, MibConfig};
+use crate::mib::Mib;
 use crate::notify::conf::{parse_hex, TrapdConfig};
 use crate::notify::{
     ListenAddr, LocalEngine, Notification, Receiver, ReceiverConfig, Sender, Stats, V3User,
@@ -453,20 +453,9 @@ impl Render {
         for o in &args.output {
             opts.parse_flags(o).map_err(|e| e.to_string())?;
         }
-        let mut cfg = MibConfig::from_env();
-        if let Some(m) = &args.mibs {
-            cfg = cfg.with_modules(m.clone());
-        }
-        if let Some(d) = &args.mib_dirs {
-            cfg = cfg.with_dirs(d.clone());
-        }
-        let (mib, warnings) = Mib::load(&cfg);
-        for w in warnings {
-            eprintln!("{w}");
-        }
         Ok(Render {
             opts,
-            mib: Arc::new(mib),
+            mib: super::config::load_mib(args.mibs.as_deref(), args.mib_dirs.as_deref()),
         })
     }
 

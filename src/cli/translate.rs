@@ -29,12 +29,7 @@ pub struct TranslateArgs {
 
 /// Runs translate; exit code 2 for an unknown name, as snmptranslate.
 pub fn run(a: TranslateArgs) -> i32 {
-    let common = super::CommonArgs {
-        mibs: a.mibs.clone(),
-        mib_dirs: a.mib_dirs.clone(),
-        ..Default::default()
-    };
-    let mib = common.load_mib();
+    let mib = super::config::load_mib(a.mibs.as_deref(), a.mib_dirs.as_deref());
     let mut opts = OutputOptions::default();
     for o in &a.output {
         if let Err(e) = opts.parse_flags(o) {

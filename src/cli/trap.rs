@@ -26,21 +26,9 @@ pub struct TrapArgs {
 /// net-snmp's default enterprise for v1 traps (enterprises.3.1.1).
 const DEFAULT_ENTERPRISE: [u32; 9] = [1, 3, 6, 1, 4, 1, 3, 1, 1];
 
-fn host_uptime() -> u32 {
-    std::fs::read_to_string("/proc/uptime")
-        .ok()
-        .and_then(|s| {
-            s.split_whitespace()
-                .next()
-                .and_then(|f| f.parse::<f64>().ok())
-        })
-        .map(|secs| (secs * 100.0) as u64 as u32)
-        .unwrap_or(0)
-}
-
 fn parse_uptime(s: &str) -> Result<u32, Fatal> {
     if s.is_empty() {
-        return Ok(host_uptime());
+        return Ok(crate::client::host_uptime());
     }
     s.parse()
         .map_err(|_| Fatal(format!("Bad uptime value: {s}"), 1))

@@ -290,6 +290,20 @@ pub const SYS_UPTIME_0: [u32; 9] = [1, 3, 6, 1, 2, 1, 1, 3, 0];
 /// snmpTrapOID.0, the second varbind of every v2 notification.
 pub const SNMP_TRAP_OID_0: [u32; 11] = [1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0];
 
+/// The host's uptime in hundredths of a second (what net-snmp's tools put in a trap's
+/// sysUpTime.0 when none is given), or 0 where it cannot be read.
+pub fn host_uptime() -> u32 {
+    std::fs::read_to_string("/proc/uptime")
+        .ok()
+        .and_then(|s| {
+            s.split_whitespace()
+                .next()
+                .and_then(|f| f.parse::<f64>().ok())
+        })
+        .map(|secs| (secs * 100.0) as u64 as u32)
+        .unwrap_or(0)
+}
+
 /// The varbinds of a v2 notification: sysUpTime.0, snmpTrapOID.0, then `extra`.
 pub fn notification_varbinds(uptime: u32, trap_oid: &Oid, extra: &[VarBind]) -> Vec<VarBind> {
     let mut v = Vec::with_capacity(extra.len() + 2);

@@ -363,7 +363,7 @@ impl Client {
         } else {
             v3.credentials.localize(&engine_id).map_err(usm_error)?
         };
-        let (boots, time) = v3.boots_time.unwrap_or((1, process_uptime_secs()));
+        let (boots, time) = v3.boots_time.unwrap_or((1, super::host_uptime() / 100));
         let msg = V3Message {
             msg_id: self.inner.transport.next_id(),
             max_size: MAX_MESSAGE_SIZE,
@@ -387,11 +387,4 @@ impl Client {
         self.inner.transport.send(self.inner.target, &bytes).await?;
         Ok(())
     }
-}
-
-fn process_uptime_secs() -> u32 {
-    std::fs::read_to_string("/proc/uptime")
-        .ok()
-        .and_then(|s| s.split('.').next().and_then(|n| n.parse().ok()))
-        .unwrap_or(0)
 }
