@@ -27,3 +27,8 @@ pub use error::{Error, Result};
 pub use oid::{Oid, OidParseError};
 pub use transport::Transport;
 pub use value::{Value, ValueParseError, VarBind};
+
+/// The README's examples, compiled as doctests so they stay true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
