@@ -5,11 +5,13 @@
 //! `Hex-STRING:` with 16 octets a line, the Timeticks forms, the Opaque sub-types, and the
 //! `-O` flags, which net-snmp applies as toggles in the order given.
 
+mod hint;
 mod json;
 mod text;
 
+pub use hint::{display_integer, display_octets};
 pub use json::varbind_json;
-pub use text::{format_oid, format_value, format_varbind};
+pub use text::{format_oid, format_value, format_value_for, format_varbind};
 
 /// How OIDs are printed (`-On`, `-Of`, `-Os`, `-OS`, `-Ou`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -68,6 +70,8 @@ pub struct OutputOptions {
     pub extended_index: bool,
     /// `-O0`: two-digit hex in display hints.
     pub two_digit_hex: bool,
+    /// `-Ih`: ignore DISPLAY-HINTs (net-snmp applies this to output too).
+    pub no_display_hint: bool,
 }
 
 /// An invalid `-O` flag, worded as net-snmp words it.
