@@ -28,7 +28,9 @@ fn parse_spec(hint: &[u8]) -> (Spec, &[u8]) {
     }
     let mut width = 0usize;
     while let Some(d) = h.first().filter(|c| c.is_ascii_digit()) {
-        width = width.saturating_mul(10).saturating_add(usize::from(d - b'0'));
+        width = width
+            .saturating_mul(10)
+            .saturating_add(usize::from(d - b'0'));
         h = &h[1..];
     }
     let code = h.first().copied().unwrap_or(0);
@@ -169,7 +171,11 @@ pub fn display_integer(value: i64, hint: &str, unsigned: bool) -> Option<String>
                     format!(".{}{digits}", "0".repeat(shift - len))
                 };
             }
-            Some(if negative { format!("-{digits}") } else { digits })
+            Some(if negative {
+                format!("-{digits}")
+            } else {
+                digits
+            })
         }
         b'x' => Some(format!("{:x}", value as u64)),
         b'o' => Some(format!("{:o}", value as u64)),
@@ -214,16 +220,43 @@ mod tests {
             ("255a", b"a\"b\\c", false, "a\"b\\c"),
             ("255a", b"a\0\"", false, "a.\\\""),
             ("255t", "é".as_bytes(), false, "é"),
-            ("1x:", &[0x00, 0x0c, 0x29, 0x5a, 0x1b, 0x3c], false, "0:c:29:5a:1b:3c"),
-            ("1x:", &[0x00, 0x0c, 0x29, 0x5a, 0x1b, 0x3c], true, "00:0c:29:5a:1b:3c"),
+            (
+                "1x:",
+                &[0x00, 0x0c, 0x29, 0x5a, 0x1b, 0x3c],
+                false,
+                "0:c:29:5a:1b:3c",
+            ),
+            (
+                "1x:",
+                &[0x00, 0x0c, 0x29, 0x5a, 0x1b, 0x3c],
+                true,
+                "00:0c:29:5a:1b:3c",
+            ),
             ("1x:", &[0x0a], false, "a"),
             ("1x", &[0x0a, 0x0b], false, "0a0b"),
             ("2x:", &[0x00, 0x01, 0xab, 0xcd], false, "1:abcd"),
             ("1d.1d.1d.1d", &[127, 0, 0, 1], false, "127.0.0.1"),
-            (date, &[0x07, 0xea, 0x0b, 0x19, 0x01, 0x17, 0x2d, 0x00], false, "2026-11-25,1:23:45.0"),
-            (date, &[0x07, 0xea, 0x0b, 0x19, 0x01, 0x17, 0x2d, 0x00, b'+', 0, 0], false, "2026-11-25,1:23:45.0,+0:0"),
+            (
+                date,
+                &[0x07, 0xea, 0x0b, 0x19, 0x01, 0x17, 0x2d, 0x00],
+                false,
+                "2026-11-25,1:23:45.0",
+            ),
+            (
+                date,
+                &[0x07, 0xea, 0x0b, 0x19, 0x01, 0x17, 0x2d, 0x00, b'+', 0, 0],
+                false,
+                "2026-11-25,1:23:45.0,+0:0",
+            ),
             (date, &[0x07, 0xea, 0x0b, 0x19, 0x01], false, "2026-11-25,1"),
-            (date, &[0x07, 0xea, 0x0b, 0x19, 0x01, 0x17, 0x2d, 0x00, b'-', 5, 0x30, 0xff], false, "2026-11-25,1:23:45.0,-5:48255"),
+            (
+                date,
+                &[
+                    0x07, 0xea, 0x0b, 0x19, 0x01, 0x17, 0x2d, 0x00, b'-', 5, 0x30, 0xff,
+                ],
+                false,
+                "2026-11-25,1:23:45.0,-5:48255",
+            ),
             ("*1x:", &[2, 0xaa, 0xbb, 0xcc], false, "aa:bb:cc"),
             ("4x-2x-2x-1x1x-6x", &[0u8; 16], false, "0-0-0-00-0"),
         ];

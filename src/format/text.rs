@@ -311,11 +311,7 @@ fn bits(b: &[u8], names: &[(i64, String)], o: &OutputOptions) -> String {
 fn by_type(v: &Value, x: &Extras<'_>, o: &OutputOptions, mib: &Mib) -> String {
     let q = o.quick;
     let typed = |prefix: &str, body: String| {
-        let mut s = if q {
-            body
-        } else {
-            format!("{prefix}: {body}")
-        };
+        let mut s = if q { body } else { format!("{prefix}: {body}") };
         push_units(&mut s, x.units);
         s
     };
