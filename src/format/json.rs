@@ -1,7 +1,8 @@
 //! JSON rendering: one object per varbind, `{"oid", "type", "value"}`.
 
-use super::{decode_opaque, OpaqueValue, OutputOptions};
-use crate::mib::Mib;
+use super::hint::{display_integer, display_octets};
+use super::{decode_opaque, format_oid, OpaqueValue, OutputOptions};
+use crate::mib::{BaseType, Mib, NodeInfo};
 use crate::{Value, VarBind};
 use serde_json::{json, Map, Value as J};
 
@@ -12,15 +13,19 @@ fn hex(b: &[u8]) -> String {
 /// A varbind as a JSON object: `oid` (numeric, leading dot), `type` (net-snmp's type name),
 /// and `value` (a number, a string, or null for exceptions). Strings that are not UTF-8 text
 /// carry their bytes as `hex` and the value as hex too.
+///
+/// With a MIB that describes the object, the object also gains `name`
+/// (`IF-MIB::ifOperStatus.2`), `label` for an enumerated integer (`"up"`), `display` for a
+/// value with a DISPLAY-HINT (`"0:c:29:5a:1b:3c"`, `"2026-11-25,1:23:45.0"`) or an OID value
+/// the MIB names (`"SNMPv2-SMI::zeroDotZero"`), `bits` for the named bits that are set, and
+/// `units` (unless `-OU`).
 pub fn varbind_json(vb: &VarBind, o: &OutputOptions, mib: &Mib) -> J {
     let mut m = Map::new();
     m.insert("oid".into(), J::String(vb.oid.to_dotted_leading()));
-    if let Some(info) = mib.lookup(&vb.oid) {
-        if !info.module().is_empty() {
-            m.insert("name".into(), J::String(info.display_name()));
-        }
+    let node = mib.lookup(&vb.oid).filter(|n| !n.module().is_empty());
+    if let Some(info) = &node {
+        m.insert("name".into(), J::String(info.display_name()));
     }
-    let _ = o;
     let (ty, value): (&str, J) = match &vb.value {
         Value::Integer(i) => ("INTEGER", json!(i)),
         Value::OctetString(b) => match std::str::from_utf8(b) {
@@ -63,29 +68,79 @@ pub fn varbind_json(vb: &VarBind, o: &OutputOptions, mib: &Mib) -> J {
     };
     m.insert("type".into(), J::String(ty.into()));
     m.insert("value".into(), value);
-    // What the MIB adds: an enumeration label, the DISPLAY-HINT rendering, the UNITS.
-    if let Some(node) = mib.lookup(&vb.oid) {
-        if let Some(syn) = node.syntax() {
-            match &vb.value {
-                Value::Integer(i) => {
-                    if let Some((_, l)) = syn.enums.iter().find(|(n, _)| n == i) {
-                        m.insert("label".into(), J::String(l.clone()));
-                    }
-                }
-                Value::OctetString(b) if !syn.hint.is_empty() => {
-                    // Only when the hint says more than the plain value (MACs, dates).
-                    if let Some(d) = super::apply_octet_hint(&syn.hint, b) {
-                        if m.get("value").and_then(J::as_str) != Some(d.as_str()) {
-                            m.insert("display".into(), J::String(d));
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        if let Some(u) = node.units().filter(|u| !u.is_empty()) {
-            m.insert("units".into(), J::String(u.to_string()));
-        }
+    if let Some(info) = &node {
+        mib_extras(&mut m, vb, info, o, mib);
     }
     J::Object(m)
+}
+
+/// What the MIB adds: enum label, hinted or named display form, named bits, units.
+fn mib_extras(
+    m: &mut Map<String, J>,
+    vb: &VarBind,
+    info: &NodeInfo<'_>,
+    o: &OutputOptions,
+    mib: &Mib,
+) {
+    let hint = info.display_hint().filter(|_| !o.no_display_hint);
+    let base = info.base_type();
+    let mut typed = true;
+    match (&vb.value, base) {
+        (Value::Integer(i), Some(BaseType::Integer32)) => {
+            if let Some(label) = info.enum_label(*i) {
+                m.insert("label".into(), J::String(label.into()));
+            } else if let Some(d) = hint.and_then(|h| display_integer(*i, h, false)) {
+                if d != i.to_string() {
+                    m.insert("display".into(), J::String(d));
+                }
+            }
+        }
+        (Value::Gauge32(n), Some(BaseType::Gauge32 | BaseType::Unsigned32)) => {
+            if let Some(d) = hint.and_then(|h| display_integer(i64::from(*n), h, true)) {
+                if d != n.to_string() {
+                    m.insert("display".into(), J::String(d));
+                }
+            }
+        }
+        (Value::OctetString(b), Some(BaseType::OctetString)) => {
+            if let Some(d) = hint.and_then(|h| display_octets(b, h, o.two_digit_hex)) {
+                if m.get("value").and_then(J::as_str) != Some(d.as_str()) {
+                    m.insert("display".into(), J::String(d));
+                }
+            }
+        }
+        (Value::OctetString(b), Some(BaseType::Bits)) => {
+            let names = info.bits();
+            let set: Vec<J> = b
+                .iter()
+                .enumerate()
+                .flat_map(|(i, byte)| {
+                    (0..8u32)
+                        .filter(move |bit| byte & (0x80 >> bit) != 0)
+                        .map(move |bit| (i as i64) * 8 + i64::from(bit))
+                })
+                .map(|n| match names.iter().find(|(v, _)| *v == n) {
+                    Some((_, l)) => J::String(l.clone()),
+                    None => json!(n),
+                })
+                .collect();
+            m.insert("bits".into(), J::Array(set));
+        }
+        (Value::ObjectIdentifier(id), _) => {
+            let named = format_oid(id, &OutputOptions::default(), mib);
+            if mib.lookup(id).is_some_and(|n| !n.module().is_empty()) {
+                m.insert("display".into(), J::String(named));
+            }
+            typed = base == Some(BaseType::ObjectIdentifier);
+        }
+        (Value::Counter32(_), Some(BaseType::Counter32))
+        | (Value::Counter64(_), Some(BaseType::Counter64))
+        | (Value::TimeTicks(_), Some(BaseType::TimeTicks)) => {}
+        _ => typed = false,
+    }
+    if typed && !o.no_units {
+        if let Some(u) = info.units() {
+            m.insert("units".into(), J::String(u.into()));
+        }
+    }
 }

@@ -4,14 +4,21 @@
 //! `snmpget` (see `tests/format_netsnmp.rs`): when a string prints as `STRING: "..."` or as
 //! `Hex-STRING:` with 16 octets a line, the Timeticks forms, the Opaque sub-types, and the
 //! `-O` flags, which net-snmp applies as toggles in the order given.
+//!
+//! With MIBs, a value is rendered by the syntax of the object its varbind names
+//! ([`format_value_for`], used by [`format_varbind`]): enumerations (`INTEGER: up(1)`),
+//! DISPLAY-HINTs (`STRING: lab-router`, `STRING: 0:c:29:5a:1b:3c`, DateAndTime), UNITS,
+//! BITS with their names, and net-snmp's `Wrong Type (should be ...): ` for a value whose type
+//! is not the object's. Checked line for line against snmpget/snmpwalk loading the same
+//! modules (`tests/mib_output.rs`).
 
+mod hint;
 mod json;
-mod mibvalue;
 mod text;
 
+pub use hint::{display_integer, display_octets};
 pub use json::varbind_json;
-pub use mibvalue::{apply_octet_hint, format_value_for};
-pub use text::{format_oid, format_value, format_varbind};
+pub use text::{format_oid, format_value, format_value_for, format_varbind};
 
 /// How OIDs are printed (`-On`, `-Of`, `-Os`, `-OS`, `-Ou`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -70,6 +77,8 @@ pub struct OutputOptions {
     pub extended_index: bool,
     /// `-O0`: two-digit hex in display hints.
     pub two_digit_hex: bool,
+    /// `-Ih`: ignore DISPLAY-HINTs (net-snmp applies this to output too).
+    pub no_display_hint: bool,
 }
 
 /// An invalid `-O` flag, worded as net-snmp words it.

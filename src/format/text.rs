@@ -1,7 +1,8 @@
 //! net-snmp's text output.
 
+use super::hint::{display_integer, display_octets};
 use super::{decode_opaque, OidFormat, OpaqueValue, OutputOptions, StringFormat};
-use crate::mib::{Mib, OidStyle};
+use crate::mib::{BaseType, Mib, NodeInfo, OidStyle};
 use crate::{Oid, Value, VarBind};
 use std::fmt::Write;
 
@@ -24,10 +25,11 @@ pub fn format_oid(oid: &Oid, o: &OutputOptions, mib: &Mib) -> String {
     mib.format_oid(oid, style(o.oid_format), o.dont_breakdown)
 }
 
-/// `OID = TYPE: value`, or the `-Oq`, `-OQ` and `-Ov` forms.
+/// `OID = TYPE: value`, or the `-Oq`, `-OQ` and `-Ov` forms. The value is rendered by the
+/// syntax of the varbind's object (see [`format_value_for`]).
 pub fn format_varbind(vb: &VarBind, o: &OutputOptions, mib: &Mib) -> String {
     let node = mib.lookup(&vb.oid);
-    let value = super::format_value_for(&vb.value, node.as_ref(), o, mib);
+    let value = format_value_for(&vb.value, node.as_ref(), o, mib);
     if o.bare_value {
         return value;
     }
@@ -89,7 +91,25 @@ fn quoted_text(b: &[u8]) -> String {
     s
 }
 
-fn octet_string(b: &[u8], o: &OutputOptions) -> String {
+fn octet_string(b: &[u8], x: &Extras<'_>, o: &OutputOptions) -> String {
+    if let Some(hint) = x.hint {
+        return match display_octets(b, hint, o.two_digit_hex) {
+            Some(text) => {
+                let mut s = if o.quick {
+                    text
+                } else {
+                    format!("STRING: {text}")
+                };
+                push_units(&mut s, x.units);
+                s
+            }
+            // net-snmp drops what it printed, says so, and prints the plain string without units.
+            None => format!(
+                "(Bad hint ignored: {hint}) {}",
+                octet_string(b, &Extras::NONE, o)
+            ),
+        };
+    }
     if b.is_empty() {
         return "\"\"".to_string();
     }
@@ -98,7 +118,7 @@ fn octet_string(b: &[u8], o: &OutputOptions) -> String {
         StringFormat::Ascii => false,
         StringFormat::Guess => !b.iter().all(|&x| is_text_byte(x)),
     };
-    if hex {
+    let mut s = if hex {
         let h = hex_lines(b, o.hex_text);
         if o.quick {
             format!("\"{h}\"")
@@ -112,7 +132,9 @@ fn octet_string(b: &[u8], o: &OutputOptions) -> String {
         } else {
             format!("STRING: {t}")
         }
-    }
+    };
+    push_units(&mut s, x.units);
+    s
 }
 
 /// `d days, h:mm:ss.cc` as net-snmp's uptime_string prints it.
@@ -133,32 +155,218 @@ pub(crate) fn uptime_string(t: u32, quick: bool) -> String {
     }
 }
 
-/// The value part of a varbind line (`STRING: "x"`, `INTEGER: 5`, ...).
+/// What the MIB adds to a value's rendering: enumeration labels (or named bits), the
+/// DISPLAY-HINT and the UNITS, each already filtered by the `-O` options.
+#[derive(Clone, Copy)]
+struct Extras<'a> {
+    enums: &'a [(i64, String)],
+    hint: Option<&'a str>,
+    units: Option<&'a str>,
+}
+
+impl Extras<'_> {
+    const NONE: Extras<'static> = Extras {
+        enums: &[],
+        hint: None,
+        units: None,
+    };
+}
+
+fn push_units(s: &mut String, units: Option<&str>) {
+    if let Some(u) = units {
+        s.push(' ');
+        s.push_str(u);
+    }
+}
+
+/// The value part of a varbind line (`STRING: "x"`, `INTEGER: 5`, ...), by the value's own
+/// type only, as net-snmp prints values of objects no loaded MIB describes.
 pub fn format_value(v: &Value, o: &OutputOptions, mib: &Mib) -> String {
-    let q = o.quick;
-    let typed = |prefix: &str, body: String| {
-        if q {
+    by_type(v, &Extras::NONE, o, mib)
+}
+
+/// The value part of a varbind line, rendered by the syntax of `node` (the object the
+/// varbind's OID names, from [`Mib::lookup`]) as net-snmp's `sprint_realloc_variable` does:
+/// enumerations as `up(1)`, DISPLAY-HINTs (`STRING: lab-router`, `STRING: 0:c:29:5a:1b:3c`),
+/// UNITS (`INTEGER: 885 seconds`), BITS with their names, and `Wrong Type (should be ...): `
+/// before a value whose type is not the object's. Without a node (or for nodes without a
+/// syntax) this is [`format_value`].
+pub fn format_value_for(
+    v: &Value,
+    node: Option<&NodeInfo<'_>>,
+    o: &OutputOptions,
+    mib: &Mib,
+) -> String {
+    if matches!(
+        v,
+        Value::NoSuchObject | Value::NoSuchInstance | Value::EndOfMibView
+    ) {
+        return format_value(v, o, mib);
+    }
+    let Some(node) = node else {
+        return format_value(v, o, mib);
+    };
+    let base = node.base_type();
+    let x = Extras {
+        enums: if base == Some(BaseType::Bits) {
+            node.bits()
+        } else {
+            node.enums()
+        },
+        hint: node.display_hint().filter(|_| !o.no_display_hint),
+        units: node.units().filter(|_| !o.no_units),
+    };
+    let Some(base) = base else {
+        return by_type(v, &x, o, mib);
+    };
+    // Each SMI type has its printer; a value of another type is flagged and printed by its own
+    // type, without the MIB's extras (net-snmp's sprint_realloc_* "Wrong Type" path).
+    let expected = match (base, v) {
+        (BaseType::Integer32, Value::Integer(_))
+        | (BaseType::Unsigned32 | BaseType::Gauge32, Value::Gauge32(_))
+        | (BaseType::Counter32, Value::Counter32(_))
+        | (BaseType::TimeTicks, Value::TimeTicks(_))
+        | (BaseType::IpAddress, Value::IpAddress(_))
+        | (BaseType::OctetString | BaseType::Bits, Value::OctetString(_))
+        | (BaseType::ObjectIdentifier, Value::ObjectIdentifier(_))
+        | (BaseType::Counter64, Value::Counter64(_)) => None,
+        (BaseType::Counter64, Value::Opaque(b))
+            if matches!(
+                decode_opaque(b),
+                Some(OpaqueValue::I64(_) | OpaqueValue::U64(_) | OpaqueValue::Counter64(_))
+            ) =>
+        {
+            None
+        }
+        (BaseType::Opaque, Value::Opaque(b)) if decode_opaque(b).is_none() => None,
+        (BaseType::Unknown, _) => return by_type(v, &x, o, mib),
+        (BaseType::Integer32, _) => Some("INTEGER"),
+        (BaseType::Unsigned32 | BaseType::Gauge32, _) => Some("Gauge32 or Unsigned32"),
+        (BaseType::Counter32, _) => Some("Counter32"),
+        (BaseType::TimeTicks, _) => Some("Timeticks"),
+        (BaseType::IpAddress, _) => Some("IpAddress"),
+        (BaseType::OctetString, _) => Some("OCTET STRING"),
+        (BaseType::Bits, _) => Some("BITS"),
+        (BaseType::ObjectIdentifier, _) => Some("OBJECT IDENTIFIER"),
+        (BaseType::Counter64, _) => Some("Counter64"),
+        (BaseType::Opaque, _) => Some("Opaque"),
+        // A base type added later: print by the value's type.
+        #[allow(unreachable_patterns)]
+        _ => return by_type(v, &x, o, mib),
+    };
+    if let Some(should) = expected {
+        let body = format_value(v, o, mib);
+        return if o.quick_equals {
             body
         } else {
-            format!("{prefix}: {body}")
+            format!("Wrong Type (should be {should}): {body}")
+        };
+    }
+    match (base, v) {
+        (BaseType::Bits, Value::OctetString(b)) => bits(b, x.enums, o),
+        _ => by_type(v, &x, o, mib),
+    }
+}
+
+/// net-snmp's sprint_realloc_bitstring: the octets in hex, then each set bit by name.
+fn bits(b: &[u8], names: &[(i64, String)], o: &OutputOptions) -> String {
+    let h = hex_lines(b, o.hex_text);
+    if o.quick {
+        return format!("\"{h}\"");
+    }
+    let mut s = format!("BITS: {h}");
+    // net-snmp searches the names from where the last match was found, never from the start
+    // again, so names out of order (or a bit without a name) end the labelling.
+    let mut cursor = 0usize;
+    for (i, byte) in b.iter().enumerate() {
+        for bit in 0..8u32 {
+            if byte & (0x80 >> bit) == 0 {
+                continue;
+            }
+            let n = (i as i64) * 8 + i64::from(bit);
+            let found = names
+                .get(cursor..)
+                .unwrap_or(&[])
+                .iter()
+                .position(|(v, _)| *v == n);
+            match found {
+                Some(k) => cursor += k,
+                None => cursor = names.len(),
+            }
+            match found.and_then(|_| names.get(cursor)) {
+                Some((_, label)) if !o.numeric_enums => {
+                    let _ = write!(s, "{label}({n}) ");
+                }
+                _ => {
+                    let _ = write!(s, "{n} ");
+                }
+            }
         }
+    }
+    s
+}
+
+/// net-snmp's sprint_realloc_by_type: the printer for the value's own type, given the MIB's
+/// extras when the object has no typed syntax.
+fn by_type(v: &Value, x: &Extras<'_>, o: &OutputOptions, mib: &Mib) -> String {
+    let q = o.quick;
+    let typed = |prefix: &str, body: String| {
+        let mut s = if q { body } else { format!("{prefix}: {body}") };
+        push_units(&mut s, x.units);
+        s
     };
     match v {
-        Value::Integer(i) => typed("INTEGER", i.to_string()),
-        Value::OctetString(b) => octet_string(b, o),
+        Value::Integer(i) => {
+            let label = x
+                .enums
+                .iter()
+                .find(|(n, _)| n == i)
+                .map(|(_, l)| l.as_str());
+            let body = match label {
+                Some(l) if !o.numeric_enums => {
+                    if q {
+                        l.to_string()
+                    } else {
+                        format!("{l}({i})")
+                    }
+                }
+                _ => x
+                    .hint
+                    .and_then(|h| display_integer(*i, h, false))
+                    .unwrap_or_else(|| i.to_string()),
+            };
+            typed("INTEGER", body)
+        }
+        Value::OctetString(b) => octet_string(b, x, o),
         Value::Null => "NULL".to_string(),
-        Value::ObjectIdentifier(x) => typed("OID", format_oid(x, o, mib)),
-        Value::IpAddress(a) => typed("IpAddress", format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3])),
+        Value::ObjectIdentifier(id) => typed("OID", format_oid(id, o, mib)),
+        Value::IpAddress(a) => {
+            let body = format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3]);
+            if q {
+                body
+            } else {
+                format!("IpAddress: {body}")
+            }
+        }
         Value::Counter32(n) => typed("Counter32", n.to_string()),
-        Value::Gauge32(n) => typed("Gauge32", n.to_string()),
+        Value::Gauge32(n) => typed(
+            "Gauge32",
+            x.hint
+                .and_then(|h| display_integer(i64::from(*n), h, true))
+                .unwrap_or_else(|| n.to_string()),
+        ),
         Value::Counter64(n) => typed("Counter64", n.to_string()),
         Value::TimeTicks(t) => {
             if o.numeric_timeticks {
                 t.to_string()
-            } else if q {
-                uptime_string(*t, true)
             } else {
-                format!("Timeticks: ({t}) {}", uptime_string(*t, false))
+                let mut s = if q {
+                    uptime_string(*t, true)
+                } else {
+                    format!("Timeticks: ({t}) {}", uptime_string(*t, false))
+                };
+                push_units(&mut s, x.units);
+                s
             }
         }
         Value::Opaque(b) => match decode_opaque(b) {
