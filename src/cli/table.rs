@@ -1,91 +1,283 @@
-//! `table`: a conceptual table as snmptable shows it, one row per index, columns by name;
-//! `-Cf SEP`, `-CH`, `-Ci`, `-Cb`, `-Cl`, and `--json` (one object per row).
+//! `table`: a conceptual table as snmptable shows it, one row per index, columns by name.
+//!
+//! The layout follows net-snmp 5.9's snmptable: a `SNMP table: NAME` title and a blank line,
+//! the accessible columns of the entry in MIB order, each right-aligned to its widest cell
+//! plus one space, `?` for a cell the agent did not return, rows in the order their index was
+//! first seen, values printed as with `-Oq` (no type prefixes; `-Oq` given by the user turns
+//! the prefixes back on, as net-snmp's toggle does). Application options: `-Cf SEP`, `-CH`,
+//! `-Ch`, `-Ci`, `-Cb`, `-Cl`, `-CB`, `-Cr N`, `-Cw WIDTH`, `-Cc WIDTH`. As in net-snmp,
+//! `f`, `w`, `c` and `r` take the argument that follows the `-C` option (`-Cr10` also works).
+//!
+//! `--json` prints one object per row: `"index"` (the index as `-Ci` shows it) and one key per
+//! column name that the agent returned, holding the enum label, the DISPLAY-HINT text, or the
+//! plain value (a number or a string), as `varbind_json` gives them.
 
 use super::config::{parse_oid, CommonArgs, Fatal};
-use super::request::report_error;
+use super::request::{print_status_error, report_error};
 use crate::client::{Walk, WalkEnd, WalkOptions};
-use crate::format::{format_oid, format_value_for, varbind_json, OutputOptions};
-use crate::mib::NodeKind;
+use crate::codec::{Pdu, PduType, Version};
+use crate::format::{
+    error_status_text, format_oid, format_value_for, varbind_json, OidFormat, OutputOptions,
+};
+use crate::mib::{Mib, NodeInfo, NodeKind};
 use crate::{Oid, VarBind};
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// Arguments of `snmpkit table`.
 #[derive(clap::Args, Debug)]
 pub struct TableArgs {
     #[command(flatten)]
     pub(crate) common: CommonArgs,
-    /// The agent, then the table (`ifTable`, `IF-MIB::ifTable`, or its OID). A `-Cf`
-    /// separator given as its own argument comes first.
-    #[arg(value_name = "AGENT TABLE", num_args = 2..=3)]
+    /// The agent, then the table (`ifTable`, `IF-MIB::ifTable`, or its OID); plus the values
+    /// of `-Cf SEP`, `-Cw WIDTH`, `-Cc WIDTH` and `-Cr N`, which follow their `-C` option.
+    #[arg(value_name = "AGENT TABLE")]
     pub(crate) args: Vec<String>,
 }
 
+/// snmptable's `-C` options.
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct TableFlags {
+    /// -Cf: field separator instead of aligned columns.
     separator: Option<String>,
+    /// -CH: no title and no column headers.
     no_headers: bool,
+    /// -Ch: only the column headers.
+    headers_only: bool,
+    /// -Ci: an index column first.
     index: bool,
+    /// -Cb: drop the prefix all column names share.
     brief: bool,
+    /// -Cl: left-justify.
     left: bool,
+    /// -CB: GetNext instead of GetBulk.
+    getnext: bool,
+    /// -Cr: max-repetitions.
     max_repetitions: u32,
+    /// -Cw: print the table in parts at most this wide (0: one part).
+    max_width: usize,
+    /// -Cc: every column this wide less one (0: as wide as its contents).
+    column_width: usize,
 }
 
-fn table_flags(args: &mut Vec<String>, c: &[String]) -> Result<TableFlags, Fatal> {
-    let mut f = TableFlags {
-        separator: None,
-        no_headers: false,
-        index: false,
-        brief: false,
-        left: false,
-        max_repetitions: 10,
-    };
-    for a in c {
-        let mut chars = a.char_indices();
-        while let Some((i, ch)) = chars.next() {
-            match ch {
+impl Default for TableFlags {
+    fn default() -> Self {
+        TableFlags {
+            separator: None,
+            no_headers: false,
+            headers_only: false,
+            index: false,
+            brief: false,
+            left: false,
+            getnext: false,
+            max_repetitions: 10,
+            max_width: 0,
+            column_width: 0,
+        }
+    }
+}
+
+const USAGE: &str = "USAGE: snmpkit table [OPTIONS] AGENT TABLE-OID";
+
+/// Value-taking options of [`CommonArgs`] written as a separate argument (`-c public`).
+const VALUE_OPTS: &[&str] = &[
+    "-v", "-c", "-t", "-r", "-O", "-C", "-m", "-M", "-I", "-L", "-u", "-l", "-a", "-A", "-x", "-X",
+    "-e", "-E", "-n", "-Z",
+];
+
+/// For each `-C` option on the raw command line (after the subcommand), the arguments that
+/// follow it: where snmptable takes the values of `f`, `w`, `c` and `r` from. None when the
+/// command line does not show exactly `count` of them (say, when run from a library caller).
+fn c_followers(raw: &[String], count: usize) -> Option<Vec<Vec<String>>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(t) = raw.get(i) {
+        if t == "--" {
+            break;
+        }
+        if t == "-C" {
+            out.push(raw.get(i + 2..).unwrap_or(&[]).to_vec());
+            i += 2;
+        } else if t.starts_with("-C") {
+            out.push(raw.get(i + 1..).unwrap_or(&[]).to_vec());
+            i += 1;
+        } else if VALUE_OPTS.contains(&t.as_str()) {
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    (out.len() == count).then_some(out)
+}
+
+/// Parses the `-C` arguments. `followers[k]` are the arguments after the k-th `-C` option;
+/// values taken from them are returned so they can be removed from the positionals. Without
+/// followers, values come from the front of `positionals`.
+fn parse_flags(
+    app: &[String],
+    followers: Option<&[Vec<String>]>,
+    positionals: &mut Vec<String>,
+) -> Result<TableFlags, Fatal> {
+    let mut f = TableFlags::default();
+    let mut consumed: Vec<String> = Vec::new();
+    for (k, a) in app.iter().enumerate() {
+        let mut next = 0;
+        let mut take = |letter: char, consumed: &mut Vec<String>| -> Result<String, Fatal> {
+            let v = match followers {
+                Some(fl) => fl.get(k).and_then(|v| v.get(next)).cloned(),
+                None => {
+                    // The separator came before the agent and table on the command line.
+                    (positionals.len() > 2).then(|| positionals.remove(0))
+                }
+            };
+            next += 1;
+            match v {
+                Some(v) => {
+                    if followers.is_some() {
+                        consumed.push(v.clone());
+                    }
+                    Ok(v)
+                }
+                None => Err(Fatal(
+                    format!("{USAGE}\nBad -C{letter} option: no argument given"),
+                    1,
+                )),
+            }
+        };
+        let mut chars = a.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                'b' => f.brief = true,
+                'B' => f.getnext = true,
+                'h' => f.headers_only = true,
                 'H' => f.no_headers = true,
                 'i' => f.index = true,
-                'b' => f.brief = true,
                 'l' => f.left = true,
-                // snmptable takes the separator (and -Cw's width) from the rest of this
-                // argument, or from the next one.
-                'f' | 'w' => {
-                    let rest = &a[i + ch.len_utf8()..];
-                    let value = if rest.is_empty() {
-                        if args.len() < 3 {
-                            return Err(Fatal(format!("snmptable: -C{ch} needs an argument"), 1));
-                        }
-                        args.remove(0)
-                    } else {
-                        rest.to_string()
-                    };
-                    if ch == 'f' {
-                        f.separator = Some(value);
-                    }
-                    break;
-                }
-                'r' => {
-                    let digits: String = a[i + 1..]
+                'f' => f.separator = Some(take('f', &mut consumed)?),
+                'w' | 'c' | 'r' => {
+                    // `-Cr10`, as the other commands spell it, besides snmptable's `-Cr 10`.
+                    let attached: String = a
+                        .get(i + 1..)
+                        .unwrap_or("")
                         .chars()
                         .take_while(|d| d.is_ascii_digit())
                         .collect();
-                    f.max_repetitions = digits
-                        .parse()
-                        .map_err(|_| Fatal("snmptable: -Cr needs a number".into(), 1))?;
-                    for _ in 0..digits.len() {
-                        chars.next();
+                    let text = if c == 'r' && !attached.is_empty() {
+                        for _ in 0..attached.len() {
+                            chars.next();
+                        }
+                        attached
+                    } else {
+                        take(c, &mut consumed)?
+                    };
+                    let n = leading_number(&text);
+                    let bad = || Fatal(format!("{USAGE}\nBad -C{c} option: {text}"), 1);
+                    match c {
+                        'w' if n > 0 => f.max_width = n,
+                        // snmptable keeps one of the characters for the space between columns.
+                        'c' if n > 2 => f.column_width = n - 1,
+                        'r' if n > 0 => f.max_repetitions = n.min(i32::MAX as usize) as u32,
+                        _ => return Err(bad()),
                     }
                 }
-                'c' | 'B' => {}
-                other => {
-                    return Err(Fatal(
-                        format!("snmptable: Unknown flag passed to -C: {other}"),
-                        1,
-                    ))
-                }
+                other => return Err(Fatal(format!("Bad option after -C: {other}\n{USAGE}"), 1)),
             }
         }
     }
+    for v in consumed {
+        if let Some(p) = positionals.iter().position(|x| *x == v) {
+            positionals.remove(p);
+        }
+    }
     Ok(f)
+}
+
+/// C's atoi on a count: the leading digits, 0 when there are none.
+fn leading_number(s: &str) -> usize {
+    let d: String = s
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    d.parse()
+        .unwrap_or(if d.is_empty() { 0 } else { usize::MAX })
+}
+
+/// One row: the index as printed, and one cell per column.
+struct Row {
+    index: String,
+    cells: Vec<Option<VarBind>>,
+}
+
+/// What the walk collected.
+struct Collected {
+    rows: Vec<Row>,
+    /// Row position by index.
+    by_index: HashMap<Oid, usize>,
+    /// The agent returned columns the MIB does not list as accessible.
+    extra_columns: bool,
+}
+
+impl Collected {
+    fn row_mut(&mut self, index: &[u32], text: impl FnOnce() -> String, ncols: usize) -> &mut Row {
+        let key = Oid::from_slice(index);
+        let pos = match self.by_index.get(&key) {
+            Some(p) => *p,
+            None => {
+                self.rows.push(Row {
+                    index: text(),
+                    cells: vec![None; ncols],
+                });
+                self.by_index.insert(key, self.rows.len() - 1);
+                self.rows.len() - 1
+            }
+        };
+        &mut self.rows[pos]
+    }
+}
+
+/// The index part of a column instance as snmptable cuts it from the printed OID: after the
+/// column name (`-OS`, `-Os`), after the entry and column labels (`-Of`, `-On`, `-Ou`).
+fn index_text(oid: &Oid, index: &[u32], o: &OutputOptions, mib: &Mib, table_name: &str) -> String {
+    let text = format_oid(oid, o, mib);
+    let after_dot = |s: &str| s.find('.').and_then(|p| s.get(p + 1..)).map(String::from);
+    let cut = match o.oid_format {
+        OidFormat::Module => text
+            .find("::")
+            .and_then(|p| text.get(p + 2..))
+            .and_then(after_dot),
+        OidFormat::Suffix => after_dot(&text),
+        OidFormat::Full | OidFormat::Numeric | OidFormat::Ucd => text
+            .get(table_name.len() + 1..)
+            .and_then(after_dot)
+            .and_then(|s| after_dot(&s)),
+    };
+    cut.unwrap_or_else(|| Oid::from_slice(index).to_string())
+}
+
+/// The table's columns, resolved from the name given: a table or its entry.
+fn resolve_table<'a>(
+    mib: &'a Mib,
+    oid: &Oid,
+    o: &OutputOptions,
+) -> Result<(NodeInfo<'a>, NodeInfo<'a>), Fatal> {
+    let not_table = || Fatal(format!("Was that a table? {}", format_oid(oid, o, mib)), 1);
+    let node = mib
+        .node_at(oid)
+        .filter(|n| n.suffix().is_empty())
+        .ok_or_else(not_table)?;
+    match node.kind() {
+        NodeKind::Table => {
+            let row = mib
+                .children(&node.oid())
+                .into_iter()
+                .find(|c| c.kind() == NodeKind::Row)
+                .ok_or_else(not_table)?;
+            Ok((node, row))
+        }
+        // snmptable refuses the entry; taking its table is friendlier and unambiguous.
+        NodeKind::Row => Ok((node.table().ok_or_else(not_table)?, node)),
+        _ => Err(not_table()),
+    }
 }
 
 /// Runs table.
@@ -94,240 +286,575 @@ pub async fn run(a: TableArgs) -> i32 {
         eprintln!("{}", f.0);
         f.1
     };
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    let after_sub = match raw.first().map(String::as_str) {
+        Some("table") => raw.get(1..).unwrap_or(&[]),
+        _ => &[],
+    };
+    let followers = if after_sub.is_empty() {
+        None
+    } else {
+        c_followers(after_sub, a.common.app.len())
+    };
     let mut args = a.args.clone();
-    // -C letters that belong to snmptable, not to the walk flags.
-    let flags = match table_flags(&mut args, &a.common.app) {
+    let flags = match parse_flags(&a.common.app, followers.as_deref(), &mut args) {
         Ok(f) => f,
         Err(f) => return fail(f),
     };
-    if args.len() != 2 {
-        return fail(Fatal(
-            "USAGE: snmpkit table [OPTIONS] AGENT TABLE".into(),
-            1,
-        ));
+    match args.len() {
+        0 => return fail(Fatal(format!("No hostname specified.\n{USAGE}"), 1)),
+        2 => {}
+        _ => {
+            return fail(Fatal(
+                format!("Must have exactly one table name\n{USAGE}"),
+                1,
+            ))
+        }
+    }
+    // snmptable turns quick printing on before reading -O, so -Oq toggles it off again.
+    let mut o = OutputOptions {
+        quick: true,
+        ..OutputOptions::default()
+    };
+    for f in &a.common.output {
+        if let Err(e) = o.parse_flags(f) {
+            return fail(Fatal(e.to_string(), 1));
+        }
     }
     let mib = a.common.load_mib();
     let table_oid = match parse_oid(&args[1], &mib) {
         Ok(o) => o,
         Err(f) => return fail(f),
     };
-    let Some(node) = mib.lookup(&table_oid).filter(|n| n.suffix().is_empty()) else {
-        return fail(Fatal(format!("Was that a table? {}", args[1]), 1));
+    let (table, row) = match resolve_table(&mib, &table_oid, &o) {
+        Ok(x) => x,
+        Err(f) => return fail(f),
     };
-    let (table, row) = match node.kind() {
-        NodeKind::Table => match mib
-            .children(&node.oid())
-            .into_iter()
-            .find(|c| c.kind() == NodeKind::Row)
-        {
-            Some(r) => (node, r),
-            None => return fail(Fatal(format!("Was that a table? {}", args[1]), 1)),
-        },
-        NodeKind::Row => match node.table() {
-            Some(t) => (t, node),
-            None => return fail(Fatal(format!("Was that a table? {}", args[1]), 1)),
-        },
-        _ => {
-            let opts = OutputOptions::default();
-            return fail(Fatal(
-                format!("Was that a table? {}", format_oid(&table_oid, &opts, &mib)),
-                1,
-            ));
-        }
-    };
-    let columns: Vec<_> = mib
+    let columns: Vec<NodeInfo<'_>> = mib
         .children(&row.oid())
         .into_iter()
         .filter(|c| c.kind() == NodeKind::Column && c.access() != "not-accessible")
         .collect();
+    if columns.is_empty() {
+        return fail(Fatal(
+            format!("Was that a table? {}", format_oid(&table.oid(), &o, &mib)),
+            1,
+        ));
+    }
+    let table_name = format_oid(&table.oid(), &o, &mib);
     let mut common = a.common.clone();
     common.app.clear();
-    let mut s = match common.session(&args[0], "snmptable", mib.clone()).await {
+    let s = match common.session(&args[0], "snmptable", mib.clone()).await {
         Ok(s) => s,
         Err(f) => return fail(f),
     };
-    s.output.quick = true;
-    let bulk = s.client.version() != crate::codec::Version::V1;
-    let opts = WalkOptions {
-        bulk: bulk.then_some((0, flags.max_repetitions.max(1))),
-        ..WalkOptions::default()
-    };
     let row_oid = row.oid();
-    let mut walk = Walk::new(s.client.clone(), row_oid.clone(), opts);
-    // index arcs -> column number -> varbind
-    let mut rows: BTreeMap<Oid, BTreeMap<u32, VarBind>> = BTreeMap::new();
-    loop {
-        let page = match walk.next_page().await {
-            Ok(p) => p,
-            Err(e) => return report_error(&s, &e, false),
-        };
-        for vb in page.varbinds {
-            if vb.value.is_exception() {
-                continue;
-            }
-            if let Some([col, index @ ..]) = vb.oid.strip_prefix(&row_oid) {
-                rows.entry(Oid::from_slice(index))
-                    .or_default()
-                    .insert(*col, vb);
-            }
-        }
-        match page.end {
-            None => continue,
-            Some(WalkEnd::Status {
-                status,
-                index,
-                varbinds,
-            }) => {
-                super::request::print_status_error(&s, status, index, &varbinds, true);
-                return 2;
-            }
-            Some(_) => break,
-        }
-    }
     let col_arcs: Vec<u32> = columns
         .iter()
         .map(|c| c.oid().arcs().last().copied().unwrap_or(0))
         .collect();
+    let mut got = Collected {
+        rows: Vec::new(),
+        by_index: HashMap::new(),
+        extra_columns: false,
+    };
+    let index_of = |vb: &VarBind, index: &[u32]| index_text(&vb.oid, index, &o, &mib, &table_name);
+    if !flags.headers_only {
+        let bulk = !flags.getnext && s.client.version() != Version::V1;
+        let result = if bulk {
+            collect_bulk(
+                &s,
+                &row_oid,
+                &col_arcs,
+                flags.max_repetitions,
+                &mut got,
+                &index_of,
+            )
+            .await
+        } else {
+            collect_getnext(&s, &row_oid, &col_arcs, &mut got, &index_of).await
+        };
+        if let Err(code) = result {
+            return code;
+        }
+    }
     if s.json {
-        for (index, cells) in &rows {
+        for r in &got.rows {
             let mut obj = serde_json::Map::new();
-            obj.insert(
-                "index".into(),
-                serde_json::Value::String(index_text(&mib, &row_oid, &col_arcs, index)),
-            );
-            for (c, arc) in columns.iter().zip(&col_arcs) {
-                if let Some(vb) = cells.get(arc) {
+            obj.insert("index".into(), serde_json::Value::String(r.index.clone()));
+            for (c, cell) in columns.iter().zip(&r.cells) {
+                if let Some(vb) = cell {
                     let j = varbind_json(vb, &s.output, &mib);
                     let v = j
                         .get("label")
                         .or_else(|| j.get("display"))
-                        .or_else(|| j.get("value"));
-                    obj.insert(
-                        c.name().to_string(),
-                        v.cloned().unwrap_or(serde_json::Value::Null),
-                    );
+                        .or_else(|| j.get("value"))
+                        .cloned()
+                        .unwrap_or(serde_json::Value::Null);
+                    obj.insert(c.name().to_string(), v);
                 }
             }
             super::out::line(&serde_json::Value::Object(obj).to_string());
         }
         return 0;
     }
-    if rows.is_empty() {
-        super::out::line(&format!(
-            "{}: No entries",
-            format_oid(&table.oid(), &OutputOptions::default(), &mib)
-        ));
-        return 0;
-    }
-    let mut headers: Vec<String> = columns.iter().map(|c| c.name().to_string()).collect();
-    if flags.brief {
-        let prefix = common_prefix(&headers);
-        for h in &mut headers {
-            h.drain(..prefix);
-        }
-    }
-    let mut grid: Vec<Vec<String>> = Vec::with_capacity(rows.len());
-    for (index, cells) in &rows {
-        let mut line = Vec::with_capacity(columns.len() + 1);
-        if flags.index {
-            line.push(index_text(&mib, &row_oid, &col_arcs, index));
-        }
-        for (c, arc) in columns.iter().zip(&col_arcs) {
-            line.push(match cells.get(arc) {
-                Some(vb) => format_value_for(&vb.value, Some(c), &s.output, &mib),
-                None => "?".to_string(),
-            });
-        }
-        grid.push(line);
-    }
-    if flags.index {
-        headers.insert(0, "index".to_string());
-    }
-    let mut out = String::new();
-    if !flags.no_headers {
-        out.push_str(&format!(
-            "SNMP table: {}\n\n",
-            format_oid(&table.oid(), &OutputOptions::default(), &mib)
-        ));
-    }
-    match &flags.separator {
-        Some(sep) => {
-            if !flags.no_headers {
-                out.push_str(&headers.join(sep));
-                out.push('\n');
-            }
-            for line in &grid {
-                out.push_str(&line.join(sep));
-                out.push('\n');
-            }
-        }
-        None => {
-            let widths: Vec<usize> = (0..headers.len())
-                .map(|i| {
-                    // snmptable starts the index column one wider than its header.
-                    let header = headers[i].chars().count() + usize::from(flags.index && i == 0);
-                    grid.iter()
-                        .map(|l| l[i].chars().count())
-                        .chain(std::iter::once(header))
-                        .max()
-                        .unwrap_or(0)
+    let cells: Vec<(String, Vec<Option<String>>)> = got
+        .rows
+        .iter()
+        .map(|r| {
+            let values = columns
+                .iter()
+                .zip(&r.cells)
+                .map(|(c, cell)| {
+                    cell.as_ref()
+                        .map(|vb| format_value_for(&vb.value, Some(c), &o, &mib).replace('\n', " "))
                 })
                 .collect();
-            let render = |cells: &[String]| {
-                let mut line = String::new();
-                for (i, cell) in cells.iter().enumerate() {
-                    let w = widths[i];
-                    if flags.index && i == 0 {
-                        // snmptable's index column has no separator before it.
-                        line.push_str(&format!("{cell:>w$}"));
-                    } else if flags.left {
-                        line.push_str(&format!(" {cell:<w$}"));
-                    } else {
-                        line.push_str(&format!(" {cell:>w$}"));
-                    }
-                }
-                line
-            };
-            if !flags.no_headers {
-                out.push_str(&render(&headers));
-                out.push('\n');
-            }
-            for line in &grid {
-                out.push_str(&render(line));
-                out.push('\n');
-            }
-        }
+            (r.index.clone(), values)
+        })
+        .collect();
+    let labels: Vec<String> = columns.iter().map(|c| c.name().to_string()).collect();
+    let mut out = String::new();
+    if !cells.is_empty() || flags.headers_only {
+        out = render(&flags, &table_name, labels, &cells);
+    }
+    if cells.is_empty() {
+        out.push_str(&format!("{table_name}: No entries\n"));
+    }
+    if got.extra_columns {
+        out.push_str(&format!(
+            "{table_name}: WARNING: More columns on agent than in MIB\n"
+        ));
     }
     super::out::text(&out);
     0
 }
 
-/// The index as snmptable shows it: the decoded instance of a column, without its leading dot.
-fn index_text(mib: &crate::mib::Mib, row: &Oid, cols: &[u32], index: &Oid) -> String {
-    let first = cols.first().copied().unwrap_or(1);
-    let oid = row.child(&[first]).child(index.arcs());
-    match mib.lookup(&oid) {
-        Some(n) => n.suffix_display().trim_start_matches('.').to_string(),
-        None => index.to_string(),
+/// GetBulk down the entry, as snmptable does by default (v2c and v3).
+async fn collect_bulk(
+    s: &super::Session,
+    row_oid: &Oid,
+    col_arcs: &[u32],
+    max_repetitions: u32,
+    got: &mut Collected,
+    index_of: &dyn Fn(&VarBind, &[u32]) -> String,
+) -> Result<(), i32> {
+    let opts = WalkOptions {
+        bulk: Some((0, max_repetitions)),
+        ..WalkOptions::default()
+    };
+    let mut walk = Walk::new(s.client.clone(), row_oid.clone(), opts);
+    loop {
+        let page = walk
+            .next_page()
+            .await
+            .map_err(|e| report_error(s, &e, false))?;
+        for vb in page.varbinds {
+            if vb.value.is_exception() {
+                continue;
+            }
+            let Some([col, index @ ..]) = vb.oid.strip_prefix(row_oid) else {
+                continue;
+            };
+            let Some(c) = col_arcs.iter().position(|a| a == col) else {
+                got.extra_columns = true;
+                continue;
+            };
+            let index = index.to_vec();
+            let row = got.row_mut(&index, || index_of(&vb, &index), col_arcs.len());
+            row.cells[c] = Some(vb);
+        }
+        match page.end {
+            None => continue,
+            Some(WalkEnd::Status { status, .. }) => {
+                // snmptable names no failed object after a GetBulk.
+                eprintln!("Error in packet.\nReason: {}", error_status_text(status));
+                return Err(2);
+            }
+            Some(WalkEnd::EndOfMib) => {
+                super::out::line("End of MIB");
+                return Ok(());
+            }
+            Some(_) => return Ok(()),
+        }
     }
 }
 
-fn common_prefix(names: &[String]) -> usize {
-    let Some(first) = names.first() else { return 0 };
-    let mut n = first.len();
-    for s in &names[1..] {
-        n = n.min(
-            first
-                .bytes()
-                .zip(s.bytes())
-                .take_while(|(a, b)| a == b)
-                .count(),
+/// GetNext with one varbind per column, one row per request (v1, or `-CB`). As in snmptable,
+/// the first column still in the table sets the row's index; columns that jumped past it are
+/// left empty in that row.
+async fn collect_getnext(
+    s: &super::Session,
+    row_oid: &Oid,
+    col_arcs: &[u32],
+    got: &mut Collected,
+    index_of: &dyn Fn(&VarBind, &[u32]) -> String,
+) -> Result<(), i32> {
+    let mut next: Vec<Oid> = col_arcs.iter().map(|a| row_oid.child(&[*a])).collect();
+    let mut last_index: Option<Oid> = None;
+    loop {
+        let resp = s
+            .client
+            .request(Pdu::request(PduType::GetNext, 0, &next))
+            .await
+            .map_err(|e| report_error(s, &e, false))?;
+        if resp.error_status == 2 {
+            // v1's noSuchName: the end of the agent's MIB.
+            super::out::line("End of MIB");
+            return Ok(());
+        }
+        if resp.error_status != 0 {
+            print_status_error(s, resp.error_status, resp.error_index, &resp.varbinds, true);
+            return Err(2);
+        }
+        let mut index: Option<Vec<u32>> = None;
+        let mut cells: Vec<(usize, VarBind)> = Vec::new();
+        for (c, vb) in resp.varbinds.into_iter().enumerate() {
+            let Some(arc) = col_arcs.get(c) else { break };
+            if vb.value.is_exception() {
+                continue;
+            }
+            let Some([col, rest @ ..]) = vb.oid.strip_prefix(row_oid) else {
+                continue;
+            };
+            if col != arc {
+                continue;
+            }
+            match &index {
+                None => index = Some(rest.to_vec()),
+                Some(i) if i.as_slice() != rest => continue,
+                Some(_) => {}
+            }
+            cells.push((c, vb));
+        }
+        let Some(index) = index else {
+            return Ok(());
+        };
+        let index_oid = Oid::from_slice(&index);
+        // An agent that does not move forward would keep us here for ever.
+        if last_index.as_ref().is_some_and(|l| *l >= index_oid) {
+            return Ok(());
+        }
+        if let Some((_, first)) = cells.first() {
+            let text = index_of(first, &index);
+            let row = got.row_mut(&index, || text, col_arcs.len());
+            for (c, vb) in cells {
+                row.cells[c] = Some(vb);
+            }
+        }
+        next = col_arcs
+            .iter()
+            .map(|a| row_oid.child(&[*a]).child(&index))
+            .collect();
+        last_index = Some(index_oid);
+    }
+}
+
+/// How many leading bytes snmptable's `-Cb` drops: the shortest common prefix of neighbouring
+/// names, counted as its loop counts (one less when a name is a prefix of the next).
+fn brief_prefix(labels: &[String]) -> usize {
+    let Some(first) = labels.first() else {
+        return 0;
+    };
+    let mut common = first.len();
+    for pair in labels.windows(2) {
+        let (a, b) = (pair[0].as_bytes(), pair[1].as_bytes());
+        let matched = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        let len = if matched == a.len() {
+            matched.saturating_sub(1)
+        } else {
+            matched
+        };
+        common = common.min(len);
+    }
+    common
+}
+
+/// `s` padded with spaces to `width` bytes, on the left (right-justified) or the right.
+fn pad(s: &str, width: usize, left: bool) -> String {
+    let fill = " ".repeat(width.saturating_sub(s.len()));
+    if left {
+        format!("{s}{fill}")
+    } else {
+        format!("{fill}{s}")
+    }
+}
+
+/// At most `n` bytes of `s`, cut at a character boundary.
+fn truncate(s: &str, n: usize) -> &str {
+    let mut end = n.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or("")
+}
+
+/// Lays the table out as snmptable's print_table does.
+fn render(
+    flags: &TableFlags,
+    table_name: &str,
+    mut labels: Vec<String>,
+    rows: &[(String, Vec<Option<String>>)],
+) -> String {
+    if flags.brief && labels.len() > 1 {
+        let n = brief_prefix(&labels);
+        for l in &mut labels {
+            *l = l.get(n..).unwrap_or("").to_string();
+        }
+    }
+    let fields = labels.len();
+    let widths: Vec<usize> = (0..fields)
+        .map(|f| {
+            rows.iter()
+                .filter_map(|(_, v)| v.get(f).and_then(|c| c.as_ref()).map(String::len))
+                .chain(std::iter::once(labels[f].len()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let index_width = rows
+        .iter()
+        .map(|(i, _)| i.len())
+        .chain(std::iter::once("index ".len()))
+        .max()
+        .unwrap_or(0);
+    let cw = flags.column_width;
+    let field = |f: usize, text: &str| -> String {
+        if cw != 0 {
+            pad(truncate(text, cw), cw + 1, flags.left)
+        } else if let Some(sep) = &flags.separator {
+            if f == 0 && !flags.index {
+                text.to_string()
+            } else {
+                format!("{sep}{text}")
+            }
+        } else {
+            pad(text, widths[f] + 1, flags.left)
+        }
+    };
+    let index_cell = |text: &str| -> String {
+        if cw != 0 {
+            format!("\nindex: {text}\n")
+        } else if flags.separator.is_some() {
+            text.to_string()
+        } else {
+            pad(text, index_width, flags.left)
+        }
+    };
+    let mut out = String::new();
+    if !flags.no_headers && !flags.headers_only {
+        out.push_str(&format!("SNMP table: {table_name}\n\n"));
+    }
+    let mut last = 0;
+    let mut part = 0;
+    while last != fields {
+        part += 1;
+        if part != 1 && !flags.no_headers {
+            out.push_str(&format!("\nSNMP table {table_name}, part {part}\n\n"));
+        }
+        let first = last;
+        let mut width = 0;
+        if flags.index && !flags.no_headers && cw == 0 {
+            width = index_width;
+            out.push_str(&index_cell("index"));
+        }
+        let mut f = first;
+        while f < fields {
+            if flags.max_width != 0 {
+                if cw != 0 {
+                    if !flags.no_headers {
+                        width += cw + 1;
+                        if f != first && width > flags.max_width {
+                            out.push('\n');
+                            width = cw + 1;
+                        }
+                    }
+                } else {
+                    width += widths[f] + 1;
+                    if f != first && width > flags.max_width {
+                        break;
+                    }
+                }
+            }
+            if !flags.no_headers {
+                out.push_str(&field(f, &labels[f]));
+            }
+            f += 1;
+        }
+        last = f;
+        if !flags.no_headers {
+            out.push('\n');
+        }
+        for (index, values) in rows {
+            let mut width = 0;
+            if flags.index {
+                if cw == 0 {
+                    width = index_width;
+                }
+                out.push_str(&index_cell(index));
+            }
+            for f in first..last {
+                if cw != 0 && flags.max_width != 0 {
+                    width += cw + 1;
+                    if f != first && width > flags.max_width {
+                        out.push('\n');
+                        width = cw + 1;
+                    }
+                }
+                let v = values.get(f).and_then(|c| c.as_deref()).unwrap_or("?");
+                out.push_str(&field(f, v));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(r: Result<TableFlags, Fatal>) -> TableFlags {
+        match r {
+            Ok(f) => f,
+            Err(e) => panic!("{}", e.0),
+        }
+    }
+
+    fn err(r: Result<TableFlags, Fatal>) -> Fatal {
+        match r {
+            Ok(f) => panic!("accepted: {f:?}"),
+            Err(e) => e,
+        }
+    }
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn flags_take_their_values_from_the_following_arguments() {
+        // snmpkit table -Ci -Cf , -Cw 80 host ifTable
+        let raw = strings(&["-Ci", "-Cf", ",", "-Cw", "80", "host", "ifTable"]);
+        let app = strings(&["i", "f", "w"]);
+        let followers = c_followers(&raw, app.len()).unwrap();
+        let mut pos = strings(&[",", "80", "host", "ifTable"]);
+        let f = ok(parse_flags(&app, Some(&followers), &mut pos));
+        assert_eq!(pos, strings(&["host", "ifTable"]));
+        assert_eq!(f.separator.as_deref(), Some(","));
+        assert_eq!(f.max_width, 80);
+        assert!(f.index);
+        // After the positionals, and combined letters: -CHf '|'.
+        let raw = strings(&["-v2c", "-c", "-Cx", "host", "ifTable", "-C", "Hf", "|"]);
+        let app = strings(&["Hf"]);
+        let followers = c_followers(&raw, 1).unwrap();
+        let mut pos = strings(&["host", "ifTable", "|"]);
+        let f = ok(parse_flags(&app, Some(&followers), &mut pos));
+        assert_eq!(pos, strings(&["host", "ifTable"]));
+        assert_eq!(f.separator.as_deref(), Some("|"));
+        assert!(f.no_headers);
+        // -Cr10 and -Cr 10.
+        let mut pos = strings(&["h", "t"]);
+        let f = ok(parse_flags(&strings(&["r10B"]), None, &mut pos));
+        assert_eq!((f.max_repetitions, f.getnext), (10, true));
+        let mut pos = strings(&["5", "h", "t"]);
+        let f = ok(parse_flags(&strings(&["r"]), None, &mut pos));
+        assert_eq!((f.max_repetitions, pos.len()), (5, 2));
+    }
+
+    #[test]
+    fn bad_flags_are_refused_as_snmptable_does() {
+        let mut pos = strings(&["h", "t"]);
+        let e = err(parse_flags(&strings(&["z"]), None, &mut pos));
+        assert!(e.0.starts_with("Bad option after -C: z"));
+        let e = err(parse_flags(&strings(&["f"]), Some(&[vec![]]), &mut pos));
+        assert!(
+            e.0.ends_with("Bad -Cf option: no argument given"),
+            "{}",
+            e.0
+        );
+        let e = err(parse_flags(
+            &strings(&["c"]),
+            Some(&[strings(&["2"])]),
+            &mut pos,
+        ));
+        assert!(e.0.ends_with("Bad -Cc option: 2"), "{}", e.0);
+        let e = err(parse_flags(
+            &strings(&["r"]),
+            Some(&[strings(&["x"])]),
+            &mut pos,
+        ));
+        assert!(e.0.ends_with("Bad -Cr option: x"), "{}", e.0);
+    }
+
+    #[test]
+    fn brief_prefix_counts_as_snmptable_does() {
+        assert_eq!(
+            brief_prefix(&strings(&["hrStorageIndex", "hrStorageType"])),
+            9
+        );
+        assert_eq!(brief_prefix(&strings(&["abc", "abcd"])), 2);
+        assert_eq!(brief_prefix(&strings(&["abcd", "abc"])), 3);
+        assert_eq!(brief_prefix(&strings(&["x", "y"])), 0);
+        assert_eq!(brief_prefix(&[]), 0);
+    }
+
+    fn sample() -> (Vec<String>, Vec<(String, Vec<Option<String>>)>) {
+        let labels = strings(&["aIndex", "aName"]);
+        let rows = vec![
+            ("1".to_string(), vec![Some("1".into()), Some("lo".into())]),
+            ("12".to_string(), vec![Some("12".into()), None]),
+        ];
+        (labels, rows)
+    }
+
+    #[test]
+    fn render_layouts() {
+        let (labels, rows) = sample();
+        let f = TableFlags::default();
+        assert_eq!(
+            render(&f, "T", labels.clone(), &rows),
+            "SNMP table: T\n\n aIndex aName\n      1    lo\n     12     ?\n"
+        );
+        let f = TableFlags {
+            index: true,
+            left: true,
+            ..TableFlags::default()
+        };
+        assert_eq!(
+            render(&f, "T", labels.clone(), &rows),
+            "SNMP table: T\n\nindex aIndex aName \n1     1      lo    \n12    12     ?     \n"
+        );
+        let f = TableFlags {
+            index: true,
+            separator: Some(",".into()),
+            no_headers: true,
+            ..TableFlags::default()
+        };
+        assert_eq!(render(&f, "T", labels.clone(), &rows), "1,1,lo\n12,12,?\n");
+        let f = TableFlags {
+            brief: true,
+            max_width: 8,
+            ..TableFlags::default()
+        };
+        assert_eq!(
+            render(&f, "T", labels.clone(), &rows),
+            "SNMP table: T\n\n Index\n     1\n    12\n\nSNMP table T, part 2\n\n Name\n   lo\n    ?\n"
+        );
+        let f = TableFlags {
+            column_width: 3,
+            index: true,
+            ..TableFlags::default()
+        };
+        assert_eq!(
+            render(&f, "T", labels, &rows),
+            "SNMP table: T\n\n aIn aNa\n\nindex: 1\n   1  lo\n\nindex: 12\n  12   ?\n"
         );
     }
-    // Never strip a whole name.
-    if names.iter().any(|s| s.len() == n) {
-        0
-    } else {
-        n
+
+    #[test]
+    fn truncation_keeps_characters_whole() {
+        assert_eq!(truncate("h\u{e9}llo", 2), "h");
+        assert_eq!(truncate("ab", 5), "ab");
     }
 }
