@@ -416,7 +416,14 @@ pub async fn run(a: TableArgs) -> i32 {
     let labels: Vec<String> = columns.iter().map(|c| c.name().to_string()).collect();
     let mut out = String::new();
     if !cells.is_empty() || flags.headers_only {
-        out = render(&flags, &table_name, labels, &cells);
+        // snmptable prints GetNext results every -Cr rows, unless -Cw asks for parts.
+        let getnext = flags.getnext || s.client.version() == Version::V1;
+        let batch = if getnext && (flags.max_width == 0 || flags.column_width != 0) {
+            flags.max_repetitions as usize
+        } else {
+            0
+        };
+        out = render(&flags, &table_name, labels, &cells, batch);
     }
     if cells.is_empty() {
         out.push_str(&format!("{table_name}: No entries\n"));
@@ -589,12 +596,15 @@ fn truncate(s: &str, n: usize) -> &str {
     s.get(..end).unwrap_or("")
 }
 
-/// Lays the table out as snmptable's print_table does.
+/// Lays the table out as snmptable does. `batch` is how many rows snmptable fetches before
+/// printing them with GetNext (its `-Cr`; 0 for all at once): each batch is printed with
+/// the column widths seen so far, and only the first has the title and headers.
 fn render(
     flags: &TableFlags,
     table_name: &str,
     mut labels: Vec<String>,
     rows: &[(String, Vec<Option<String>>)],
+    batch: usize,
 ) -> String {
     if flags.brief && labels.len() > 1 {
         let n = brief_prefix(&labels);
@@ -602,112 +612,150 @@ fn render(
             *l = l.get(n..).unwrap_or("").to_string();
         }
     }
-    let fields = labels.len();
-    let widths: Vec<usize> = (0..fields)
-        .map(|f| {
-            rows.iter()
-                .filter_map(|(_, v)| v.get(f).and_then(|c| c.as_ref()).map(String::len))
-                .chain(std::iter::once(labels[f].len()))
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let index_width = rows
-        .iter()
-        .map(|(i, _)| i.len())
-        .chain(std::iter::once("index ".len()))
-        .max()
-        .unwrap_or(0);
-    let cw = flags.column_width;
-    let field = |f: usize, text: &str| -> String {
+    let mut layout = Layout {
+        flags,
+        table_name,
+        widths: labels.iter().map(String::len).collect(),
+        index_width: "index ".len(),
+        labels,
+        out: String::new(),
+    };
+    if rows.is_empty() {
+        layout.pass(&[], true);
+        return layout.out;
+    }
+    let size = if batch == 0 { rows.len() } else { batch };
+    for (n, chunk) in rows.chunks(size).enumerate() {
+        for (index, values) in chunk {
+            layout.index_width = layout.index_width.max(index.len());
+            for (w, v) in layout.widths.iter_mut().zip(values) {
+                if let Some(v) = v {
+                    *w = (*w).max(v.len());
+                }
+            }
+        }
+        layout.pass(chunk, n == 0);
+    }
+    layout.out
+}
+
+/// snmptable's print_table state: column widths only ever grow.
+struct Layout<'a> {
+    flags: &'a TableFlags,
+    table_name: &'a str,
+    labels: Vec<String>,
+    widths: Vec<usize>,
+    index_width: usize,
+    out: String,
+}
+
+impl Layout<'_> {
+    fn field(&self, f: usize, text: &str) -> String {
+        let cw = self.flags.column_width;
         if cw != 0 {
-            pad(truncate(text, cw), cw + 1, flags.left)
-        } else if let Some(sep) = &flags.separator {
-            if f == 0 && !flags.index {
+            pad(truncate(text, cw), cw + 1, self.flags.left)
+        } else if let Some(sep) = &self.flags.separator {
+            if f == 0 && !self.flags.index {
                 text.to_string()
             } else {
                 format!("{sep}{text}")
             }
         } else {
-            pad(text, widths[f] + 1, flags.left)
+            pad(
+                text,
+                self.widths.get(f).copied().unwrap_or(0) + 1,
+                self.flags.left,
+            )
         }
-    };
-    let index_cell = |text: &str| -> String {
-        if cw != 0 {
+    }
+
+    fn index_cell(&self, text: &str) -> String {
+        if self.flags.column_width != 0 {
             format!("\nindex: {text}\n")
-        } else if flags.separator.is_some() {
+        } else if self.flags.separator.is_some() {
             text.to_string()
         } else {
-            pad(text, index_width, flags.left)
+            pad(text, self.index_width, self.flags.left)
         }
-    };
-    let mut out = String::new();
-    if !flags.no_headers && !flags.headers_only {
-        out.push_str(&format!("SNMP table: {table_name}\n\n"));
     }
-    let mut last = 0;
-    let mut part = 0;
-    while last != fields {
-        part += 1;
-        if part != 1 && !flags.no_headers {
-            out.push_str(&format!("\nSNMP table {table_name}, part {part}\n\n"));
+
+    /// One print_table call.
+    fn pass(&mut self, rows: &[(String, Vec<Option<String>>)], first_pass: bool) {
+        let flags = self.flags;
+        let cw = flags.column_width;
+        let headers = !flags.no_headers && first_pass;
+        let fields = self.labels.len();
+        let mut out = String::new();
+        if headers && !flags.headers_only {
+            out.push_str(&format!("SNMP table: {}\n\n", self.table_name));
         }
-        let first = last;
-        let mut width = 0;
-        if flags.index && !flags.no_headers && cw == 0 {
-            width = index_width;
-            out.push_str(&index_cell("index"));
-        }
-        let mut f = first;
-        while f < fields {
-            if flags.max_width != 0 {
-                if cw != 0 {
-                    if !flags.no_headers {
+        let mut last = 0;
+        let mut part = 0;
+        while last != fields {
+            part += 1;
+            if part != 1 && !flags.no_headers {
+                out.push_str(&format!(
+                    "\nSNMP table {}, part {part}\n\n",
+                    self.table_name
+                ));
+            }
+            let first = last;
+            let mut width = 0;
+            if flags.index && headers && cw == 0 {
+                width = self.index_width;
+                out.push_str(&self.index_cell("index"));
+            }
+            let mut f = first;
+            while f < fields {
+                if flags.max_width != 0 {
+                    if cw != 0 {
+                        if headers {
+                            width += cw + 1;
+                            if f != first && width > flags.max_width {
+                                out.push('\n');
+                                width = cw + 1;
+                            }
+                        }
+                    } else {
+                        width += self.widths.get(f).copied().unwrap_or(0) + 1;
+                        if f != first && width > flags.max_width {
+                            break;
+                        }
+                    }
+                }
+                if headers {
+                    out.push_str(&self.field(f, &self.labels[f]));
+                }
+                f += 1;
+            }
+            last = f;
+            if headers {
+                out.push('\n');
+            }
+            for (index, values) in rows {
+                let mut width = 0;
+                if flags.index {
+                    if cw == 0 {
+                        width = self.index_width;
+                    }
+                    out.push_str(&self.index_cell(index));
+                }
+                for f in first..last {
+                    if cw != 0 && flags.max_width != 0 {
                         width += cw + 1;
                         if f != first && width > flags.max_width {
                             out.push('\n');
                             width = cw + 1;
                         }
                     }
-                } else {
-                    width += widths[f] + 1;
-                    if f != first && width > flags.max_width {
-                        break;
-                    }
+                    let v = values.get(f).and_then(|c| c.as_deref()).unwrap_or("?");
+                    out.push_str(&self.field(f, v));
                 }
+                out.push('\n');
             }
-            if !flags.no_headers {
-                out.push_str(&field(f, &labels[f]));
-            }
-            f += 1;
         }
-        last = f;
-        if !flags.no_headers {
-            out.push('\n');
-        }
-        for (index, values) in rows {
-            let mut width = 0;
-            if flags.index {
-                if cw == 0 {
-                    width = index_width;
-                }
-                out.push_str(&index_cell(index));
-            }
-            for f in first..last {
-                if cw != 0 && flags.max_width != 0 {
-                    width += cw + 1;
-                    if f != first && width > flags.max_width {
-                        out.push('\n');
-                        width = cw + 1;
-                    }
-                }
-                let v = values.get(f).and_then(|c| c.as_deref()).unwrap_or("?");
-                out.push_str(&field(f, v));
-            }
-            out.push('\n');
-        }
+        self.out.push_str(&out);
     }
-    out
 }
 
 #[cfg(test)]
@@ -813,7 +861,7 @@ mod tests {
         let (labels, rows) = sample();
         let f = TableFlags::default();
         assert_eq!(
-            render(&f, "T", labels.clone(), &rows),
+            render(&f, "T", labels.clone(), &rows, 0),
             "SNMP table: T\n\n aIndex aName\n      1    lo\n     12     ?\n"
         );
         let f = TableFlags {
@@ -822,7 +870,7 @@ mod tests {
             ..TableFlags::default()
         };
         assert_eq!(
-            render(&f, "T", labels.clone(), &rows),
+            render(&f, "T", labels.clone(), &rows, 0),
             "SNMP table: T\n\nindex aIndex aName \n1     1      lo    \n12    12     ?     \n"
         );
         let f = TableFlags {
@@ -831,14 +879,17 @@ mod tests {
             no_headers: true,
             ..TableFlags::default()
         };
-        assert_eq!(render(&f, "T", labels.clone(), &rows), "1,1,lo\n12,12,?\n");
+        assert_eq!(
+            render(&f, "T", labels.clone(), &rows, 0),
+            "1,1,lo\n12,12,?\n"
+        );
         let f = TableFlags {
             brief: true,
             max_width: 8,
             ..TableFlags::default()
         };
         assert_eq!(
-            render(&f, "T", labels.clone(), &rows),
+            render(&f, "T", labels.clone(), &rows, 0),
             "SNMP table: T\n\n Index\n     1\n    12\n\nSNMP table T, part 2\n\n Name\n   lo\n    ?\n"
         );
         let f = TableFlags {
@@ -847,9 +898,28 @@ mod tests {
             ..TableFlags::default()
         };
         assert_eq!(
-            render(&f, "T", labels, &rows),
+            render(&f, "T", labels, &rows, 0),
             "SNMP table: T\n\n aIn aNa\n\nindex: 1\n   1  lo\n\nindex: 12\n  12   ?\n"
         );
+    }
+
+    #[test]
+    fn getnext_batches_print_with_the_widths_seen_so_far() {
+        let labels = strings(&["aName"]);
+        let rows = vec![
+            ("1".to_string(), vec![Some("lo".into())]),
+            ("2".to_string(), vec![Some("a-longer-name".into())]),
+        ];
+        let f = TableFlags::default();
+        assert_eq!(
+            render(&f, "T", labels, &rows, 1),
+            "SNMP table: T\n\n aName\n    lo\n a-longer-name\n"
+        );
+        let f = TableFlags {
+            headers_only: true,
+            ..TableFlags::default()
+        };
+        assert_eq!(render(&f, "T", strings(&["a", "b"]), &[], 10), " a b\n");
     }
 
     #[test]
