@@ -62,7 +62,15 @@ pub fn run(a: TranslateArgs) -> i32 {
         };
         if details {
             match mib.describe(&oid) {
-                Some(d) => out.push_str(&d),
+                // snmptranslate prints the name in the -O style asked for, then the details.
+                Some(d) => {
+                    out.push_str(&format_oid(&oid, &opts, &mib));
+                    out.push('\n');
+                    out.push_str(d.split_once('\n').map(|(_, rest)| rest).unwrap_or(""));
+                    if !out.ends_with('\n') {
+                        out.push('\n');
+                    }
+                }
                 None => {
                     out.push_str(&format_oid(&oid, &opts, &mib));
                     out.push('\n');
