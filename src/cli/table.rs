@@ -380,8 +380,8 @@ pub async fn run(a: TableArgs) -> i32 {
     }
     if s.json {
         for r in &got.rows {
-            let mut obj = serde_json::Map::new();
-            obj.insert("index".into(), serde_json::Value::String(r.index.clone()));
+            // Written by hand to keep the keys in table order: the index, then the columns.
+            let mut line = format!("{{\"index\":{}", serde_json::Value::String(r.index.clone()));
             for (c, cell) in columns.iter().zip(&r.cells) {
                 if let Some(vb) = cell {
                     let j = varbind_json(vb, &s.output, &mib);
@@ -391,10 +391,12 @@ pub async fn run(a: TableArgs) -> i32 {
                         .or_else(|| j.get("value"))
                         .cloned()
                         .unwrap_or(serde_json::Value::Null);
-                    obj.insert(c.name().to_string(), v);
+                    let key = serde_json::Value::String(c.name().to_string());
+                    line.push_str(&format!(",{key}:{v}"));
                 }
             }
-            super::out::line(&serde_json::Value::Object(obj).to_string());
+            line.push('}');
+            super::out::line(&line);
         }
         return 0;
     }
