@@ -156,7 +156,9 @@ fn iftable_and_hrstoragetable_match_snmptable_apart_from_moving_values() {
         "ifOutDiscards",
     ];
     let hr_moving = ["hrStorageUsed", "hrStorageSize"];
-    let cases: &[(&[&str], &str, &[&str], Option<char>)] = &[
+    // (options, table, moving columns, -Cf separator)
+    type Case<'a> = (&'a [&'a str], &'a str, &'a [&'a str], Option<char>);
+    let cases: &[Case] = &[
         (&[], "ifTable", &if_moving, None),
         (&["-Ci"], "ifTable", &if_moving, None),
         (&["-Cf", ","], "ifTable", &if_moving, Some(',')),

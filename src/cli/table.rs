@@ -400,7 +400,7 @@ pub async fn run(a: TableArgs) -> i32 {
         }
         return 0;
     }
-    let cells: Vec<(String, Vec<Option<String>>)> = got
+    let cells: Vec<PrintedRow> = got
         .rows
         .iter()
         .map(|r| {
@@ -579,6 +579,9 @@ fn brief_prefix(labels: &[String]) -> usize {
     common
 }
 
+/// A printed row: the index text and one cell per column (None prints as `?`).
+type PrintedRow = (String, Vec<Option<String>>);
+
 /// `s` padded with spaces to `width` bytes, on the left (right-justified) or the right.
 fn pad(s: &str, width: usize, left: bool) -> String {
     let fill = " ".repeat(width.saturating_sub(s.len()));
@@ -605,7 +608,7 @@ fn render(
     flags: &TableFlags,
     table_name: &str,
     mut labels: Vec<String>,
-    rows: &[(String, Vec<Option<String>>)],
+    rows: &[PrintedRow],
     batch: usize,
 ) -> String {
     if flags.brief && labels.len() > 1 {
@@ -682,7 +685,7 @@ impl Layout<'_> {
     }
 
     /// One print_table call.
-    fn pass(&mut self, rows: &[(String, Vec<Option<String>>)], first_pass: bool) {
+    fn pass(&mut self, rows: &[PrintedRow], first_pass: bool) {
         let flags = self.flags;
         let cw = flags.column_width;
         let headers = !flags.no_headers && first_pass;
@@ -849,7 +852,7 @@ mod tests {
         assert_eq!(brief_prefix(&[]), 0);
     }
 
-    fn sample() -> (Vec<String>, Vec<(String, Vec<Option<String>>)>) {
+    fn sample() -> (Vec<String>, Vec<PrintedRow>) {
         let labels = strings(&["aIndex", "aName"]);
         let rows = vec![
             ("1".to_string(), vec![Some("1".into()), Some("lo".into())]),
