@@ -1,7 +1,12 @@
 //! The `snmpkit` command: parse, run, map to an exit code.
+//!
+//! The command layer (`cli/`) is a module of the binary, not of the library, so the compiler
+//! holds it to the library's public API.
+
+mod cli;
 
 fn main() {
-    let cli = match snmpkit::cli::parse_args() {
+    let cli = match cli::parse_args() {
         Ok(c) => c,
         Err(code) => std::process::exit(code),
     };
@@ -15,6 +20,6 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let code = rt.block_on(snmpkit::cli::run(cli));
+    let code = rt.block_on(cli::run(cli));
     std::process::exit(code);
 }

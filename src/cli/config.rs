@@ -1,11 +1,11 @@
 //! Options shared by the manager commands, and their validation into a session.
 
-use crate::client::{Client, ClientOptions, Security, V3Security};
-use crate::codec::Version;
-use crate::format::OutputOptions;
-use crate::mib::{Mib, MibConfig};
-use crate::usm::{AuthProtocol, Credentials, PrivProtocol, SecurityLevel};
-use crate::Oid;
+use snmpkit::client::{Client, ClientOptions, Security, V3Security};
+use snmpkit::codec::Version;
+use snmpkit::format::OutputOptions;
+use snmpkit::mib::{Mib, MibConfig};
+use snmpkit::usm::{AuthProtocol, Credentials, PrivProtocol, SecurityLevel};
+use snmpkit::Oid;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -302,7 +302,7 @@ impl CommonArgs {
         let client = Client::connect_port(agent, default_port, security, options)
             .await
             .map_err(|e| match e {
-                crate::Error::UnknownHost(h) => Fatal(format!("{prog}: Unknown host ({h})"), 1),
+                snmpkit::Error::UnknownHost(h) => Fatal(format!("{prog}: Unknown host ({h})"), 1),
                 e => Fatal(format!("{prog}: {e}"), 1),
             })?;
         Ok(Session {

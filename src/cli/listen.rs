@@ -1,13 +1,13 @@
 //! `snmpkit listen`: receive notifications and print them as text blocks or JSON lines,
 //! optionally running a handler command for each one.
 
-use crate::format::{format_oid, format_value, format_varbind, varbind_json, OutputOptions};
-use crate::mib::Mib;
-use crate::notify::conf::{parse_hex, TrapdConfig};
-use crate::notify::{
+use snmpkit::format::{format_oid, format_value, format_varbind, varbind_json, OutputOptions};
+use snmpkit::mib::Mib;
+use snmpkit::notify::conf::{parse_hex, TrapdConfig};
+use snmpkit::notify::{
     ListenAddr, LocalEngine, Notification, Receiver, ReceiverConfig, Sender, Stats, V3User,
 };
-use crate::Oid;
+use snmpkit::Oid;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -145,14 +145,12 @@ async fn setup(args: &ListenArgs) -> Result<Receiver, String> {
         let a = ListenAddr::parse(s).map_err(|e| e.to_string())?;
         listen.push(a.resolve().await.map_err(|e| e.to_string())?);
     }
-    let rc = ReceiverConfig {
-        listen,
-        communities,
-        verbose: args.verbose,
-        users,
-        engine: engine.clone(),
-        ..ReceiverConfig::default()
-    };
+    let mut rc = ReceiverConfig::default();
+    rc.listen = listen;
+    rc.communities = communities;
+    rc.verbose = args.verbose;
+    rc.users = users;
+    rc.engine = engine.clone();
     let rx = Receiver::bind(rc).await.map_err(|e| e.to_string())?;
     let addrs: Vec<String> = rx.local_addrs().iter().map(|a| udp_name(*a)).collect();
     if let Some(e) = &engine {
@@ -591,7 +589,7 @@ impl Render {
             Some(u) => writeln!(
                 out,
                 "  uptime {}",
-                format_value(&crate::Value::TimeTicks(u), &self.opts, &self.mib)
+                format_value(&snmpkit::Value::TimeTicks(u), &self.opts, &self.mib)
             ),
             None => writeln!(out, "  uptime (none)"),
         };
@@ -616,9 +614,9 @@ const GENERIC_NAMES: [&str; 7] = [
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::Version;
-    use crate::notify::{NotificationKind, TrapV1Fields};
-    use crate::{Oid, Value, VarBind};
+    use snmpkit::codec::Version;
+    use snmpkit::notify::{NotificationKind, TrapV1Fields};
+    use snmpkit::{Oid, Value, VarBind};
     use std::net::Ipv4Addr;
 
     #[test]

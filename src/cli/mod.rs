@@ -11,7 +11,7 @@ mod translate;
 mod trap;
 mod walk;
 
-pub use config::{CommonArgs, Session};
+pub use config::Session;
 
 use clap::{Parser, Subcommand};
 

@@ -1,9 +1,9 @@
 //! `get`, `getnext`, `bulkget` and `set`: one request, its varbinds printed as net-snmp does.
 
 use super::config::{parse_oid, CommonArgs, Fatal, Session};
-use crate::codec::{Pdu, PduType};
-use crate::format::{error_status_text, format_oid, format_varbind, varbind_json};
-use crate::{Error, Oid, Value, VarBind};
+use snmpkit::codec::{Pdu, PduType};
+use snmpkit::format::{error_status_text, format_oid, format_varbind, varbind_json};
+use snmpkit::{Error, Oid, Value, VarBind};
 
 /// Arguments of a manager command: options, the agent, then OIDs (or OID TYPE VALUE triples).
 #[derive(clap::Args, Debug)]
@@ -167,7 +167,7 @@ pub async fn get(a: RequestArgs, kind: Kind) -> i32 {
 }
 
 /// Parses `OID TYPE VALUE` triples.
-fn set_varbinds(args: &[String], mib: &crate::mib::Mib) -> Result<Vec<VarBind>, Fatal> {
+fn set_varbinds(args: &[String], mib: &snmpkit::mib::Mib) -> Result<Vec<VarBind>, Fatal> {
     if args.is_empty() {
         return Err(Fatal("snmpset: Missing object name".into(), 1));
     }
@@ -196,9 +196,9 @@ pub(crate) fn typed_value(
     oid: &Oid,
     letter: &str,
     text: &str,
-    mib: &crate::mib::Mib,
+    mib: &snmpkit::mib::Mib,
 ) -> Result<Value, Fatal> {
-    use crate::mib::BaseType;
+    use snmpkit::mib::BaseType;
     let node = mib.lookup(oid);
     let syntax = node.as_ref().and_then(|n| n.syntax());
     let letter = if letter == "=" {

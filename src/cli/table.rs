@@ -14,13 +14,13 @@
 
 use super::config::{parse_oid, CommonArgs, Fatal};
 use super::request::{print_status_error, report_error};
-use crate::client::{Walk, WalkEnd, WalkOptions};
-use crate::codec::{Pdu, PduType, Version};
-use crate::format::{
+use snmpkit::client::{Walk, WalkEnd, WalkOptions};
+use snmpkit::codec::{Pdu, PduType, Version};
+use snmpkit::format::{
     error_status_text, format_oid, format_value_for, varbind_json, OidFormat, OutputOptions,
 };
-use crate::mib::{Mib, NodeInfo, NodeKind};
-use crate::{Oid, VarBind};
+use snmpkit::mib::{Mib, NodeInfo, NodeKind};
+use snmpkit::{Oid, VarBind};
 use std::collections::HashMap;
 
 /// Arguments of `snmpkit table`.

@@ -1,8 +1,8 @@
 //! `translate`: names to OIDs and back, as snmptranslate does (`-On`, `-Of`, `-Td`). Names
 //! without a module prefix work without snmptranslate's `-IR`.
 
-use crate::format::{format_oid, OutputOptions};
-use crate::Oid;
+use snmpkit::format::{format_oid, OutputOptions};
+use snmpkit::Oid;
 
 /// Arguments of `snmpkit translate`.
 #[derive(clap::Args, Debug)]

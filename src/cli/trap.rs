@@ -6,9 +6,9 @@
 
 use super::config::{parse_oid, CommonArgs, Fatal};
 use super::request::report_error;
-use crate::client::Client;
-use crate::codec::{TrapV1, Version};
-use crate::{Oid, Value, VarBind};
+use snmpkit::client::Client;
+use snmpkit::codec::{TrapV1, Version};
+use snmpkit::{Oid, Value, VarBind};
 
 /// Arguments of `trap` and `inform`.
 #[derive(clap::Args, Debug)]
@@ -28,13 +28,13 @@ const DEFAULT_ENTERPRISE: [u32; 9] = [1, 3, 6, 1, 4, 1, 3, 1, 1];
 
 fn parse_uptime(s: &str) -> Result<u32, Fatal> {
     if s.is_empty() {
-        return Ok(crate::client::host_uptime());
+        return Ok(snmpkit::client::host_uptime());
     }
     s.parse()
         .map_err(|_| Fatal(format!("Bad uptime value: {s}"), 1))
 }
 
-fn varbinds(args: &[String], prog: &str, mib: &crate::mib::Mib) -> Result<Vec<VarBind>, Fatal> {
+fn varbinds(args: &[String], prog: &str, mib: &snmpkit::mib::Mib) -> Result<Vec<VarBind>, Fatal> {
     if args.len() % 3 != 0 {
         return Err(Fatal(
             format!(
@@ -149,7 +149,7 @@ pub async fn run(a: TrapArgs, mut inform: bool) -> i32 {
     if inform {
         match client.inform(uptime, &trap_oid, &vbs).await {
             Ok(_) => 0,
-            Err(crate::Error::Timeout(_)) => {
+            Err(snmpkit::Error::Timeout(_)) => {
                 eprintln!("{prog}: Timeout");
                 1
             }

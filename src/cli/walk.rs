@@ -2,9 +2,9 @@
 
 use super::config::{parse_oid, Fatal};
 use super::request::{print_status_error, print_varbinds, report_error, RequestArgs};
-use crate::client::{Walk, WalkEnd, WalkOptions};
-use crate::format::format_oid;
-use crate::{Error, Oid};
+use snmpkit::client::{Walk, WalkEnd, WalkOptions};
+use snmpkit::format::format_oid;
+use snmpkit::{Error, Oid};
 use std::time::Instant;
 
 /// Runs walk (GetNext) or bulkwalk (GetBulk).
@@ -33,7 +33,7 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
             return c;
         }
     };
-    if bulk && s.client.version() == crate::codec::Version::V1 {
+    if bulk && s.client.version() == snmpkit::codec::Version::V1 {
         eprintln!("{prog}: Cannot send V2 PDU on V1 session");
         return 1;
     }
