@@ -10,12 +10,15 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod agent;
 pub mod client;
 pub mod codec;
 mod error;
 pub mod format;
 pub mod mib;
 pub mod notify;
+pub mod poll;
+pub mod sink;
 mod oid;
 pub mod transport;
 pub mod usm;

@@ -1,0 +1,1 @@
+//! Recordings an agent replays: `snmpwalk -On` text and snmpsim's `.snmprec`.

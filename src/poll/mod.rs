@@ -1,0 +1,1 @@
+//! Fleet polling: targets, schedule, pacing, counter rates and the record model.

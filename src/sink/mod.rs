@@ -1,0 +1,2 @@
+//! Where poll records and notifications go: JSON lines, InfluxDB line protocol, Prometheus,
+//! NATS JetStream.
