@@ -2,6 +2,7 @@
 //!
 //! `cargo run --example interfaces -- 127.0.0.1:11161 public`
 
+use snmpkit::client::WalkLimit;
 use snmpkit::{Client, ClientOptions, Oid, Security, Value};
 use std::collections::BTreeMap;
 
@@ -10,12 +11,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let agent = args.next().unwrap_or_else(|| "127.0.0.1:161".into());
     let community = args.next().unwrap_or_else(|| "public".into());
-    let client =
-        Client::connect(&agent, Security::v2c(community), ClientOptions::default()).await?;
+    let options = ClientOptions::builder().max_repetitions(25).build();
+    let client = Client::connect(&agent, Security::v2c(community), options).await?;
     let if_entry = Oid::from_slice(&[1, 3, 6, 1, 2, 1, 2, 2, 1]);
     // column -> (ifIndex -> value)
     let mut rows: BTreeMap<u32, BTreeMap<u32, Value>> = BTreeMap::new();
-    for vb in client.bulk_walk(&if_entry, 25).await? {
+    for vb in client
+        .bulk_walk(&if_entry, WalkLimit::count(100_000))
+        .await?
+    {
         if let Some([col, idx]) = vb.oid.strip_prefix(&if_entry) {
             rows.entry(*idx).or_default().insert(*col, vb.value);
         }
