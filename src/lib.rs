@@ -24,8 +24,8 @@ pub mod transport;
 pub mod usm;
 mod value;
 
-pub use client::{Client, ClientOptions, Security};
-pub use error::{Error, Result};
+pub use client::{Client, ClientOptions, ClientOptionsBuilder, Security};
+pub use error::{Error, ErrorStatus, LimitReached, Result};
 pub use oid::{Oid, OidParseError};
 pub use transport::Transport;
 pub use value::{Value, ValueParseError, VarBind};

@@ -276,7 +276,10 @@ pub async fn run(a: TableArgs) -> i32 {
             Ok(t) => Some(t),
             // snmptable names no failed object after a GetBulk.
             Err(Error::Status { status, .. }) if bulk => {
-                eprintln!("Error in packet.\nReason: {}", error_status_text(status));
+                eprintln!(
+                    "Error in packet.\nReason: {}",
+                    error_status_text(status.code())
+                );
                 return 2;
             }
             Err(e) => return report_error(&s, &e, false),

@@ -623,7 +623,7 @@ impl Client {
             }
             if resp.error_status != 0 {
                 return Err(Error::Status {
-                    status: resp.error_status,
+                    status: resp.error_status.into(),
                     index: resp.error_index,
                     varbinds: resp.varbinds,
                 });
