@@ -3,6 +3,7 @@
 //! A [`Client`] talks to one agent. Clients are cheap to clone and can share one
 //! [`Transport`] (one socket), so a script can poll a fleet from many tasks at once.
 
+mod table;
 #[cfg(test)]
 mod tests;
 mod v3;
@@ -10,6 +11,7 @@ mod walk;
 
 pub use v3::{V3Security, MAX_MESSAGE_SIZE};
 
+pub use table::{Column, Row, RowIndex, Table, TableEnd, TableError, TableOptions, TableSpec};
 pub use walk::{Walk, WalkEnd, WalkLimit, WalkOptions, WalkPage, WalkState};
 
 use crate::codec::{AnyPdu, CommunityMessage, Message, Pdu, PduType, Version};

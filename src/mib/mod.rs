@@ -18,10 +18,10 @@ mod translate;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 pub use config::{MibConfig, SYSTEM_DIRS};
-pub use index::{DecodedIndex, IndexComponent, IndexPart, IndexValue};
+pub use index::{decode as decode_index, DecodedIndex, IndexComponent, IndexPart, IndexValue};
 pub use model::{BaseType, NodeKind, Syntax};
 pub use translate::OidStyle;
 
@@ -136,8 +136,17 @@ pub enum MibError {
 }
 
 /// A loaded set of MIB modules: names, OIDs, syntaxes and table indexes.
+///
+/// A `Mib` is a shared handle: cloning it (or calling [`Mib::builtin`] again) costs one
+/// reference count, never a copy of the model.
 #[derive(Debug, Clone)]
 pub struct Mib {
+    data: Arc<MibData>,
+}
+
+/// The loaded model and its name indexes, shared by every clone of a [`Mib`].
+#[derive(Debug)]
+struct MibData {
     model: Model,
     /// Plain name -> node position (the first owner in module order).
     by_name: HashMap<String, usize>,
@@ -196,18 +205,24 @@ impl Mib {
             }
         }
         Mib {
-            model,
-            by_name,
-            by_qualified,
+            data: Arc::new(MibData {
+                model,
+                by_name,
+                by_qualified,
+            }),
         }
     }
 
     /// No modules at all: only the roots `ccitt`, `iso` and `joint-iso-ccitt` have names.
+    /// Built once per process and shared, like [`Mib::builtin`].
     pub fn none() -> Mib {
-        Mib::from_model(Model::default())
+        static NONE: OnceLock<Mib> = OnceLock::new();
+        NONE.get_or_init(|| Mib::from_model(Model::default()))
+            .clone()
     }
 
     /// The built-in standard modules (the project's `mibs/`), from the precompiled model.
+    /// The model is built once per process; every call hands out the same shared model.
     pub fn builtin() -> Mib {
         static BUILTIN: OnceLock<Mib> = OnceLock::new();
         BUILTIN
@@ -307,7 +322,8 @@ impl Mib {
 
     /// The names of the loaded modules.
     pub fn modules(&self) -> impl Iterator<Item = &str> {
-        self.model
+        self.data
+            .model
             .modules
             .iter()
             .map(String::as_str)
@@ -316,17 +332,17 @@ impl Mib {
 
     /// Whether a module of that name is loaded.
     pub fn has_module(&self, name: &str) -> bool {
-        self.model.modules.iter().any(|m| m == name)
+        self.data.model.modules.iter().any(|m| m == name)
     }
 
     /// The number of named OIDs.
     pub fn len(&self) -> usize {
-        self.model.nodes.len()
+        self.data.model.nodes.len()
     }
 
     /// Every named node, in OID order.
     pub fn nodes(&self) -> impl Iterator<Item = NodeInfo<'_>> {
-        self.model.nodes.iter().map(move |node| NodeInfo {
+        self.data.model.nodes.iter().map(move |node| NodeInfo {
             mib: self,
             node,
             suffix: &[],
@@ -335,11 +351,12 @@ impl Mib {
 
     /// Whether no OID has a name (never true: the three roots always do).
     pub fn is_empty(&self) -> bool {
-        self.model.nodes.is_empty()
+        self.data.model.nodes.is_empty()
     }
 
     fn position(&self, arcs: &[u32]) -> Option<usize> {
-        self.model
+        self.data
+            .model
             .nodes
             .binary_search_by(|n| n.oid.as_slice().cmp(arcs))
             .ok()
@@ -348,7 +365,7 @@ impl Mib {
     fn info<'a>(&'a self, pos: usize, suffix: &'a [u32]) -> Option<NodeInfo<'a>> {
         Some(NodeInfo {
             mib: self,
-            node: self.model.nodes.get(pos)?,
+            node: self.data.model.nodes.get(pos)?,
             suffix,
         })
     }
@@ -366,8 +383,11 @@ impl Mib {
     /// The node with exactly this name (`ifDescr` or `IF-MIB::ifDescr`), without instance.
     pub fn node(&self, name: &str) -> Option<NodeInfo<'_>> {
         let pos = match name.split_once("::") {
-            Some((m, n)) => *self.by_qualified.get(&(m.to_string(), n.to_string()))?,
-            None => *self.by_name.get(name)?,
+            Some((m, n)) => *self
+                .data
+                .by_qualified
+                .get(&(m.to_string(), n.to_string()))?,
+            None => *self.data.by_name.get(name)?,
         };
         self.info(pos, &[])
     }
@@ -381,10 +401,11 @@ impl Mib {
     pub fn children(&self, oid: &Oid) -> Vec<NodeInfo<'_>> {
         let arcs = oid.arcs();
         let start = self
+            .data
             .model
             .nodes
             .partition_point(|n| n.oid.as_slice() <= arcs);
-        self.model.nodes[start..]
+        self.data.model.nodes[start..]
             .iter()
             .take_while(|n| n.oid.starts_with(arcs))
             .enumerate()
@@ -495,6 +516,7 @@ impl<'a> NodeInfo<'a> {
     /// The module that defines it (`IF-MIB`); empty for the three roots.
     pub fn module(&self) -> &'a str {
         self.mib
+            .data
             .model
             .modules
             .get(self.node.module as usize)
@@ -662,11 +684,12 @@ impl<'a> NodeInfo<'a> {
                     name: &i.name,
                     syntax: mib
                         .position(&i.oid)
-                        .and_then(|p| mib.model.nodes.get(p))
+                        .and_then(|p| mib.data.model.nodes.get(p))
                         .or_else(|| {
-                            mib.by_name
+                            mib.data
+                                .by_name
                                 .get(&i.name)
-                                .and_then(|p| mib.model.nodes.get(*p))
+                                .and_then(|p| mib.data.model.nodes.get(*p))
                         })
                         .and_then(|n| n.syntax.as_ref()),
                     implied: i.implied,

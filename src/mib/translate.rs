@@ -64,7 +64,7 @@ fn labels(info: &NodeInfo<'_>) -> Vec<String> {
             let prefix = arcs.get(..k).unwrap_or(&[]);
             info.mib
                 .position(prefix)
-                .and_then(|p| info.mib.model.nodes.get(p))
+                .and_then(|p| info.mib.data.model.nodes.get(p))
                 .map(|n| n.name.clone())
                 .unwrap_or_else(|| prefix.last().map(|a| a.to_string()).unwrap_or_default())
         })
@@ -210,7 +210,8 @@ fn resolve_path(mib: &Mib, input: &str, path: &str) -> Result<Oid, MibError> {
             }
             Token::Word(w) => {
                 let child = if oid.is_empty() {
-                    mib.model
+                    mib.data
+                        .model
                         .nodes
                         .iter()
                         .position(|n| n.oid.len() == 1 && n.name == *w)
@@ -463,7 +464,10 @@ fn describe(mib: &Mib, info: &NodeInfo<'_>) -> Option<String> {
     for k in 1..arcs.len() {
         let prefix = arcs.get(..k).unwrap_or(&[]);
         let arc = prefix.last().copied().unwrap_or(0);
-        match mib.position(prefix).and_then(|p| mib.model.nodes.get(p)) {
+        match mib
+            .position(prefix)
+            .and_then(|p| mib.data.model.nodes.get(p))
+        {
             Some(n) => path.push(format!("{}({arc})", n.name)),
             None => path.push(arc.to_string()),
         }

@@ -308,7 +308,10 @@ SNMP-TARGET-MIB:SNMP-USER-BASED-SM-MIB:SNMP-VIEW-BASED-ACM-MIB:SNMPv2-MIB:TCP-MI
 /// `-M` for net-snmp: the reference collection in ../shared, then our own files for the
 /// modules it lacks (ENTITY-MIB and its imports). None, with a message, when ../shared is absent.
 pub fn reference_mib_path() -> Option<String> {
-    let reference = repo().join("../shared/reference/mibs");
+    // A worktree beside the repository can point at the reference MIBs with this variable.
+    let reference = std::env::var_os("SNMPKIT_REFERENCE_MIBS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/reference/mibs"));
     if !reference.is_dir() {
         eprintln!(
             "SKIPPED: {} is absent; the comparison with net-snmp's reference MIBs needs it",
