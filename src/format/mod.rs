@@ -17,7 +17,7 @@ mod json;
 mod text;
 
 pub use hint::{display_integer, display_octets};
-pub use json::varbind_json;
+pub use json::{value_json, varbind_json};
 pub use text::{format_oid, format_value, format_value_for, format_varbind};
 
 /// How OIDs are printed (`-On`, `-Of`, `-Os`, `-OS`, `-Ou`).
