@@ -371,9 +371,11 @@ impl AgentConfig {
                             "noauth" | "noauthnopriv" => SecurityLevel::NoAuthNoPriv,
                             "auth" | "authnopriv" => SecurityLevel::AuthNoPriv,
                             "priv" | "authpriv" => SecurityLevel::AuthPriv,
-                            _ => return Err(err(format!(
+                            _ => {
+                                return Err(err(format!(
                                 "{directive}: unknown security level {l:?} (noauth, auth or priv)"
-                            ))),
+                            )))
+                            }
                         },
                     };
                     let subtree = match a.get(2) {
