@@ -588,10 +588,13 @@ fn split_host(s: &str) -> Result<(Option<String>, String, Option<u16>), String> 
     let mut rest = s;
     let mut transport = None;
     for t in ["udp6:", "udpv6:", "udpipv6:", "udp:"] {
-        if rest.len() > t.len() && rest[..t.len()].eq_ignore_ascii_case(t) {
-            transport = Some(if t == "udp:" { "udp" } else { "udp6" }.to_string());
-            rest = &rest[t.len()..];
-            break;
+        // `get` so that a multi-byte character where the prefix would end is no match.
+        if let (Some(head), Some(tail)) = (rest.get(..t.len()), rest.get(t.len()..)) {
+            if !tail.is_empty() && head.eq_ignore_ascii_case(t) {
+                transport = Some(if t == "udp:" { "udp" } else { "udp6" }.to_string());
+                rest = tail;
+                break;
+            }
         }
     }
     let port = |p: &str| {
@@ -880,6 +883,15 @@ dontLogTCPWrappersConnects yes
         let comm: Vec<_> = c.sinks.iter().map(|s| s.community.as_str()).collect();
         assert_eq!(comm, ["public", "t1"]);
         assert_eq!(c.trap_community.as_deref(), Some("t2"));
+    }
+
+    /// Found by fuzzing: a sink host with a multi-byte character where a `udp6:` prefix would
+    /// end was sliced inside the character and panicked.
+    #[test]
+    fn sink_host_with_multibyte_character_at_prefix_end() {
+        let c = parse("trapsink udpé:9\ntrap2sink ééééééééé\ninformsink udp6é:1\n");
+        let hosts: Vec<_> = c.sinks.iter().map(|s| s.host.as_str()).collect();
+        assert_eq!(hosts, ["udpé", "ééééééééé", "udp6é"]);
     }
 
     #[test]
