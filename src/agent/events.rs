@@ -101,7 +101,7 @@ impl Notifier {
             let options = ClientOptions {
                 timeout: Duration::from_secs(1),
                 retries: 60,
-                dump_packets: false,
+                ..ClientOptions::default()
             };
             let c = Client::connect_port(&s.address, 162, security, options)
                 .await

@@ -13,12 +13,9 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), snmpkit::agent::AgentError> {
-//! use snmpkit::agent::{Agent, AgentConfig, Recording, Server};
-//! use snmpkit::{Oid, Value};
-//! let data = Recording::unnamed(vec![
-//!     ("1.3.6.1.2.1.1.5.0".parse::<Oid>().unwrap(), Value::OctetString(b"lab".to_vec())),
-//! ]);
-//! let agent = Agent::new(AgentConfig::default(), vec![data])?;
+//! use snmpkit::agent::{recording, Agent, AgentConfig, Server};
+//! let data = recording::load(std::path::Path::new("lab/router.snmpwalk")).expect("a recording");
+//! let agent = Agent::new(AgentConfig::default(), data)?;
 //! let server = Server::bind(agent, &["127.0.0.1:1161".parse().unwrap()]).await?;
 //! server.run_until(std::future::pending::<()>()).await;
 //! # Ok(()) }
@@ -61,6 +58,35 @@ pub enum AgentError {
         /// The operating system's reason.
         source: std::io::Error,
     },
+}
+
+/// The port an agent listens on by default (RFC 3417 §3).
+pub const DEFAULT_PORT: u16 = 161;
+
+/// Resolves a listening address in snmpd's syntax: `udp:HOST:PORT`, `udp6:[ADDR]:PORT`,
+/// `HOST:PORT`, `[ADDR]:PORT`, `HOST` (port 161), or a bare `PORT` / `udp:PORT` (every IPv4
+/// address) / `udp6:PORT` (every IPv6 address).
+pub async fn resolve_address(s: &str) -> Result<std::net::SocketAddr, AgentError> {
+    let bad = |why: String| AgentError::Config(format!("bad address {s:?}: {why}"));
+    let lower = s.trim().to_ascii_lowercase();
+    let (rest, v6) = if let Some(r) = lower.strip_prefix("udp6:") {
+        (r, true)
+    } else if let Some(r) = lower.strip_prefix("udp:") {
+        (r, false)
+    } else {
+        (lower.as_str(), false)
+    };
+    if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) {
+        let port: u16 = rest.parse().map_err(|_| bad("bad port".into()))?;
+        let ip: IpAddr = if v6 {
+            std::net::Ipv6Addr::UNSPECIFIED.into()
+        } else {
+            std::net::Ipv4Addr::UNSPECIFIED.into()
+        };
+        return Ok(std::net::SocketAddr::new(ip, port));
+    }
+    let a = crate::transport::AgentAddr::parse(s, DEFAULT_PORT).map_err(|e| bad(e.to_string()))?;
+    a.resolve().await.map_err(|e| bad(e.to_string()))
 }
 
 /// What a community or user may do.
@@ -164,35 +190,6 @@ impl Default for AgentConfig {
     }
 }
 
-/// One recording to serve: `name` is its file stem when it came from a directory (it is then
-/// served under the community and v3 context of that name); unnamed recordings are merged and
-/// served under every community the agent accepts and the empty context.
-#[derive(Clone, Debug, Default)]
-pub struct Recording {
-    /// The community and context name, or `None`.
-    pub name: Option<String>,
-    /// The recorded bindings.
-    pub bindings: Vec<(Oid, Value)>,
-}
-
-impl Recording {
-    /// A recording served under every community.
-    pub fn unnamed(bindings: Vec<(Oid, Value)>) -> Recording {
-        Recording {
-            name: None,
-            bindings,
-        }
-    }
-
-    /// A recording served under community and context `name`.
-    pub fn named(name: impl Into<String>, bindings: Vec<(Oid, Value)>) -> Recording {
-        Recording {
-            name: Some(name.into()),
-            bindings,
-        }
-    }
-}
-
 /// What the agent counted: requests, answers and every reason a datagram was dropped.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -251,6 +248,23 @@ impl Counters {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn addresses() {
+        for (s, want) in [
+            ("udp:127.0.0.1:1161", "127.0.0.1:1161"),
+            ("udp6:[::1]:1161", "[::1]:1161"),
+            ("127.0.0.2", "127.0.0.2:161"),
+            ("1161", "0.0.0.0:1161"),
+            ("udp:0.0.0.0:1161", "0.0.0.0:1161"),
+            ("udp6:1161", "[::]:1161"),
+        ] {
+            assert_eq!(resolve_address(s).await.unwrap(), want.parse().unwrap(), "{s}");
+        }
+        for s in ["", "udp:", "tcp:127.0.0.1:161", "host:99999"] {
+            assert!(resolve_address(s).await.is_err(), "{s}");
+        }
+    }
 
     #[test]
     fn source_networks() {

@@ -10,7 +10,8 @@ use super::device::{advance, Device, Devices, VaryRate};
 use super::events::{LinkEvent, Sink};
 use super::store::{Store, SYS_UPTIME_0};
 use super::v3::LocalUser;
-use super::{Access, AgentConfig, AgentError, CommunityRule, Counters, Recording, Stats};
+use super::recording::Recording;
+use super::{Access, AgentConfig, AgentError, CommunityRule, Counters, Stats};
 use crate::codec::{decode_message, AnyPdu, CommunityMessage, Message, Pdu, PduType, Version};
 use crate::mib::Mib;
 use crate::notify::LocalEngine;
@@ -94,9 +95,10 @@ impl Agent {
         let mut unnamed = Vec::new();
         let mut named: Vec<(String, Vec<(Oid, Value)>)> = Vec::new();
         for r in recordings {
+            let bindings = r.varbinds.into_iter().map(|vb| (vb.oid, vb.value));
             match r.name {
-                None => unnamed.extend(r.bindings),
-                Some(n) => named.push((n, r.bindings)),
+                None => unnamed.extend(bindings),
+                Some(n) => named.push((n, bindings.collect())),
             }
         }
         let mut stores = vec![Store::new(unnamed, &mib)];
@@ -451,7 +453,7 @@ impl View<'_> {
     /// Get of one instance; `None` when nothing is there (or, in v1, a Counter64).
     fn get(&self, oid: &Oid) -> Option<VarBind> {
         let v = self.store.get(oid)?;
-        if self.v1 && matches!(v, Value::Counter64(_)) {
+        if self.v1 && (matches!(v, Value::Counter64(_)) || v.is_exception()) {
             return None;
         }
         Some(VarBind::new(oid.clone(), self.live(oid, v)))
@@ -466,11 +468,12 @@ impl View<'_> {
         }
     }
 
-    /// GetNext of one name; v1 skips Counter64 values (RFC 3584 §4.2.2.1).
+    /// GetNext of one name. Recorded exceptions are passed over, and v1 passes over
+    /// Counter64 values (RFC 3584 §4.2.2.1).
     fn next(&self, oid: &Oid) -> Option<VarBind> {
         self.store
             .iter_after(oid)
-            .find(|(_, v)| !(self.v1 && matches!(v, Value::Counter64(_))))
+            .find(|(_, v)| !(v.is_exception() || self.v1 && matches!(v, Value::Counter64(_))))
             .map(|(o, v)| VarBind::new(o.clone(), self.live(o, v)))
     }
 
@@ -600,6 +603,20 @@ pub(crate) fn varbind_len(oid: &Oid, v: &Value) -> usize {
     tlv_len(tlv_len(oid_content_len(oid)) + value)
 }
 
+/// An unnamed in-memory recording, for tests.
+#[cfg(test)]
+pub(crate) fn test_recording(bindings: Vec<(Oid, Value)>) -> Recording {
+    Recording {
+        name: None,
+        source: std::path::PathBuf::from("test"),
+        varbinds: bindings
+            .into_iter()
+            .map(|(o, v)| VarBind::new(o, v))
+            .collect(),
+        warnings: Vec::new(),
+    }
+}
+
 /// A v3 requester's msgMaxSize, within what RFC 3412 and UDP allow.
 pub(crate) fn clamp_max_size(max: i32) -> usize {
     usize::try_from(max)
@@ -619,7 +636,7 @@ mod tests {
     fn agent() -> Agent {
         Agent::new(
             AgentConfig::default(),
-            vec![Recording::unnamed(vec![
+            vec![test_recording(vec![
                 (oid("1.3.6.1.2.1.1.1.0"), Value::OctetString(b"lab router".to_vec())),
                 (oid("1.3.6.1.2.1.1.3.0"), Value::TimeTicks(1000)),
                 (oid("1.3.6.1.2.1.1.5.0"), Value::OctetString(b"r1".to_vec())),
@@ -761,7 +778,7 @@ mod tests {
         let data = (1..=200u32)
             .map(|i| (Oid::from_slice(&[1, 3, 6, 1, 4, 1, 99, i]), big.clone()))
             .collect();
-        let a = Agent::new(AgentConfig::default(), vec![Recording::unnamed(data)]).unwrap();
+        let a = Agent::new(AgentConfig::default(), vec![test_recording(data)]).unwrap();
         let r = ask(
             &a,
             Version::V2c,

@@ -199,7 +199,7 @@ fn v1_status(s: i32) -> i32 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{AgentConfig, Recording};
+    use super::super::AgentConfig;
     use super::*;
     use crate::codec::{decode_message, AnyPdu, CommunityMessage, Message, Pdu, PduType};
 
@@ -210,7 +210,7 @@ mod tests {
     fn agent() -> Agent {
         Agent::new(
             AgentConfig::default(),
-            vec![Recording::unnamed(vec![
+            vec![super::super::responder::test_recording(vec![
                 (oid("1.3.6.1.2.1.1.1.0"), Value::OctetString(b"d".to_vec())),
                 (oid("1.3.6.1.2.1.1.5.0"), Value::OctetString(b"r1".to_vec())),
                 (oid("1.3.6.1.2.1.1.6.0"), Value::OctetString(b"here".to_vec())),

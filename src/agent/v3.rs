@@ -286,7 +286,7 @@ impl Agent {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{AgentConfig, Recording};
+    use super::super::AgentConfig;
     use super::*;
     use crate::codec::{decode_message, Message};
     use crate::notify::LocalEngine;
@@ -307,7 +307,7 @@ mod tests {
         }];
         Agent::new(
             cfg,
-            vec![Recording::unnamed(vec![(
+            vec![super::super::responder::test_recording(vec![(
                 "1.3.6.1.2.1.1.5.0".parse().unwrap(),
                 Value::OctetString(b"r1".to_vec()),
             )])],
