@@ -124,10 +124,7 @@ mod tests {
             advance(&Value::Counter32(u32::MAX - 1), 1000, 2000),
             Value::Counter32(1998)
         );
-        assert_eq!(
-            advance(&Value::Counter64(5), 3, 1500),
-            Value::Counter64(9)
-        );
+        assert_eq!(advance(&Value::Counter64(5), 3, 1500), Value::Counter64(9));
     }
 
     #[test]

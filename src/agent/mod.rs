@@ -259,7 +259,11 @@ mod tests {
             ("udp:0.0.0.0:1161", "0.0.0.0:1161"),
             ("udp6:1161", "[::]:1161"),
         ] {
-            assert_eq!(resolve_address(s).await.unwrap(), want.parse().unwrap(), "{s}");
+            assert_eq!(
+                resolve_address(s).await.unwrap(),
+                want.parse().unwrap(),
+                "{s}"
+            );
         }
         for s in ["", "udp:", "tcp:127.0.0.1:161", "host:99999"] {
             assert!(resolve_address(s).await.is_err(), "{s}");

@@ -8,9 +8,9 @@ use std::time::Instant;
 
 use super::device::{advance, Device, Devices, VaryRate};
 use super::events::{LinkEvent, Sink};
+use super::recording::Recording;
 use super::store::{Store, SYS_UPTIME_0};
 use super::v3::LocalUser;
-use super::recording::Recording;
 use super::{Access, AgentConfig, AgentError, CommunityRule, Counters, Stats};
 use crate::codec::{decode_message, AnyPdu, CommunityMessage, Message, Pdu, PduType, Version};
 use crate::mib::Mib;
@@ -88,10 +88,7 @@ impl Agent {
     /// the snmpEngine and usmStats objects are served too.
     pub fn new(config: AgentConfig, recordings: Vec<Recording>) -> Result<Agent, AgentError> {
         let mib = Mib::builtin();
-        let engine = config
-            .engine
-            .clone()
-            .unwrap_or_else(LocalEngine::generate);
+        let engine = config.engine.clone().unwrap_or_else(LocalEngine::generate);
         let mut unnamed = Vec::new();
         let mut named: Vec<(String, Vec<(Oid, Value)>)> = Vec::new();
         for r in recordings {
@@ -433,7 +430,10 @@ impl View<'_> {
         }
         let (group, rest) = a.split_at(9);
         if group == SNMP_ENGINE {
-            let secs = self.now.saturating_duration_since(self.agent.started).as_secs();
+            let secs = self
+                .now
+                .saturating_duration_since(self.agent.started)
+                .as_secs();
             return match rest {
                 [1, 0] => Some(Value::OctetString(self.agent.engine.engine_id.clone())),
                 [2, 0] => Some(Value::Integer(i64::from(self.agent.engine.boots))),
@@ -561,7 +561,10 @@ fn oid_content_len(o: &Oid) -> usize {
         [x] => base128_len(u64::from(*x) * 40),
         [x, y, rest @ ..] => {
             base128_len(u64::from(*x) * 40 + u64::from(*y))
-                + rest.iter().map(|&r| base128_len(u64::from(r))).sum::<usize>()
+                + rest
+                    .iter()
+                    .map(|&r| base128_len(u64::from(r)))
+                    .sum::<usize>()
         }
     }
 }
@@ -637,11 +640,20 @@ mod tests {
         Agent::new(
             AgentConfig::default(),
             vec![test_recording(vec![
-                (oid("1.3.6.1.2.1.1.1.0"), Value::OctetString(b"lab router".to_vec())),
+                (
+                    oid("1.3.6.1.2.1.1.1.0"),
+                    Value::OctetString(b"lab router".to_vec()),
+                ),
                 (oid("1.3.6.1.2.1.1.3.0"), Value::TimeTicks(1000)),
                 (oid("1.3.6.1.2.1.1.5.0"), Value::OctetString(b"r1".to_vec())),
-                (oid("1.3.6.1.2.1.2.2.1.2.1"), Value::OctetString(b"lo".to_vec())),
-                (oid("1.3.6.1.2.1.2.2.1.2.2"), Value::OctetString(b"eth0".to_vec())),
+                (
+                    oid("1.3.6.1.2.1.2.2.1.2.1"),
+                    Value::OctetString(b"lo".to_vec()),
+                ),
+                (
+                    oid("1.3.6.1.2.1.2.2.1.2.2"),
+                    Value::OctetString(b"eth0".to_vec()),
+                ),
                 (oid("1.3.6.1.2.1.31.1.1.1.6.2"), Value::Counter64(1 << 40)),
             ])],
         )
@@ -749,7 +761,11 @@ mod tests {
                 3,
                 1,
                 10,
-                &[oid("1.3.6.1.2.1.1.1.0"), oid("1.3.6.1.2.1.2.2.1.2"), oid("1.9")],
+                &[
+                    oid("1.3.6.1.2.1.1.1.0"),
+                    oid("1.3.6.1.2.1.2.2.1.2"),
+                    oid("1.9"),
+                ],
             ),
         )
         .unwrap();
@@ -792,9 +808,21 @@ mod tests {
         let oids: Vec<Oid> = (1..=100u32)
             .map(|i| Oid::from_slice(&[1, 3, 6, 1, 4, 1, 99, i]))
             .collect();
-        let r = ask(&a, Version::V2c, "public", Pdu::request(PduType::Get, 1, &oids)).unwrap();
+        let r = ask(
+            &a,
+            Version::V2c,
+            "public",
+            Pdu::request(PduType::Get, 1, &oids),
+        )
+        .unwrap();
         assert_eq!((r.error_status, r.varbinds.len()), (status::TOO_BIG, 0));
-        let r = ask(&a, Version::V1, "public", Pdu::request(PduType::Get, 1, &oids)).unwrap();
+        let r = ask(
+            &a,
+            Version::V1,
+            "public",
+            Pdu::request(PduType::Get, 1, &oids),
+        )
+        .unwrap();
         assert_eq!((r.error_status, r.varbinds.len()), (status::TOO_BIG, 100));
     }
 

@@ -48,8 +48,9 @@ impl Server {
         for &addr in addrs {
             let bind_err = |source| AgentError::Bind { addr, source };
             let domain = socket2::Domain::for_address(addr);
-            let s = socket2::Socket::new(domain, socket2::Type::DGRAM, Some(socket2::Protocol::UDP))
-                .map_err(bind_err)?;
+            let s =
+                socket2::Socket::new(domain, socket2::Type::DGRAM, Some(socket2::Protocol::UDP))
+                    .map_err(bind_err)?;
             if addr.is_ipv6() {
                 s.set_only_v6(true).map_err(bind_err)?;
             }
@@ -121,7 +122,9 @@ async fn serve(
         let received = if wildcard {
             pktinfo::recv(&sock, &mut buf, &mut cmsg).await
         } else {
-            sock.recv_from(&mut buf).await.map(|(n, src)| (n, src, bound))
+            sock.recv_from(&mut buf)
+                .await
+                .map(|(n, src)| (n, src, bound))
         };
         // Errors here are per datagram (an ICMP error from an earlier reply, a truncated
         // read): nothing to answer, keep serving.
@@ -195,12 +198,8 @@ mod pktinfo {
         cmsg: &mut Vec<u8>,
     ) -> io::Result<(usize, SocketAddr, IpAddr)> {
         let mut iov = [IoSliceMut::new(buf)];
-        let m = recvmsg::<SockaddrStorage>(
-            sock.as_raw_fd(),
-            &mut iov,
-            Some(cmsg),
-            MsgFlags::empty(),
-        )?;
+        let m =
+            recvmsg::<SockaddrStorage>(sock.as_raw_fd(), &mut iov, Some(cmsg), MsgFlags::empty())?;
         let mut local = None;
         for c in m.cmsgs()? {
             match c {
@@ -227,7 +226,12 @@ mod pktinfo {
         }
     }
 
-    pub async fn send(sock: &UdpSocket, bytes: &[u8], to: SocketAddr, from: IpAddr) -> io::Result<()> {
+    pub async fn send(
+        sock: &UdpSocket,
+        bytes: &[u8],
+        to: SocketAddr,
+        from: IpAddr,
+    ) -> io::Result<()> {
         loop {
             sock.writable().await?;
             match sock.try_io(Interest::WRITABLE, || send_once(sock, bytes, to, from)) {
@@ -237,7 +241,12 @@ mod pktinfo {
         }
     }
 
-    fn send_once(sock: &UdpSocket, bytes: &[u8], to: SocketAddr, from: IpAddr) -> io::Result<usize> {
+    fn send_once(
+        sock: &UdpSocket,
+        bytes: &[u8],
+        to: SocketAddr,
+        from: IpAddr,
+    ) -> io::Result<usize> {
         let iov = [IoSlice::new(bytes)];
         let fd = sock.as_raw_fd();
         let n = match (to, from) {
@@ -259,7 +268,9 @@ mod pktinfo {
             }
             (SocketAddr::V6(d), IpAddr::V6(f)) => {
                 let info = libc::in6_pktinfo {
-                    ipi6_addr: libc::in6_addr { s6_addr: f.octets() },
+                    ipi6_addr: libc::in6_addr {
+                        s6_addr: f.octets(),
+                    },
                     ipi6_ifindex: 0,
                 };
                 sendmsg(

@@ -142,8 +142,7 @@ impl Agent {
             _ => None,
         };
         if let Some(n) = number {
-            if !syntax.enums.is_empty() && !syntax.enums.iter().any(|(v, _)| i128::from(*v) == n)
-            {
+            if !syntax.enums.is_empty() && !syntax.enums.iter().any(|(v, _)| i128::from(*v) == n) {
                 return Err(status::WRONG_VALUE);
             }
             if !syntax.ranges.is_empty() && !in_ranges(&syntax.ranges, n) {
@@ -213,7 +212,10 @@ mod tests {
             vec![super::super::responder::test_recording(vec![
                 (oid("1.3.6.1.2.1.1.1.0"), Value::OctetString(b"d".to_vec())),
                 (oid("1.3.6.1.2.1.1.5.0"), Value::OctetString(b"r1".to_vec())),
-                (oid("1.3.6.1.2.1.1.6.0"), Value::OctetString(b"here".to_vec())),
+                (
+                    oid("1.3.6.1.2.1.1.6.0"),
+                    Value::OctetString(b"here".to_vec()),
+                ),
                 (oid("1.3.6.1.2.1.2.2.1.1.2"), Value::Integer(2)),
                 (oid("1.3.6.1.2.1.2.2.1.7.2"), Value::Integer(1)),
                 (oid("1.3.6.1.2.1.2.2.1.8.2"), Value::Integer(1)),
@@ -282,10 +284,34 @@ mod tests {
         let a = agent();
         let s = |v: &str| Value::OctetString(v.as_bytes().to_vec());
         let cases: Vec<(Version, &str, Vec<VarBind>, i32, i32)> = vec![
-            (Version::V2c, "public", vec![vb("1.3.6.1.2.1.1.5.0", s("x"))], 6, 1),
-            (Version::V1, "public", vec![vb("1.3.6.1.2.1.1.5.0", s("x"))], 2, 1),
-            (Version::V2c, "private", vec![vb("1.3.6.1.2.1.1.5.0", Value::Integer(5))], 7, 1),
-            (Version::V1, "private", vec![vb("1.3.6.1.2.1.1.5.0", Value::Integer(5))], 3, 1),
+            (
+                Version::V2c,
+                "public",
+                vec![vb("1.3.6.1.2.1.1.5.0", s("x"))],
+                6,
+                1,
+            ),
+            (
+                Version::V1,
+                "public",
+                vec![vb("1.3.6.1.2.1.1.5.0", s("x"))],
+                2,
+                1,
+            ),
+            (
+                Version::V2c,
+                "private",
+                vec![vb("1.3.6.1.2.1.1.5.0", Value::Integer(5))],
+                7,
+                1,
+            ),
+            (
+                Version::V1,
+                "private",
+                vec![vb("1.3.6.1.2.1.1.5.0", Value::Integer(5))],
+                3,
+                1,
+            ),
             (
                 Version::V2c,
                 "private",
@@ -293,16 +319,55 @@ mod tests {
                 8,
                 1,
             ),
-            (Version::V2c, "private", vec![vb("1.3.6.1.2.1.1.1.0", s("x"))], 17, 1),
-            (Version::V2c, "private", vec![vb("1.3.6.1.2.1.1.99.0", s("x"))], 17, 1),
-            (Version::V2c, "private", vec![vb("1.3.6.1.2.1.1.5.1", s("x"))], 11, 1),
-            (Version::V2c, "private", vec![vb("1.3.6.1.2.1.2.2.1.7.2", Value::Integer(7))], 10, 1),
-            (Version::V2c, "private", vec![vb("1.3.6.1.2.1.2.2.1.7.9", Value::Integer(2))], 11, 1),
-            (Version::V2c, "private", vec![vb("1.3.6.1.4.1.99.1.0", s("x"))], 7, 1),
             (
                 Version::V2c,
                 "private",
-                vec![vb("1.3.6.1.2.1.1.6.0", s("new")), vb("1.3.6.1.2.1.1.5.0", Value::Integer(3))],
+                vec![vb("1.3.6.1.2.1.1.1.0", s("x"))],
+                17,
+                1,
+            ),
+            (
+                Version::V2c,
+                "private",
+                vec![vb("1.3.6.1.2.1.1.99.0", s("x"))],
+                17,
+                1,
+            ),
+            (
+                Version::V2c,
+                "private",
+                vec![vb("1.3.6.1.2.1.1.5.1", s("x"))],
+                11,
+                1,
+            ),
+            (
+                Version::V2c,
+                "private",
+                vec![vb("1.3.6.1.2.1.2.2.1.7.2", Value::Integer(7))],
+                10,
+                1,
+            ),
+            (
+                Version::V2c,
+                "private",
+                vec![vb("1.3.6.1.2.1.2.2.1.7.9", Value::Integer(2))],
+                11,
+                1,
+            ),
+            (
+                Version::V2c,
+                "private",
+                vec![vb("1.3.6.1.4.1.99.1.0", s("x"))],
+                7,
+                1,
+            ),
+            (
+                Version::V2c,
+                "private",
+                vec![
+                    vb("1.3.6.1.2.1.1.6.0", s("new")),
+                    vb("1.3.6.1.2.1.1.5.0", Value::Integer(3)),
+                ],
                 7,
                 2,
             ),
@@ -318,7 +383,10 @@ mod tests {
             &a,
             Version::V2c,
             "private",
-            vec![vb("1.3.6.1.2.1.1.6.0", s("new")), vb("1.3.6.1.4.1.99.1.0", Value::Gauge32(9))],
+            vec![
+                vb("1.3.6.1.2.1.1.6.0", s("new")),
+                vb("1.3.6.1.4.1.99.1.0", Value::Gauge32(9)),
+            ],
         );
         assert_eq!(r.error_status, 0);
         assert_eq!(get(&a, "1.3.6.1.2.1.1.6.0"), s("new"));

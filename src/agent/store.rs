@@ -122,7 +122,10 @@ mod tests {
             [
                 (oid("1.3.6.1.2.1.1.1.0"), Value::OctetString(b"d".to_vec())),
                 (oid("1.3.6.1.2.1.1.3.0"), Value::TimeTicks(500)),
-                (oid("1.3.6.1.2.1.2.2.1.2.1"), Value::OctetString(b"lo".to_vec())),
+                (
+                    oid("1.3.6.1.2.1.2.2.1.2.1"),
+                    Value::OctetString(b"lo".to_vec()),
+                ),
                 (oid("1.3.6.1.4.1.9999.5.7"), Value::Integer(1)),
             ],
             &mib,

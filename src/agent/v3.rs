@@ -51,7 +51,9 @@ impl Agent {
         let t = now.saturating_duration_since(self.started).as_secs();
         (
             self.engine.boots,
-            u32::try_from(t).unwrap_or(i32::MAX as u32).min(i32::MAX as u32),
+            u32::try_from(t)
+                .unwrap_or(i32::MAX as u32)
+                .min(i32::MAX as u32),
         )
     }
 
@@ -151,10 +153,8 @@ impl Agent {
                 events: Vec::new(),
             };
         };
-        let overhead = 160
-            + 2 * self.engine.engine_id.len()
-            + head.user.len()
-            + scoped.context_name.len();
+        let overhead =
+            160 + 2 * self.engine.engine_id.len() + head.user.len() + scoped.context_name.len();
         let budget = max_size.saturating_sub(overhead);
         let (response, events) = match user.access {
             Some(access) if level >= user.min_level => {
@@ -293,18 +293,20 @@ mod tests {
     use crate::usm::{AuthProtocol, Credentials, PrivProtocol};
 
     fn agent() -> Agent {
-        let mut cfg = AgentConfig::default();
-        cfg.engine = Some(LocalEngine {
-            engine_id: vec![0x80, 0, 0x1f, 0x88, 4, b'l', b'a', b'b'],
-            boots: 3,
-        });
-        cfg.users = vec![UserRule {
-            credentials: Credentials::new("ops")
-                .auth(AuthProtocol::Sha256, "opsauthpass")
-                .privacy(PrivProtocol::Aes128, "opsprivpass"),
-            access: Some(Access::ReadWrite),
-            min_level: SecurityLevel::AuthPriv,
-        }];
+        let cfg = AgentConfig {
+            engine: Some(LocalEngine {
+                engine_id: vec![0x80, 0, 0x1f, 0x88, 4, b'l', b'a', b'b'],
+                boots: 3,
+            }),
+            users: vec![UserRule {
+                credentials: Credentials::new("ops")
+                    .auth(AuthProtocol::Sha256, "opsauthpass")
+                    .privacy(PrivProtocol::Aes128, "opsprivpass"),
+                access: Some(Access::ReadWrite),
+                min_level: SecurityLevel::AuthPriv,
+            }],
+            ..AgentConfig::default()
+        };
         Agent::new(
             cfg,
             vec![super::super::responder::test_recording(vec![(
@@ -371,8 +373,15 @@ mod tests {
         let eid = a.engine_id().to_vec();
         let r = request(&a, msg(&[], "", SecurityLevel::NoAuthNoPriv, 0, 0), None);
         assert_eq!(report_of(&r), Some(UsmReport::UnknownEngineId));
-        assert_eq!((r.usm.engine_id.clone(), r.usm.engine_boots), (eid.clone(), 3));
-        let r = request(&a, msg(&eid, "nobody", SecurityLevel::NoAuthNoPriv, 3, 0), None);
+        assert_eq!(
+            (r.usm.engine_id.clone(), r.usm.engine_boots),
+            (eid.clone(), 3)
+        );
+        let r = request(
+            &a,
+            msg(&eid, "nobody", SecurityLevel::NoAuthNoPriv, 3, 0),
+            None,
+        );
         assert_eq!(report_of(&r), Some(UsmReport::UnknownUserName));
         let keys = Credentials::new("ops")
             .auth(AuthProtocol::Sha256, "opsauthpass")
@@ -383,25 +392,45 @@ mod tests {
             .auth(AuthProtocol::Sha256, "wrongpassword")
             .localize(&eid)
             .unwrap();
-        let r = request(&a, msg(&eid, "ops", SecurityLevel::AuthNoPriv, 3, 0), Some(&wrong));
+        let r = request(
+            &a,
+            msg(&eid, "ops", SecurityLevel::AuthNoPriv, 3, 0),
+            Some(&wrong),
+        );
         assert_eq!(report_of(&r), Some(UsmReport::WrongDigest));
-        let r = request(&a, msg(&eid, "ops", SecurityLevel::AuthPriv, 3, 5000), Some(&keys));
+        let r = request(
+            &a,
+            msg(&eid, "ops", SecurityLevel::AuthPriv, 3, 5000),
+            Some(&keys),
+        );
         assert_eq!(report_of(&r), Some(UsmReport::NotInTimeWindow));
         assert_ne!(r.flags & flags::AUTH, 0);
-        let r = request(&a, msg(&eid, "ops", SecurityLevel::AuthPriv, 3, 0), Some(&keys));
+        let r = request(
+            &a,
+            msg(&eid, "ops", SecurityLevel::AuthPriv, 3, 0),
+            Some(&keys),
+        );
         let ScopedPduData::Plaintext(s) = r.data else {
             panic!("still encrypted")
         };
         assert_eq!(s.pdu.pdu_type, PduType::Response);
         assert_eq!(s.pdu.varbinds[0].value, Value::OctetString(b"r1".to_vec()));
         // Below the user's rwuser level: authorizationError.
-        let r = request(&a, msg(&eid, "ops", SecurityLevel::AuthNoPriv, 3, 0), Some(&keys));
+        let r = request(
+            &a,
+            msg(&eid, "ops", SecurityLevel::AuthNoPriv, 3, 0),
+            Some(&keys),
+        );
         let ScopedPduData::Plaintext(s) = r.data else {
             panic!("encrypted")
         };
         assert_eq!(s.pdu.error_status, status::AUTHORIZATION_ERROR);
         // Every rejection is readable in usmStats.
-        let r = request(&a, msg(&eid, "ops", SecurityLevel::AuthPriv, 3, 0), Some(&keys));
+        let r = request(
+            &a,
+            msg(&eid, "ops", SecurityLevel::AuthPriv, 3, 0),
+            Some(&keys),
+        );
         let _ = r;
         let mut m = msg(&eid, "ops", SecurityLevel::AuthPriv, 3, 0);
         if let ScopedPduData::Plaintext(s) = &mut m.data {

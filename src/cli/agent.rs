@@ -96,7 +96,9 @@ async fn serve(args: AgentArgs) -> Result<Stats, String> {
     }
     // Signal handlers first, so a signal right after the readiness line is not lost.
     let shutdown = shutdown_signal().map_err(|e| format!("cannot install signal handlers: {e}"))?;
-    let server = Server::bind(agent, &addrs).await.map_err(|e| e.to_string())?;
+    let server = Server::bind(agent, &addrs)
+        .await
+        .map_err(|e| e.to_string())?;
     let bound: Vec<String> = server
         .local_addrs()
         .iter()
