@@ -2,13 +2,10 @@
 
 use super::hint::{display_integer, display_octets};
 use super::{decode_opaque, format_oid, OpaqueValue, OutputOptions};
+use crate::hex::encode as hex;
 use crate::mib::{BaseType, Mib, NodeInfo};
 use crate::{Value, VarBind};
 use serde_json::{json, Map, Value as J};
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
 
 /// A varbind as a JSON object: `oid` (numeric, leading dot), `type` (net-snmp's type name),
 /// and `value` (a number, a string, or null for exceptions). Strings that are not UTF-8 text

@@ -14,10 +14,12 @@
 
 mod hint;
 mod json;
+mod notification;
 mod text;
 
 pub use hint::{display_integer, display_octets};
 pub use json::{value_json, varbind_json};
+pub use notification::{notification_json, notification_text, rfc3339};
 pub use text::{format_oid, format_value, format_value_for, format_varbind};
 
 /// How OIDs are printed (`-On`, `-Of`, `-Os`, `-OS`, `-Ou`).
