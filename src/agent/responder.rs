@@ -17,9 +17,8 @@ use crate::mib::Mib;
 use crate::notify::LocalEngine;
 use crate::{Oid, Value, VarBind};
 
-/// The largest message the agent sends or accepts over UDP (RFC 3417 §3 leaves it to the
-/// transport; 65507 is what fits in one IPv4 datagram).
-pub(crate) const MAX_MESSAGE: usize = 65_507;
+/// The largest message the agent sends (what fits in one UDP datagram over IPv4).
+pub(crate) const MAX_MESSAGE: usize = crate::transport::MAX_DATAGRAM;
 /// The smallest msgMaxSize RFC 3412 allows; smaller claims are raised to it.
 const MIN_MESSAGE: usize = 484;
 

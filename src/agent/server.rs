@@ -116,7 +116,7 @@ async fn serve(
     wildcard: bool,
     notifier: Arc<Notifier>,
 ) {
-    let mut buf = vec![0u8; 65_536];
+    let mut buf = vec![0u8; crate::transport::RECEIVE_BUFFER];
     let mut cmsg = pktinfo::buffer();
     loop {
         let received = if wildcard {

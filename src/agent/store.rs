@@ -7,8 +7,7 @@ use std::ops::Bound;
 use crate::mib::{Mib, NodeKind};
 use crate::{Oid, Value};
 
-/// sysUpTime.0: replayed ticking on from its recorded value.
-pub const SYS_UPTIME_0: [u32; 9] = [1, 3, 6, 1, 2, 1, 1, 3, 0];
+pub(crate) use crate::oid::SYS_UPTIME_0;
 
 /// One recording, ready to serve. Shared (read-only) by every simulated device; what a device
 /// changes lives in its own overlay.
