@@ -231,7 +231,7 @@ fn engine_id_option_skips_discovery_and_context_is_selected() {
     let theirs = netsnmp("snmpget", &bad);
     assert_eq!(ours.code, 1);
     assert_eq!(ours.code, theirs.code);
-    assert_eq!(ours.stderr, "snmpget: Unknown engine ID\n");
+    assert_eq!(ours.stderr, "snmpkit get: Unknown engine ID\n");
     // -n: the default context answers, an unknown one is refused as net-snmp reports it.
     let mut ctx: Vec<&str> = base.to_vec();
     ctx.extend(["-n", "", agent.as_str(), "1.3.6.1.2.1.1.5.0"]);

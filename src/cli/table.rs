@@ -17,7 +17,7 @@ use super::request::{print_status_error, report_error};
 use snmpkit::client::{Walk, WalkEnd, WalkOptions};
 use snmpkit::codec::{Pdu, PduType, Version};
 use snmpkit::format::{
-    error_status_text, format_oid, format_value_for, varbind_json, OidFormat, OutputOptions,
+    error_status_text, format_oid, format_value_for, table_row_json, OidFormat, OutputOptions,
 };
 use snmpkit::mib::{Mib, NodeInfo, NodeKind};
 use snmpkit::{Oid, VarBind};
@@ -344,7 +344,7 @@ pub async fn run(a: TableArgs) -> i32 {
     let table_name = format_oid(&table.oid(), &o, &mib);
     let mut common = a.common.clone();
     common.app.clear();
-    let s = match common.session(&args[0], "snmptable", mib.clone()).await {
+    let s = match common.session(&args[0], super::prog(), mib.clone()).await {
         Ok(s) => s,
         Err(f) => return fail(f),
     };
@@ -380,22 +380,12 @@ pub async fn run(a: TableArgs) -> i32 {
     }
     if s.json {
         for r in &got.rows {
-            // Written by hand to keep the keys in table order: the index, then the columns.
-            let mut line = format!("{{\"index\":{}", serde_json::Value::String(r.index.clone()));
-            for (c, cell) in columns.iter().zip(&r.cells) {
-                if let Some(vb) = cell {
-                    let j = varbind_json(vb, &s.output, &mib);
-                    let v = j
-                        .get("label")
-                        .or_else(|| j.get("display"))
-                        .or_else(|| j.get("value"))
-                        .cloned()
-                        .unwrap_or(serde_json::Value::Null);
-                    let key = serde_json::Value::String(c.name().to_string());
-                    line.push_str(&format!(",{key}:{v}"));
-                }
-            }
-            line.push('}');
+            let cells: Vec<(&str, Option<&VarBind>)> = columns
+                .iter()
+                .zip(&r.cells)
+                .map(|(c, cell)| (c.name(), cell.as_ref()))
+                .collect();
+            let line = table_row_json(&cells, &s.output, &mib);
             super::out::line(&line);
         }
         return 0;
