@@ -286,9 +286,14 @@ pub async fn run(a: TableArgs) -> i32 {
         eprintln!("{}", f.0);
         f.1
     };
+    if let Err(f) = a.common.precheck() {
+        return fail(f);
+    }
     let raw: Vec<String> = std::env::args().skip(1).collect();
     let after_sub = match raw.first().map(String::as_str) {
         Some("table") => raw.get(1..).unwrap_or(&[]),
+        // Run as `snmptable`: the arguments follow the program name directly.
+        _ if super::prog() == "snmptable" => &raw[..],
         _ => &[],
     };
     let followers = if after_sub.is_empty() {
