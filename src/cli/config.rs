@@ -310,6 +310,8 @@ impl CommonArgs {
             .timeout(timeout)
             .retries(retries)
             .dump_packets(self.dump)
+            // net-snmp's tools report tooBig instead of splitting.
+            .too_big_recovery(false)
             .build();
         let client = Client::connect_port(agent, default_port, security, options)
             .await

@@ -47,7 +47,48 @@ pub fn varbind_json(vb: &VarBind, o: &OutputOptions, mib: &Mib) -> J {
     if let Some(info) = &node {
         m.insert("name".into(), J::String(info.display_name()));
     }
-    let (ty, value): (&str, J) = match &vb.value {
+    let (ty, value) = plain_value(&vb.value, &mut m);
+    m.insert("type".into(), J::String(ty.into()));
+    let extras = node
+        .as_ref()
+        .map(|info| mib_extras(vb, info, o, mib))
+        .unwrap_or_default();
+    m.insert("value".into(), value);
+    if let Some(l) = extras.label {
+        m.insert("label".into(), J::String(l));
+    }
+    if let Some(d) = extras.display {
+        m.insert("display".into(), J::String(d));
+    }
+    if let Some(b) = extras.bits {
+        m.insert("bits".into(), J::Array(b));
+    }
+    if let Some(u) = extras.units {
+        m.insert("units".into(), J::String(u));
+    }
+    J::Object(m)
+}
+
+/// A varbind's value as one JSON value, the most readable form [`varbind_json`] has for it:
+/// the enumeration label (`"up"`), else the DISPLAY-HINT or MIB-named form, else the plain
+/// value (a number, a string, or null for exceptions). `table --json` prints its cells so.
+pub fn value_json(vb: &VarBind, o: &OutputOptions, mib: &Mib) -> J {
+    let mut scratch = Map::new();
+    let (_, value) = plain_value(&vb.value, &mut scratch);
+    let Some(info) = mib.lookup(&vb.oid).filter(|n| !n.module().is_empty()) else {
+        return value;
+    };
+    let extras = mib_extras(vb, &info, o, mib);
+    match extras.label.or(extras.display) {
+        Some(s) => J::String(s),
+        None => value,
+    }
+}
+
+/// The type name and plain JSON value; octet strings and unknown tags also put `hex` and
+/// `tag` into `m`.
+fn plain_value(v: &Value, m: &mut Map<String, J>) -> (&'static str, J) {
+    match v {
         Value::Integer(i) => ("INTEGER", json!(i)),
         Value::OctetString(b) => {
             m.insert("hex".into(), J::String(hex(b)));
@@ -79,23 +120,25 @@ pub fn varbind_json(vb: &VarBind, o: &OutputOptions, mib: &Mib) -> J {
             m.insert("tag".into(), json!(tag));
             ("Unknown", J::String(hex(data)))
         }
-    };
-    m.insert("type".into(), J::String(ty.into()));
-    m.insert("value".into(), value);
-    if let Some(info) = &node {
-        mib_extras(&mut m, vb, info, o, mib);
     }
-    J::Object(m)
+}
+
+/// What the MIB adds to a value.
+#[derive(Default)]
+struct MibExtras {
+    /// The enumeration label.
+    label: Option<String>,
+    /// The hinted or MIB-named display form (for every value of a hinted object).
+    display: Option<String>,
+    /// The named bits that are set.
+    bits: Option<Vec<J>>,
+    /// The UNITS clause.
+    units: Option<String>,
 }
 
 /// What the MIB adds: enum label, hinted or named display form, named bits, units.
-fn mib_extras(
-    m: &mut Map<String, J>,
-    vb: &VarBind,
-    info: &NodeInfo<'_>,
-    o: &OutputOptions,
-    mib: &Mib,
-) {
+fn mib_extras(vb: &VarBind, info: &NodeInfo<'_>, o: &OutputOptions, mib: &Mib) -> MibExtras {
+    let mut x = MibExtras::default();
     let hint = info.display_hint().filter(|_| !o.no_display_hint);
     let base = info.base_type();
     // A plain `d` hint would only repeat the number.
@@ -104,14 +147,14 @@ fn mib_extras(
     match (&vb.value, base) {
         (Value::Integer(i), Some(BaseType::Integer32)) => {
             if let Some(label) = info.enum_label(*i) {
-                m.insert("label".into(), J::String(label.into()));
+                x.label = Some(label.into());
             } else if let Some(d) = int_hint.and_then(|h| display_integer(*i, h, false)) {
-                m.insert("display".into(), J::String(d));
+                x.display = Some(d);
             }
         }
         (Value::Gauge32(n), Some(BaseType::Gauge32 | BaseType::Unsigned32)) => {
             if let Some(d) = int_hint.and_then(|h| display_integer(i64::from(*n), h, true)) {
-                m.insert("display".into(), J::String(d));
+                x.display = Some(d);
             }
         }
         (Value::OctetString(b), Some(BaseType::OctetString)) => {
@@ -120,7 +163,7 @@ fn mib_extras(
             if let Some(h) = hint.filter(|h| !is_text_hint(h)) {
                 let d = display_octets(b, h, o.two_digit_hex)
                     .unwrap_or_else(|| String::from_utf8_lossy(b).into_owned());
-                m.insert("display".into(), J::String(d));
+                x.display = Some(d);
             }
         }
         (Value::OctetString(b), Some(BaseType::Bits)) => {
@@ -138,12 +181,12 @@ fn mib_extras(
                     None => json!(n),
                 })
                 .collect();
-            m.insert("bits".into(), J::Array(set));
+            x.bits = Some(set);
         }
         (Value::ObjectIdentifier(id), _) => {
             let named = format_oid(id, &OutputOptions::default(), mib);
             if mib.lookup(id).is_some_and(|n| !n.module().is_empty()) {
-                m.insert("display".into(), J::String(named));
+                x.display = Some(named);
             }
             typed = base == Some(BaseType::ObjectIdentifier);
         }
@@ -153,27 +196,15 @@ fn mib_extras(
         _ => typed = false,
     }
     if typed && !o.no_units {
-        if let Some(u) = info.units() {
-            m.insert("units".into(), J::String(u.into()));
-        }
+        x.units = info.units().map(String::from);
     }
+    x
 }
 
 /// Whether a hint only copies text (`255a`, `255t`).
 fn is_text_hint(hint: &str) -> bool {
     let h = hint.trim_start_matches(|c: char| c.is_ascii_digit());
     h == "a" || h == "t"
-}
-
-/// The plain JSON of a varbind as a table cell shows it: the enumeration label, else the
-/// MIB's display form, else the value.
-fn cell_value(vb: &VarBind, o: &OutputOptions, mib: &Mib) -> J {
-    let j = varbind_json(vb, o, mib);
-    j.get("label")
-        .or_else(|| j.get("display"))
-        .or_else(|| j.get("value"))
-        .cloned()
-        .unwrap_or(J::Null)
 }
 
 /// An INDEX component's value as the varbind its index object would carry.
@@ -244,7 +275,7 @@ pub fn table_row_json(cells: &[(&str, Option<&VarBind>)], o: &OutputOptions, mib
     for (name, vb) in cells {
         if let Some(vb) = vb {
             let key = J::String((*name).to_string());
-            line.push_str(&format!(",{key}:{}", cell_value(vb, o, mib)));
+            line.push_str(&format!(",{key}:{}", value_json(vb, o, mib)));
         }
     }
     line.push('}');

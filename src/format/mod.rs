@@ -19,7 +19,7 @@ mod text;
 
 pub use hint::{display_integer, display_octets};
 pub use input::{parse_octets_with_hint, parse_value, InputError, TYPE_LETTERS};
-pub use json::{table_row_json, varbind_json};
+pub use json::{table_row_json, value_json, varbind_json};
 pub use text::{format_oid, format_value, format_value_for, format_varbind};
 
 /// How OIDs are printed (`-On`, `-Of`, `-Os`, `-OS`, `-Ou`).
