@@ -2,6 +2,7 @@
 
 use super::hint::{display_integer, display_octets};
 use super::{decode_opaque, format_oid, OpaqueValue, OutputOptions};
+use crate::hex::encode as hex;
 use crate::mib::{BaseType, IndexComponent, IndexValue, Mib, NodeInfo};
 use crate::{Oid, Value, VarBind};
 use serde_json::{json, Map, Value as J};
@@ -15,10 +16,6 @@ fn shortest_f32(f: f32) -> J {
         .and_then(serde_json::Number::from_f64)
         .map(J::Number)
         .unwrap_or(J::Null)
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// A varbind as a JSON object: `oid` (numeric, leading dot), `type` (net-snmp's type name),

@@ -877,6 +877,15 @@ mod tests {
     }
 
     #[test]
+    fn builtin_is_shared_not_copied() {
+        let a = Mib::builtin();
+        let b = Mib::builtin();
+        assert!(Arc::ptr_eq(&a.data, &b.data));
+        assert!(Arc::ptr_eq(&a.data, &a.clone().data));
+        assert!(Arc::ptr_eq(&Mib::none().data, &Mib::none().data));
+    }
+
+    #[test]
     fn resolves_names_like_net_snmp() {
         let mib = Mib::builtin();
         let cases = [
