@@ -697,8 +697,14 @@ fn json_walk_ends_without_a_fake_end_of_mib_varbind() {
         } else {
             assert_eq!(last, "End of MIB");
         }
-        let ours = snmpkit(ours_cmd, &[v, "-c", "public", "--json", &a, root]);
+        // -Cp's count goes to stderr, so stdout stays JSON lines only.
+        let ours = snmpkit(ours_cmd, &[v, "-c", "public", "--json", "-Cp", &a, root]);
         assert_eq!(ours.code, 0, "{}", ours.stderr);
+        assert!(
+            ours.stderr.starts_with("Variables found: "),
+            "{}",
+            ours.stderr
+        );
         let objs = json_lines(&ours.stdout);
         let got: Vec<String> = objs
             .iter()
@@ -748,4 +754,15 @@ fn table_json_gives_index_and_columns_the_same_types() {
         assert!(row["index"]["vacmAccessSecurityModel"].is_u64(), "{row}");
         assert!(row["vacmAccessContextMatch"].is_string(), "{row}");
     }
+    // A v1 table at the end of the agent's data: text says "End of MIB", JSON stays JSON.
+    let last = "vacmViewTreeFamilyTable";
+    let text = snmpkit("table", &["-v1", "-c", "public", &a, last]);
+    assert!(text.stdout.starts_with("End of MIB\n"), "{}", text.stdout);
+    let r = snmpkit("table", &["-v1", "-c", "public", "--json", &a, last]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = json_lines(&r.stdout);
+    assert!(!rows.is_empty());
+    assert!(rows
+        .iter()
+        .all(|r| r["index"]["vacmViewTreeFamilyViewName"].is_string()));
 }

@@ -293,7 +293,8 @@ pub async fn run(a: TableArgs) -> i32 {
     };
     let rows = table.as_ref().map(|t| t.rows()).unwrap_or(&[]);
     match table.as_ref().map(|t| t.end()) {
-        Some(TableEnd::EndOfMib) => super::out::line("End of MIB"),
+        // With --json, stdout carries only JSON lines.
+        Some(TableEnd::EndOfMib) if !s.json => super::out::line("End of MIB"),
         Some(TableEnd::RowLimit) => {
             eprintln!("{table_name}: WARNING: stopped after {} rows", rows.len())
         }

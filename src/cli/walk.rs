@@ -126,11 +126,19 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
             Err(c) => return c,
         }
     }
+    // With --json, stdout carries only JSON lines: -Cp and -Ct go to stderr.
+    let report = |line: String| {
+        if s.json {
+            eprintln!("{line}");
+        } else {
+            super::out::line(&line);
+        }
+    };
     if s.app.print_count {
-        super::out::line(&format!("Variables found: {}", walk.found() + extra));
+        report(format!("Variables found: {}", walk.found() + extra));
     }
     if s.app.print_time {
-        super::out::line(&format!(
+        report(format!(
             "Total traversal time = {:.6} seconds",
             started.elapsed().as_secs_f64()
         ));
