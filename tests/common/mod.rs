@@ -329,3 +329,61 @@ pub fn reference_mib_path() -> Option<String> {
         repo().join("mibs").display()
     ))
 }
+
+/// tests/fixtures/responder.py, a v1/v2c responder written apart from snmpkit's codec: it
+/// answers every request with all the varbinds of `values` (lines `OID HEX-TLV`).
+pub struct Responder {
+    child: Child,
+    /// The UDP port on 127.0.0.1 it answers on.
+    pub port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Responder {
+    /// Starts one serving `values` and waits until it has bound its port.
+    pub fn start(values: &str) -> Responder {
+        let dir = tempfile::tempdir().unwrap();
+        let portfile = dir.path().join("port");
+        let vfile = dir.path().join("values.txt");
+        std::fs::write(&vfile, values).unwrap();
+        let child = Command::new("python3")
+            .arg(repo().join("tests/fixtures/responder.py"))
+            .arg(&portfile)
+            .arg(&vfile)
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("python3 runs the test responder");
+        // Owned by the guard at once, so it is killed and reaped however this ends.
+        let mut r = Responder {
+            child,
+            port: 0,
+            _dir: dir,
+        };
+        let start = Instant::now();
+        loop {
+            if let Ok(p) = std::fs::read_to_string(&portfile) {
+                if let Ok(port) = p.trim().parse() {
+                    r.port = port;
+                    return r;
+                }
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "responder did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// `127.0.0.1:PORT`.
+    pub fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Responder {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
