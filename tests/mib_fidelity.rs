@@ -189,7 +189,7 @@ fn all_modules_name_and_print_like_snmpget() {
     let Some(reference) = reference() else {
         return;
     };
-    let r = Responder::start(ALL_CASES);
+    let r = ValueResponder::start(ALL_CASES);
     let agent = r.addr();
     for flags in ["", "-Oq", "-Ov", "-Oe", "-Os", "-OQ", "-Of"] {
         let mut args = vec!["-m", "ALL", "-v2c", "-c", "public"];
@@ -218,7 +218,7 @@ fn all_modules_name_and_print_like_snmpget() {
 #[test]
 fn bulkwalk_prints_each_end_of_mib_view_like_snmpbulkwalk() {
     // An agent that repeats endOfMibView for every repetition left in the response.
-    let r = Responder::start(
+    let r = ValueResponder::start(
         "1.3.6.1.2.1.1.1.0 04 01 61\n\
          1.3.6.1.2.1.1.1.0 82 00\n\
          1.3.6.1.2.1.1.1.0 82 00\n\

@@ -274,8 +274,8 @@ fn output_options_match_net_snmp_with_standard_mibs() {
     }
 }
 
-fn responder(values: &str) -> Responder {
-    Responder::start(values)
+fn responder(values: &str) -> ValueResponder {
+    ValueResponder::start(values)
 }
 
 /// `OID HEX-TLV` lines: hinted, enumerated, BITS, UNITS and wrong-type values under real

@@ -330,18 +330,17 @@ pub fn reference_mib_path() -> Option<String> {
     ))
 }
 
-/// tests/fixtures/responder.py, a v1/v2c responder written apart from snmpkit's codec: it
-/// answers every request with all the varbinds of `values` (lines `OID HEX-TLV`).
-pub struct Responder {
+/// tests/fixtures/responder.py serving `OID HEX-TLV` lines (a responder written apart from
+/// snmpkit's codec), killed on drop.
+pub struct ValueResponder {
     child: Child,
-    /// The UDP port on 127.0.0.1 it answers on.
     pub port: u16,
     _dir: tempfile::TempDir,
 }
 
-impl Responder {
-    /// Starts one serving `values` and waits until it has bound its port.
-    pub fn start(values: &str) -> Responder {
+impl ValueResponder {
+    /// Starts the responder with these `OID HEX-TLV` lines and waits for its port.
+    pub fn start(values: &str) -> ValueResponder {
         let dir = tempfile::tempdir().unwrap();
         let portfile = dir.path().join("port");
         let vfile = dir.path().join("values.txt");
@@ -353,8 +352,7 @@ impl Responder {
             .stdin(Stdio::null())
             .spawn()
             .expect("python3 runs the test responder");
-        // Owned by the guard at once, so it is killed and reaped however this ends.
-        let mut r = Responder {
+        let mut r = ValueResponder {
             child,
             port: 0,
             _dir: dir,
@@ -381,9 +379,47 @@ impl Responder {
     }
 }
 
-impl Drop for Responder {
+impl Drop for ValueResponder {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A temporary directory holding net-snmp's command names as symbolic links to the binary
+/// under test, made by `snmpkit install-links` (links, not copies: nothing is written to an
+/// executable that another test may be forking, so no ETXTBSY).
+pub struct Links {
+    pub dir: tempfile::TempDir,
+}
+
+impl Links {
+    /// Runs `snmpkit install-links` into a fresh directory.
+    pub fn install() -> Links {
+        let dir = tempfile::tempdir().unwrap();
+        let r = snmpkit("install-links", &[dir.path().to_str().unwrap()]);
+        assert_eq!(r.code, 0, "install-links: {}", r.stderr);
+        Links { dir }
+    }
+
+    /// Runs the link `name` with `args`, in the same clean environment as [`netsnmp`].
+    pub fn run(&self, name: &str, args: &[&str]) -> Run {
+        let r = finish(
+            Command::new(self.dir.path().join(name))
+                .args(args)
+                .env("SNMPCONFPATH", clean_env_dir())
+                .env("HOME", clean_env_dir())
+                .env_remove("MIBS")
+                .env_remove("MIBDIRS")
+                .stdin(Stdio::null())
+                .output()
+                .unwrap(),
+        );
+        assert!(
+            !r.stderr.contains("panicked"),
+            "{name} panicked: {}",
+            r.stderr
+        );
+        r
     }
 }
