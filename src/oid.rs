@@ -82,6 +82,11 @@ pub enum OidParseError {
 /// The most sub-identifiers an SNMP OID may have (RFC 2578 §3.5).
 pub const MAX_OID_LEN: usize = 128;
 
+/// sysUpTime.0 (RFC 3418), the first varbind of every SNMPv2 notification (RFC 3416 §4.2.6).
+pub const SYS_UPTIME_0: [u32; 9] = [1, 3, 6, 1, 2, 1, 1, 3, 0];
+/// snmpTrapOID.0 (RFC 3418), the second varbind of every SNMPv2 notification.
+pub const SNMP_TRAP_OID_0: [u32; 11] = [1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0];
+
 impl Oid {
     /// The empty OID (zero arcs). Not valid on the wire, but useful as a builder start.
     pub const fn empty() -> Self {

@@ -283,42 +283,9 @@ fn parse_u32(t: &str) -> Option<u32> {
     t.parse().ok()
 }
 
-/// Hex octets: pairs, optionally separated by spaces/colons, optionally prefixed `0x`.
+/// Hex octets as net-snmp reads a `x` value (see [`crate::hex::decode_groups`]).
 pub(crate) fn parse_hex(text: &str) -> Option<Vec<u8>> {
-    let t = text.trim();
-    let t = t
-        .strip_prefix("0x")
-        .or_else(|| t.strip_prefix("0X"))
-        .unwrap_or(t);
-    let mut out = Vec::new();
-    for group in t.split(|c: char| c.is_whitespace() || c == ':') {
-        if group.is_empty() {
-            continue;
-        }
-        if !group.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
-        let g = group.as_bytes();
-        // An odd-length group gets a leading zero, as net-snmp does for "1 2 3".
-        let mut i = 0;
-        if g.len() % 2 == 1 {
-            out.push(hexval(g[0]));
-            i = 1;
-        }
-        while i + 1 < g.len() {
-            out.push(hexval(g[i]) << 4 | hexval(g[i + 1]));
-            i += 2;
-        }
-    }
-    Some(out)
-}
-
-fn hexval(b: u8) -> u8 {
-    match b {
-        b'0'..=b'9' => b - b'0',
-        b'a'..=b'f' => b - b'a' + 10,
-        _ => b - b'A' + 10,
-    }
+    crate::hex::decode_groups(text)
 }
 
 fn parse_decimal_bytes(text: &str) -> Option<Vec<u8>> {
@@ -379,6 +346,33 @@ fn opaque_i64(v: i64) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accessors_answer_only_for_their_types() {
+        assert_eq!(Value::Counter64(u64::MAX).as_u64(), Some(u64::MAX));
+        assert_eq!(Value::Counter64(u64::MAX).as_i64(), None);
+        assert_eq!(Value::Integer(-1).as_i64(), Some(-1));
+        assert_eq!(Value::Integer(-1).as_u64(), None);
+        assert_eq!(Value::TimeTicks(7).as_u64(), Some(7));
+        assert_eq!(Value::OctetString(b"7".to_vec()).as_u64(), None);
+        // Opaque integers (net-snmp's UInt64 and Int64 forms).
+        let u = Value::from_type_letter("U", "18446744073709551615").unwrap();
+        assert_eq!(u.as_u64(), Some(u64::MAX));
+        let i = Value::from_type_letter("I", "-5").unwrap();
+        assert_eq!((i.as_i64(), i.as_u64()), (Some(-5), None));
+        assert_eq!(Value::from_type_letter("F", "1.5").unwrap().as_i64(), None);
+        assert_eq!(Value::OctetString(vec![0xff]).as_str(), None);
+        assert_eq!(Value::Opaque(vec![1]).as_bytes(), Some(&[1u8][..]));
+        assert_eq!(Value::Integer(1).as_bytes(), None);
+        assert_eq!(Value::Gauge32(1).as_duration(), None);
+        assert_eq!(Value::Null.as_oid(), None);
+        assert_eq!(Value::Null.as_ip(), None);
+        assert_eq!(Value::Integer(-3).to_string(), "INTEGER: -3");
+        assert_eq!(
+            Value::ObjectIdentifier("1.3.6.1".parse().unwrap()).to_string(),
+            "OID: iso.3.6.1"
+        );
+    }
 
     #[test]
     fn type_letters() {

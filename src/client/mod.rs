@@ -472,10 +472,7 @@ fn clamp(v: u32) -> i32 {
     v.min(i32::MAX as u32) as i32
 }
 
-/// sysUpTime.0, the first varbind of every v2 notification.
-pub const SYS_UPTIME_0: [u32; 9] = [1, 3, 6, 1, 2, 1, 1, 3, 0];
-/// snmpTrapOID.0, the second varbind of every v2 notification.
-pub const SNMP_TRAP_OID_0: [u32; 11] = [1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0];
+pub use crate::oid::{SNMP_TRAP_OID_0, SYS_UPTIME_0};
 
 /// The host's uptime in hundredths of a second (what net-snmp's tools put in a trap's
 /// sysUpTime.0 when none is given), or 0 where it cannot be read.

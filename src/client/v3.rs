@@ -18,7 +18,7 @@ use crate::Oid;
 use std::time::Instant;
 
 /// The msgMaxSize we advertise: the largest UDP payload over IPv4.
-pub const MAX_MESSAGE_SIZE: i32 = 65_507;
+pub const MAX_MESSAGE_SIZE: i32 = crate::transport::MAX_DATAGRAM as i32;
 
 /// SNMPv3 settings for a client: a USM user plus the context, and optionally the agent's
 /// engine ID (`-e`, which skips discovery).

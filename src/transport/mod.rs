@@ -19,8 +19,13 @@ use tokio::net::UdpSocket;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-/// The largest datagram we send or accept (the IPv4 UDP maximum).
+/// The largest message we send, and the msgMaxSize we advertise: the largest UDP payload over
+/// IPv4 (65,535 less the IP and UDP headers).
 pub const MAX_DATAGRAM: usize = 65_507;
+
+/// The size of a receive buffer that holds any UDP datagram whole (over IPv6 a payload can
+/// reach 65,527 octets, more than we ever send).
+pub const RECEIVE_BUFFER: usize = 65_536;
 
 /// Errors raised while exchanging datagrams.
 #[derive(Debug, thiserror::Error)]
@@ -369,7 +374,7 @@ impl Datagrams for UdpSocket {
 const ERRORS_BEFORE_BACKOFF: u32 = 8;
 
 async fn receive_loop<D: Datagrams>(socket: Arc<D>, shared: Weak<Shared>) {
-    let mut buf = vec![0u8; 65_536];
+    let mut buf = vec![0u8; RECEIVE_BUFFER];
     let mut errors_in_a_row: u32 = 0;
     loop {
         let received = socket.recv_from(&mut buf).await;
