@@ -87,7 +87,9 @@ impl Agent {
     /// lab defaults), recordings and options. Unnamed recordings are merged; named ones are
     /// served under their community and context. The configuration's sysContact, sysName,
     /// sysLocation and sysServices replace recorded values (and are then read-only, as in
-    /// snmpd). With v3 users, the snmpEngine and usmStats objects are served too.
+    /// snmpd). With v3 users, the engine's own snmpEngine and usmStats instances are live:
+    /// recorded ones show the engine's values (usmStats: recorded plus counted), and missing
+    /// ones still answer a Get, so a walk replays the recording exactly.
     pub fn new(
         config: AgentConfig,
         recordings: Vec<Recording>,
@@ -147,26 +149,6 @@ impl Agent {
         for s in &mut stores {
             for (oid, v) in &overrides {
                 s.insert(oid.clone(), v.clone(), &mib);
-            }
-            if !users.is_empty() {
-                // What the engine reports about itself; the values are filled in live.
-                for (arc, v) in [
-                    (1, Value::OctetString(engine.engine_id.clone())),
-                    (2, Value::Integer(0)),
-                    (3, Value::Integer(0)),
-                    (4, Value::Integer(MAX_MESSAGE as i64)),
-                ] {
-                    let o = Oid::from_slice(&SNMP_ENGINE).child(&[arc, 0]);
-                    if s.get(&o).is_none() {
-                        s.insert(o, v, &mib);
-                    }
-                }
-                for arc in 1..=6 {
-                    let o = Oid::from_slice(&USM_STATS).child(&[arc, 0]);
-                    if s.get(&o).is_none() {
-                        s.insert(o, Value::Counter32(0), &mib);
-                    }
-                }
             }
         }
         Ok(Agent {
@@ -440,7 +422,7 @@ impl<'a> View<'a> {
             }
         }
         if a.len() == 11 && a.starts_with(&[1, 3, 6, 1, 6, 3]) {
-            if let Some(v) = self.engine_value(a, recorded) {
+            if let Some(v) = self.engine_value(a, Some(recorded)) {
                 return v;
             }
         }
@@ -457,7 +439,7 @@ impl<'a> View<'a> {
         recorded.clone()
     }
 
-    fn engine_value(&self, a: &[u32], recorded: &Value) -> Option<Value> {
+    fn engine_value(&self, a: &[u32], recorded: Option<&Value>) -> Option<Value> {
         if self.agent.users.is_empty() {
             return None;
         }
@@ -471,11 +453,17 @@ impl<'a> View<'a> {
                 [1, 0] => Some(Value::OctetString(self.agent.engine.engine_id.clone())),
                 [2, 0] => Some(Value::Integer(i64::from(self.agent.engine.boots))),
                 [3, 0] => Some(Value::Integer(secs.min(i32::MAX as u64) as i64)),
+                [4, 0] => Some(Value::Integer(MAX_MESSAGE as i64)),
                 _ => None,
             };
         }
         if group == USM_STATS {
-            if let ([k @ 1..=6, 0], Value::Counter32(base)) = (rest, recorded) {
+            let base = match recorded {
+                Some(Value::Counter32(b)) => Some(*b),
+                None => Some(0),
+                Some(_) => None,
+            };
+            if let ([k @ 1..=6, 0], Some(base)) = (rest, base) {
                 let ours = self.usm.get(*k as usize - 1).copied().unwrap_or(0);
                 return Some(Value::Counter32(base.wrapping_add(ours)));
             }
@@ -488,7 +476,14 @@ impl<'a> View<'a> {
         if self.subtree.is_some_and(|t| !oid.starts_with(t)) {
             return None;
         }
-        let v = self.store.get(oid)?;
+        let Some(v) = self.store.get(oid) else {
+            let a = oid.arcs();
+            if a.len() == 11 && a.starts_with(&[1, 3, 6, 1, 6, 3]) {
+                let v = self.engine_value(a, None)?;
+                return Some(VarBind::new(oid.clone(), v));
+            }
+            return None;
+        };
         if self.v1 && (matches!(v, Value::Counter64(_)) || v.is_exception()) {
             return None;
         }

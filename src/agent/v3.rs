@@ -436,9 +436,9 @@ mod tests {
         let mut m = msg(&eid, "ops", SecurityLevel::AuthPriv, 1, 0);
         if let ScopedPduData::Plaintext(s) = &mut m.data {
             s.pdu = Pdu::request(
-                PduType::GetNext,
+                PduType::Get,
                 6,
-                &["1.3.6.1.6.3.15.1.1.4".parse().unwrap()],
+                &["1.3.6.1.6.3.15.1.1.4.0".parse().unwrap()],
             );
         }
         let r = request(&a, m, Some(&keys));
