@@ -13,6 +13,7 @@
 pub mod agent;
 pub mod client;
 pub mod codec;
+pub mod conf;
 mod error;
 pub mod format;
 pub mod hex;
