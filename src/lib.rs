@@ -21,6 +21,8 @@ pub mod mib;
 pub mod notify;
 mod oid;
 pub mod poll;
+#[cfg(feature = "rasn")]
+pub mod rasn_compat;
 pub mod sink;
 pub mod transport;
 pub mod usm;
