@@ -4,6 +4,7 @@
 mod config;
 pub mod listen;
 mod out;
+mod poll;
 mod request;
 pub mod snmpconf;
 mod table;
@@ -50,6 +51,9 @@ pub enum Command {
     Table(table::TableArgs),
     /// Receive notifications (snmptrapd): print them as text or JSON lines.
     Listen(listen::ListenArgs),
+    /// Poll a fleet every interval: JSON lines, InfluxDB lines or Prometheus /metrics, with
+    /// counter rates.
+    Poll(poll::PollArgs),
 }
 
 /// Runs a parsed command line and returns the process exit code.
@@ -66,6 +70,7 @@ pub async fn run(cli: Cli) -> i32 {
         Command::Translate(a) => translate::run(a),
         Command::Table(a) => table::run(a).await,
         Command::Listen(a) => listen::run(a).await,
+        Command::Poll(a) => poll::run(a).await,
     }
 }
 

@@ -158,6 +158,11 @@ impl Client {
         &self.inner.peer_name
     }
 
+    /// The timeouts and retries in use.
+    pub fn options(&self) -> &ClientOptions {
+        &self.inner.options
+    }
+
     /// The security in use.
     pub fn security(&self) -> &Security {
         &self.inner.security
