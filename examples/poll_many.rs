@@ -11,11 +11,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let community = args.next().unwrap_or_else(|| "public".into());
     let agents: Vec<String> = args.collect();
     let transport = Transport::new();
-    let options = ClientOptions {
-        timeout: Duration::from_millis(500),
-        retries: 2,
-        ..ClientOptions::default()
-    };
+    let options = ClientOptions::builder()
+        .timeout(Duration::from_millis(500))
+        .retries(2)
+        .build();
     let mut tasks = Vec::new();
     for agent in agents {
         let (transport, options, community) =

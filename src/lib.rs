@@ -17,15 +17,15 @@ mod error;
 pub mod format;
 pub mod mib;
 pub mod notify;
+mod oid;
 pub mod poll;
 pub mod sink;
-mod oid;
 pub mod transport;
 pub mod usm;
 mod value;
 
-pub use client::{Client, ClientOptions, Security};
-pub use error::{Error, Result};
+pub use client::{Client, ClientOptions, ClientOptionsBuilder, Security};
+pub use error::{Error, ErrorStatus, LimitReached, Result};
 pub use oid::{Oid, OidParseError};
 pub use transport::Transport;
 pub use value::{Value, ValueParseError, VarBind};

@@ -285,11 +285,11 @@ impl CommonArgs {
             },
             Version::V3 => Security::Usm(Box::new(self.v3_security(prog)?)),
         };
-        let options = ClientOptions {
-            timeout,
-            retries,
-            dump_packets: self.dump,
-        };
+        let options = ClientOptions::builder()
+            .timeout(timeout)
+            .retries(retries)
+            .dump_packets(self.dump)
+            .build();
         Ok((security, options))
     }
 
@@ -308,10 +308,7 @@ impl CommonArgs {
         let (security, options) = self.client_settings(prog)?;
         let client = Client::connect_port(agent, default_port, security, options)
             .await
-            .map_err(|e| match e {
-                snmpkit::Error::UnknownHost(h) => Fatal(format!("{prog}: Unknown host ({h})"), 1),
-                e => Fatal(format!("{prog}: {e}"), 1),
-            })?;
+            .map_err(|e| Fatal(format!("{prog}: {e}"), 1))?;
         Ok(Session {
             client,
             output,

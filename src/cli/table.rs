@@ -477,7 +477,10 @@ async fn collect_bulk(
             None => continue,
             Some(WalkEnd::Status { status, .. }) => {
                 // snmptable names no failed object after a GetBulk.
-                eprintln!("Error in packet.\nReason: {}", error_status_text(status));
+                eprintln!(
+                    "Error in packet.\nReason: {}",
+                    error_status_text(status.code())
+                );
                 return Err(2);
             }
             Some(WalkEnd::EndOfMib) => {

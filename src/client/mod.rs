@@ -18,8 +18,21 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Timeouts and retries. The defaults are net-snmp's: 1 second, 5 retries.
+/// How a [`Client`] sends requests: timeouts and retries (net-snmp's defaults: 1 second,
+/// 5 retries) and the other knobs below. Build one with [`ClientOptions::builder`]; the struct
+/// is `#[non_exhaustive]` so options can be added without breaking callers.
+///
+/// ```
+/// use snmpkit::ClientOptions;
+/// use std::time::Duration;
+/// let opts = ClientOptions::builder()
+///     .timeout(Duration::from_millis(500))
+///     .retries(2)
+///     .build();
+/// assert_eq!(opts.retries, 2);
+/// ```
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct ClientOptions {
     /// How long to wait for each attempt.
     pub timeout: Duration,
@@ -36,6 +49,47 @@ impl Default for ClientOptions {
             retries: 5,
             dump_packets: false,
         }
+    }
+}
+
+impl ClientOptions {
+    /// A builder starting from the defaults.
+    pub fn builder() -> ClientOptionsBuilder {
+        ClientOptionsBuilder {
+            opts: ClientOptions::default(),
+        }
+    }
+}
+
+/// Builds [`ClientOptions`]; every setter starts from the defaults.
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct ClientOptionsBuilder {
+    opts: ClientOptions,
+}
+
+impl ClientOptionsBuilder {
+    /// How long to wait for each attempt (default 1 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.opts.timeout = timeout;
+        self
+    }
+
+    /// How many times to resend after the first attempt (default 5).
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.opts.retries = retries;
+        self
+    }
+
+    /// Dump every datagram to stderr in hex, as net-snmp's `-d` does (default off).
+    pub fn dump_packets(mut self, on: bool) -> Self {
+        self.opts.dump_packets = on;
+        self
+    }
+
+    /// The options.
+    pub fn build(self) -> ClientOptions {
+        self.opts
     }
 }
 
@@ -218,8 +272,8 @@ impl Client {
 
     fn map_transport(&self, e: TransportError) -> Error {
         match e {
-            TransportError::Timeout => Error::Timeout(self.inner.peer_name.clone()),
-            e => Error::Transport(e),
+            TransportError::Timeout(_) => Error::Timeout(self.inner.peer_name.clone()),
+            e => Error::from(e),
         }
     }
 
@@ -227,7 +281,7 @@ impl Client {
         let r = self.request(pdu).await?;
         if r.error_status != 0 {
             return Err(Error::Status {
-                status: r.error_status,
+                status: r.error_status.into(),
                 index: r.error_index,
                 varbinds: r.varbinds,
             });

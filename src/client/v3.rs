@@ -76,7 +76,7 @@ fn store_engine(addr: SocketAddr, e: Engine) {
 }
 
 fn usm_error(e: UsmError) -> Error {
-    Error::Usm(e.to_string())
+    Error::Usm(e)
 }
 
 impl Client {
@@ -100,7 +100,7 @@ impl Client {
             match reply {
                 V3Reply::Response(p) => return Ok(p),
                 V3Reply::Report(None, oid, _) => {
-                    return Err(Error::Usm(format!("Report PDU received: {oid}")));
+                    return Err(Error::Report(Box::new(oid)));
                 }
                 V3Reply::Report(Some(report), _, params) => {
                     let is_time = report == usm::UsmReport::NotInTimeWindow;
@@ -279,7 +279,7 @@ impl Client {
         let msg = if authenticated {
             let m = usm::open(bytes, d, keys).map_err(usm_error)?;
             // RFC 3414 §3.2 step 7: an authenticated message must be inside the time window.
-            if m.data_pdu_type() != Some(PduType::Report) {
+            if data_pdu_type(&m) != Some(PduType::Report) {
                 engine
                     .time
                     .check(params.engine_boots, params.engine_time, Instant::now())
@@ -324,16 +324,11 @@ enum V3Reply {
     Report(Option<usm::UsmReport>, crate::Oid, UsmParams),
 }
 
-trait DataPduType {
-    fn data_pdu_type(&self) -> Option<PduType>;
-}
-
-impl DataPduType for V3Message {
-    fn data_pdu_type(&self) -> Option<PduType> {
-        match &self.data {
-            ScopedPduData::Plaintext(s) => Some(s.pdu.pdu_type),
-            ScopedPduData::Encrypted(_) => None,
-        }
+/// The PDU type of a message whose ScopedPDU is readable (None while still encrypted).
+fn data_pdu_type(m: &V3Message) -> Option<PduType> {
+    match &m.data {
+        ScopedPduData::Plaintext(s) => Some(s.pdu.pdu_type),
+        ScopedPduData::Encrypted(_) => None,
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::Client;
 use crate::codec::{Pdu, PduType, Version};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorStatus, Result};
 use crate::{Oid, Value, VarBind};
 
 /// How a walk proceeds.
@@ -47,7 +47,7 @@ pub enum WalkEnd {
     /// The agent returned an error-status other than v1's noSuchName.
     Status {
         /// error-status.
-        status: i32,
+        status: ErrorStatus,
         /// error-index.
         index: i32,
         /// The response varbinds.
@@ -135,7 +135,7 @@ impl Walk {
                     WalkEnd::EndOfMib
                 } else {
                     WalkEnd::Status {
-                        status: resp.error_status,
+                        status: resp.error_status.into(),
                         index: resp.error_index,
                         varbinds: resp.varbinds,
                     }

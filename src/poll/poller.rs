@@ -4,9 +4,8 @@
 use super::record::{Record, Sample};
 use crate::client::{Walk, WalkEnd, WalkOptions};
 use crate::codec::Version;
-use crate::format::error_status_text;
 use crate::mib::{Mib, NodeKind};
-use crate::{Client, Error, Oid, VarBind};
+use crate::{Client, Error, ErrorStatus, Oid, VarBind};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -159,7 +158,7 @@ impl Poller {
                         break;
                     }
                     Err(Error::Status { status, index, .. })
-                        if status == 2 && index >= 1 && (index as usize) <= oids.len() =>
+                        if status == ErrorStatus::NoSuchName && index >= 1 && (index as usize) <= oids.len() =>
                     {
                         oids.remove(index as usize - 1);
                         if oids.is_empty() {
@@ -227,7 +226,7 @@ impl Poller {
                     status,
                     index,
                     varbinds,
-                }) if !(status == 2 && client.version() == Version::V1) => {
+                }) if !(status == ErrorStatus::NoSuchName && client.version() == Version::V1) => {
                     return Err(Error::Status {
                         status,
                         index,
@@ -284,12 +283,8 @@ async fn paced<T>(
     }
 }
 
-/// An error as a record's `error` string, in net-snmp's words.
+/// An error as a record's `error` string, in net-snmp's words
+/// (`Timeout: No Response from 192.0.2.1:161`).
 pub fn error_text(e: &Error) -> String {
-    match e {
-        Error::Status { status, .. } => {
-            format!("Error in packet. Reason: {}", error_status_text(*status))
-        }
-        e => e.to_string(),
-    }
+    e.to_string()
 }

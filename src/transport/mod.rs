@@ -4,9 +4,9 @@
 //! source address. Late, duplicate and stray datagrams find no waiting request and are dropped.
 
 mod addr;
-pub use addr::AgentAddr;
+pub use addr::{AddrError, AgentAddr};
 
-use crate::codec::{decode_message, DecodeError, Message};
+use crate::codec::{decode_message, Message};
 use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -24,12 +24,20 @@ pub const MAX_DATAGRAM: usize = 65_507;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum TransportError {
-    /// No matching response arrived within timeout × (retries + 1).
-    #[error("Timeout: No Response")]
-    Timeout,
+    /// No matching response arrived from this address within timeout × (retries + 1).
+    /// The crate-level [`Error`](crate::Error) turns it into its one `Timeout`.
+    #[error("Timeout: No Response from {0}")]
+    Timeout(SocketAddr),
     /// The operating system refused a socket operation.
     #[error("{0}")]
     Io(#[from] io::Error),
+    /// The request's waiting slot was dropped without an answer (the transport's receive task
+    /// stopped). Not a timeout: nothing was waited out.
+    #[error("the transport stopped listening before an answer arrived")]
+    Closed,
+    /// A request to the same address under the same request-id or msgID is still waiting.
+    #[error("request key {0} is already waiting for an answer from this address")]
+    KeyInUse(i32),
     /// The request is larger than a UDP datagram can carry.
     #[error("message too large to send ({0} bytes)")]
     TooLarge(usize),
@@ -62,6 +70,7 @@ struct Shared {
     pending: Mutex<HashMap<Key, oneshot::Sender<Reply>>>,
     stray: AtomicU64,
     malformed: AtomicU64,
+    recv_errors: AtomicU64,
     dump: std::sync::atomic::AtomicBool,
 }
 
@@ -172,6 +181,11 @@ impl Transport {
         self.inner.shared.malformed.load(Ordering::Relaxed)
     }
 
+    /// Errors the sockets reported while receiving (such as ICMP port-unreachable).
+    pub fn receive_error_count(&self) -> u64 {
+        self.inner.shared.recv_errors.load(Ordering::Relaxed)
+    }
+
     async fn family(&self, target: &SocketAddr) -> io::Result<&Family> {
         let cell = if target.is_ipv4() {
             &self.inner.v4
@@ -210,11 +224,17 @@ impl Transport {
         let fam = self.family(&target).await?;
         let (tx, mut rx) = oneshot::channel();
         let k = (key, normalize(target));
+        {
+            let mut pending = self.inner.shared.pending.lock().map_err(poisoned)?;
+            if pending.contains_key(&k) {
+                return Err(TransportError::KeyInUse(key));
+            }
+            pending.insert(k, tx);
+        }
         let guard = PendingGuard {
             shared: &self.inner.shared,
             key: k,
         };
-        guard.shared.pending.lock().map_err(poisoned)?.insert(k, tx);
         for _ in 0..=retries {
             dump(
                 &self.inner.shared,
@@ -226,12 +246,12 @@ impl Transport {
             fam.socket.send_to(bytes, target).await?;
             match tokio::time::timeout(timeout, &mut rx).await {
                 Ok(Ok(reply)) => return Ok(reply),
-                Ok(Err(_)) => return Err(TransportError::Timeout),
+                Ok(Err(_)) => return Err(TransportError::Closed),
                 Err(_) => continue,
             }
         }
         drop(guard);
-        Err(TransportError::Timeout)
+        Err(TransportError::Timeout(target))
     }
 
     /// Sends a datagram and expects no answer (traps).
@@ -291,22 +311,65 @@ fn message_key(m: &Message) -> i32 {
     }
 }
 
-async fn receive_loop(socket: Arc<UdpSocket>, shared: Weak<Shared>) {
+/// Where the receive loop reads datagrams from: the UDP socket, or a scripted source in tests.
+trait Datagrams {
+    fn recv_from<'a>(
+        &'a self,
+        buf: &'a mut [u8],
+    ) -> impl std::future::Future<Output = io::Result<(usize, SocketAddr)>> + Send + 'a;
+    fn local_addr(&self) -> Option<SocketAddr>;
+}
+
+impl Datagrams for UdpSocket {
+    fn recv_from<'a>(
+        &'a self,
+        buf: &'a mut [u8],
+    ) -> impl std::future::Future<Output = io::Result<(usize, SocketAddr)>> + Send + 'a {
+        UdpSocket::recv_from(self, buf)
+    }
+    fn local_addr(&self) -> Option<SocketAddr> {
+        UdpSocket::local_addr(self).ok()
+    }
+}
+
+/// Consecutive receive errors after which the loop sleeps between attempts instead of only
+/// yielding (a persistent error must not spin a core).
+const ERRORS_BEFORE_BACKOFF: u32 = 8;
+
+async fn receive_loop<D: Datagrams>(socket: Arc<D>, shared: Weak<Shared>) {
     let mut buf = vec![0u8; 65_536];
+    let mut errors_in_a_row: u32 = 0;
     loop {
-        let (n, from) = match socket.recv_from(&mut buf).await {
-            Ok(x) => x,
-            // ICMP port-unreachable and the like surface here on some systems; keep going.
-            Err(_) => continue,
-        };
+        let received = socket.recv_from(&mut buf).await;
         let Some(shared) = shared.upgrade() else {
             return;
         };
+        let (n, from) = match received {
+            Ok(x) => {
+                errors_in_a_row = 0;
+                x
+            }
+            Err(_) => {
+                // ICMP port-unreachable and the like surface here on some systems: count it and
+                // keep going, but give the other tasks their turn, and back off when the error
+                // persists, since an erroring socket is always ready and would never yield.
+                shared.recv_errors.fetch_add(1, Ordering::Relaxed);
+                drop(shared);
+                errors_in_a_row = errors_in_a_row.saturating_add(1);
+                if errors_in_a_row > ERRORS_BEFORE_BACKOFF {
+                    let ms = u64::from((errors_in_a_row - ERRORS_BEFORE_BACKOFF).min(100));
+                    tokio::time::sleep(Duration::from_millis(ms)).await;
+                } else {
+                    tokio::task::yield_now().await;
+                }
+                continue;
+            }
+        };
         let bytes = &buf[..n];
-        dump(&shared, "Received", bytes, from, socket.local_addr().ok());
+        dump(&shared, "Received", bytes, from, socket.local_addr());
         let message = match decode_message(bytes) {
             Ok(m) => m,
-            Err(DecodeError::BadVersion(_)) | Err(_) => {
+            Err(_) => {
                 shared.malformed.fetch_add(1, Ordering::Relaxed);
                 continue;
             }
@@ -344,6 +407,96 @@ fn initial_id() -> i32 {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::Error;
+    use std::sync::atomic::AtomicUsize;
+
+    /// Fails every receive; records how often another task ran meanwhile; lets the transport
+    /// go after `fail` errors so the loop ends.
+    struct Failing {
+        calls: AtomicUsize,
+        fail: usize,
+        other_ran: Arc<AtomicUsize>,
+        seen_other: AtomicUsize,
+        shared: Mutex<Option<Arc<Shared>>>,
+    }
+
+    impl Datagrams for Failing {
+        fn recv_from<'a>(
+            &'a self,
+            _buf: &'a mut [u8],
+        ) -> impl std::future::Future<Output = io::Result<(usize, SocketAddr)>> + Send + 'a
+        {
+            let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+            self.seen_other
+                .store(self.other_ran.load(Ordering::SeqCst), Ordering::SeqCst);
+            if n >= self.fail {
+                self.shared.lock().unwrap().take();
+            }
+            std::future::ready(Err(io::Error::from(io::ErrorKind::ConnectionRefused)))
+        }
+        fn local_addr(&self) -> Option<SocketAddr> {
+            None
+        }
+    }
+
+    /// A dropped oneshot was reported as a Timeout although nothing had been waited out.
+    #[tokio::test]
+    async fn dropped_reply_slot_is_not_a_timeout() {
+        let agent = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let target = agent.local_addr().unwrap();
+        let t = Transport::new();
+        let first = {
+            let t = t.clone();
+            tokio::spawn(async move {
+                t.request(target, 7, b"first", Duration::from_secs(30), 0)
+                    .await
+            })
+        };
+        // The first request is waiting once its datagram has arrived.
+        let mut buf = [0u8; 64];
+        let (n, _) = agent.recv_from(&mut buf).await.unwrap();
+        assert_eq!(&buf[..n], b"first");
+        // A second request under the same key is refused, not allowed to steal the slot.
+        let second = t.request(target, 7, b"second", Duration::from_millis(1), 0);
+        assert!(matches!(second.await, Err(TransportError::KeyInUse(7))));
+        // The receive task going away drops the waiting slot's sender.
+        let key = (7, target);
+        let slot = t.inner.shared.pending.lock().unwrap().remove(&key);
+        assert!(slot.is_some());
+        drop(slot);
+        let first = first.await.unwrap();
+        assert!(matches!(first, Err(TransportError::Closed)), "{first:?}");
+        assert!(!Error::from(first.unwrap_err()).is_timeout());
+    }
+
+    #[tokio::test]
+    async fn receive_loop_yields_on_a_persistent_error() {
+        let shared = Arc::new(Shared::default());
+        let other_ran = Arc::new(AtomicUsize::new(0));
+        let src = Arc::new(Failing {
+            calls: AtomicUsize::new(0),
+            fail: 12,
+            other_ran: other_ran.clone(),
+            seen_other: AtomicUsize::new(0),
+            shared: Mutex::new(Some(shared.clone())),
+        });
+        let weak = Arc::downgrade(&shared);
+        drop(shared);
+        let counter = other_ran.clone();
+        let other = tokio::spawn(async move {
+            for _ in 0..1000 {
+                counter.fetch_add(1, Ordering::SeqCst);
+                tokio::task::yield_now().await;
+            }
+        });
+        // On this single-threaded runtime the loop must hand the thread over between errors.
+        receive_loop(src.clone(), weak).await;
+        assert_eq!(src.calls.load(Ordering::SeqCst), 12);
+        assert!(src.seen_other.load(Ordering::SeqCst) > 0);
+        other.await.unwrap();
+    }
+
     #[test]
     fn hex_dump_looks_like_netsnmp() {
         // The first line of a discovery request as `snmpget -d` printed it.
