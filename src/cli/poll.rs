@@ -52,7 +52,11 @@ pub struct PollArgs {
 
 /// The options a targets-file line may carry after its host.
 #[derive(Parser, Debug)]
-#[command(no_binary_name = true, disable_help_flag = true, disable_version_flag = true)]
+#[command(
+    no_binary_name = true,
+    disable_help_flag = true,
+    disable_version_flag = true
+)]
 struct LineArgs {
     #[command(flatten)]
     common: CommonArgs,
@@ -239,7 +243,12 @@ pub async fn run(a: PollArgs) -> i32 {
     let mib = a.common.load_mib();
     let interval = match a.interval.parse::<f64>() {
         Ok(s) if s.is_finite() && s > 0.0 && s < 1e9 => Duration::from_secs_f64(s),
-        _ => return fatal(Fatal(format!("{PROG}: Invalid interval: {}", a.interval), 1)),
+        _ => {
+            return fatal(Fatal(
+                format!("{PROG}: Invalid interval: {}", a.interval),
+                1,
+            ))
+        }
     };
     if a.count == Some(0) {
         return fatal(Fatal(format!("{PROG}: --count must be at least 1"), 1));
@@ -290,9 +299,7 @@ pub async fn run(a: PollArgs) -> i32 {
                         t.host.clone_from(h);
                         lines.push(t);
                     }
-                    _ => {
-                        return fatal(Fatal(format!("{PROG}: Invalid agent address: {h}"), 1))
-                    }
+                    _ => return fatal(Fatal(format!("{PROG}: Invalid agent address: {h}"), 1)),
                 }
             }
             (lines, None)

@@ -32,7 +32,8 @@ pub enum ObjectKind {
 pub fn classify(oid: &Oid, mib: &Mib) -> ObjectKind {
     match mib.lookup(oid) {
         Some(n)
-            if !n.suffix().is_empty() && matches!(n.kind(), NodeKind::Scalar | NodeKind::Column) =>
+            if !n.suffix().is_empty()
+                && matches!(n.kind(), NodeKind::Scalar | NodeKind::Column) =>
         {
             ObjectKind::Instance
         }
@@ -158,7 +159,9 @@ impl Poller {
                         break;
                     }
                     Err(Error::Status { status, index, .. })
-                        if status == ErrorStatus::NoSuchName && index >= 1 && (index as usize) <= oids.len() =>
+                        if status == ErrorStatus::NoSuchName
+                            && index >= 1
+                            && (index as usize) <= oids.len() =>
                     {
                         oids.remove(index as usize - 1);
                         if oids.is_empty() {

@@ -85,7 +85,8 @@ impl RateTracker {
             _ => None,
         });
         let state = self.targets.get(&record.target);
-        let restarted = matches!((state.and_then(|s| s.uptime), uptime), (Some(p), Some(n)) if n < p);
+        let restarted =
+            matches!((state.and_then(|s| s.uptime), uptime), (Some(p), Some(n)) if n < p);
         if restarted {
             self.restarts += 1;
         }
@@ -160,7 +161,10 @@ mod tests {
             samples: vec![
                 s(&SYS_UPTIME_0, Value::TimeTicks(uptime)),
                 s(&[1, 3, 6, 1, 2, 1, 2, 2, 1, 10, 1], Value::Counter32(c32)),
-                s(&[1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 6, 1], Value::Counter64(c64)),
+                s(
+                    &[1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 6, 1],
+                    Value::Counter64(c64),
+                ),
             ],
         }
     }

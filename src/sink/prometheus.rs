@@ -284,7 +284,11 @@ async fn answer(mut stream: TcpStream, expo: Exposition) -> std::io::Result<()> 
     match (method, path) {
         ("GET" | "HEAD", "/metrics") => match expo.current() {
             Some(text) => {
-                let body = if method == "HEAD" { b"" as &[u8] } else { text.as_bytes() };
+                let body = if method == "HEAD" {
+                    b"" as &[u8]
+                } else {
+                    text.as_bytes()
+                };
                 respond_len(&mut stream, "200 OK", TEXT, body, text.len()).await
             }
             None => {
@@ -297,7 +301,15 @@ async fn answer(mut stream: TcpStream, expo: Exposition) -> std::io::Result<()> 
                 .await
             }
         },
-        ("GET" | "HEAD", _) => respond(&mut stream, "404 Not Found", "text/plain", b"not found; try /metrics\n").await,
+        ("GET" | "HEAD", _) => {
+            respond(
+                &mut stream,
+                "404 Not Found",
+                "text/plain",
+                b"not found; try /metrics\n",
+            )
+            .await
+        }
         _ => respond(&mut stream, "405 Method Not Allowed", "text/plain", b"").await,
     }
 }
