@@ -9,66 +9,372 @@
 //! cycle on.
 
 use super::{Sink, SinkError, SinkFuture};
-use crate::format::{varbind_json, OutputOptions};
-use crate::mib::Mib;
+use crate::format::{display_integer, display_octets, format_oid, varbind_json, OutputOptions};
+use crate::mib::{BaseType, Mib, NodeKind};
 use crate::poll::{rfc3339, Record};
+use crate::{Oid, Value, VarBind};
 use serde_json::Value as J;
 use std::io::Write;
 use std::sync::Arc;
 
 /// A record as one line of JSON (the shape above, keys in that order, no newline).
 pub fn record_json(rec: &Record, mib: &Mib, opts: &OutputOptions) -> String {
-    let mut out = String::with_capacity(128 + rec.samples.len() * 112);
-    out.push_str("{\"target\":");
-    out.push_str(&J::String(rec.target.clone()).to_string());
-    out.push_str(",\"time\":\"");
-    out.push_str(&rfc3339(rec.time));
-    out.push_str("\",\"duration_ms\":");
-    let ms = (rec.duration.as_secs_f64() * 1e6).round() / 1e3;
-    out.push_str(
-        &serde_json::Number::from_f64(ms)
-            .map_or(J::Null, J::Number)
-            .to_string(),
-    );
-    out.push_str(",\"error\":");
-    match &rec.error {
-        Some(e) => out.push_str(&J::String(e.clone()).to_string()),
-        None => out.push_str("null"),
-    }
-    out.push_str(",\"varbinds\":[");
-    for (i, s) in rec.samples.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
+    JsonRenderer::new(opts.clone()).record(rec, mib)
+}
+
+/// What rendering a varbind needs from the MIB about its node, computed once per node.
+struct NodeCache {
+    /// The node's OID (a prefix of the varbinds it describes).
+    oid: Oid,
+    /// `MODULE::name`.
+    name: String,
+    /// The instance part prints as plain numbers (scalars; columns indexed by integers
+    /// without enumerations).
+    numeric_index: bool,
+    base: Option<BaseType>,
+    enums: Vec<(i64, String)>,
+    hint: Option<String>,
+    units: Option<String>,
+}
+
+/// Renders records as [`record_json`] does, caching per MIB node what does not depend on the
+/// value, so a fleet's hundreds of thousands of varbinds a second stay cheap. The varbinds are
+/// byte for byte what [`varbind_json`] gives (plus `rate`); uncommon types and options go
+/// through `varbind_json` itself.
+pub struct JsonRenderer {
+    opts: OutputOptions,
+    fast: bool,
+    nodes: std::collections::HashMap<Oid, Option<std::sync::Arc<NodeCache>>>,
+    last: Option<std::sync::Arc<NodeCache>>,
+    oid_values: std::collections::HashMap<Oid, Option<String>>,
+}
+
+/// The most nodes a renderer remembers (a fleet polls a few tables; this only bounds odd input).
+const MAX_CACHED_NODES: usize = 4096;
+
+impl JsonRenderer {
+    /// A renderer with `opts` (net-snmp's `-O` flags). Use one per MIB: it caches what the
+    /// MIB says about each node.
+    pub fn new(opts: OutputOptions) -> JsonRenderer {
+        JsonRenderer {
+            fast: opts == OutputOptions::default(),
+            opts,
+            nodes: Default::default(),
+            last: None,
+            oid_values: Default::default(),
         }
-        let mut v = varbind_json(&s.varbind, opts, mib);
-        if let (Some(r), J::Object(o)) = (s.rate, &mut v) {
+    }
+
+    /// A record as one line of JSON, without the newline, naming objects with `mib`.
+    pub fn record(&mut self, rec: &Record, mib: &Mib) -> String {
+        let mut out = String::with_capacity(128 + rec.samples.len() * 112);
+        out.push_str("{\"target\":");
+        json_str(&mut out, &rec.target);
+        out.push_str(",\"time\":\"");
+        out.push_str(&rfc3339(rec.time));
+        out.push_str("\",\"duration_ms\":");
+        let ms = (rec.duration.as_secs_f64() * 1e6).round() / 1e3;
+        out.push_str(
+            &serde_json::Number::from_f64(ms)
+                .map_or(J::Null, J::Number)
+                .to_string(),
+        );
+        out.push_str(",\"error\":");
+        match &rec.error {
+            Some(e) => json_str(&mut out, e),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"varbinds\":[");
+        for (i, s) in rec.samples.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            self.varbind(&mut out, &s.varbind, s.rate, mib);
+        }
+        out.push_str("]}");
+        out
+    }
+
+    fn node(&mut self, oid: &Oid, mib: &Mib) -> Option<std::sync::Arc<NodeCache>> {
+        if let Some(n) = &self.last {
+            if oid.starts_with(&n.oid) && oid.len() > n.oid.len() {
+                return Some(n.clone());
+            }
+        }
+        let info = mib.lookup(oid)?;
+        let key = info.oid();
+        if self.nodes.len() >= MAX_CACHED_NODES {
+            self.nodes.clear();
+        }
+        let cached = self
+            .nodes
+            .entry(key.clone())
+            .or_insert_with(|| {
+                if info.module().is_empty()
+                    || !matches!(info.kind(), NodeKind::Scalar | NodeKind::Column)
+                {
+                    return None;
+                }
+                let numeric_index = match info.kind() {
+                    NodeKind::Column => info.table_index().is_none_or(|parts| {
+                        parts.iter().all(|p| {
+                            p.base().is_integer() && p.syntax.is_none_or(|s| s.enums.is_empty())
+                        })
+                    }),
+                    _ => true,
+                };
+                Some(std::sync::Arc::new(NodeCache {
+                    oid: key,
+                    name: format!("{}::{}", info.module(), info.name()),
+                    numeric_index,
+                    base: info.base_type(),
+                    enums: info.enums().to_vec(),
+                    hint: info.display_hint().map(str::to_string),
+                    units: info.units().map(str::to_string),
+                }))
+            })
+            .clone();
+        if let Some(n) = &cached {
+            self.last = Some(n.clone());
+        }
+        cached
+    }
+
+    /// How `get --json` shows an OID value the MIB names (`SNMPv2-SMI::zeroDotZero`).
+    fn oid_display(&mut self, id: &Oid, mib: &Mib) -> Option<String> {
+        if let Some(d) = self.oid_values.get(id) {
+            return d.clone();
+        }
+        let d = mib
+            .lookup(id)
+            .filter(|n| !n.module().is_empty())
+            .map(|_| format_oid(id, &OutputOptions::default(), mib));
+        if self.oid_values.len() >= MAX_CACHED_NODES {
+            self.oid_values.clear();
+        }
+        self.oid_values.insert(id.clone(), d.clone());
+        d
+    }
+
+    fn varbind(&mut self, out: &mut String, vb: &VarBind, rate: Option<f64>, mib: &Mib) {
+        if self.fast {
+            if let Some(n) = self.node(&vb.oid, mib) {
+                let oid_display = match &vb.value {
+                    Value::ObjectIdentifier(id) => Some(self.oid_display(id, mib)),
+                    _ => None,
+                };
+                if n.numeric_index && fast_varbind(out, vb, rate, &n, oid_display) {
+                    return;
+                }
+            }
+        }
+        let mut v = varbind_json(vb, &self.opts, mib);
+        if let (Some(r), J::Object(o)) = (rate, &mut v) {
             if let Some(n) = serde_json::Number::from_f64(r) {
                 o.insert("rate".into(), J::Number(n));
             }
         }
         out.push_str(&v.to_string());
     }
-    out.push_str("]}");
-    out
+}
+
+/// Decimal digits without the formatting machinery (this runs for every arc of every OID).
+fn push_u64(out: &mut String, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        out.push(char::from(b));
+    }
+}
+
+fn hex(b: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(b.len() * 2);
+    for x in b {
+        s.push(char::from(DIGITS[usize::from(x >> 4)]));
+        s.push(char::from(DIGITS[usize::from(x & 15)]));
+    }
+    s
+}
+
+fn json_str(out: &mut String, s: &str) {
+    out.push_str(&J::String(s.to_string()).to_string());
+}
+
+/// The common cases of [`varbind_json`] written directly, keys in its (sorted) order:
+/// `display`, `label`, `name`, `oid`, `rate`, `type`, `units`, `value`. False when the value
+/// needs the general path (nothing is written then).
+fn fast_varbind(
+    out: &mut String,
+    vb: &VarBind,
+    rate: Option<f64>,
+    n: &NodeCache,
+    oid_display: Option<Option<String>>,
+) -> bool {
+    use std::fmt::Write as _;
+    let base = n.base;
+    let mut display: Option<String> = None;
+    let mut label: Option<&str> = None;
+    let mut hexed: Option<String> = None;
+    let (ty, typed) = match &vb.value {
+        Value::Integer(i) => {
+            if base == Some(BaseType::Integer32) {
+                label = n
+                    .enums
+                    .iter()
+                    .find(|(v, _)| v == i)
+                    .map(|(_, l)| l.as_str());
+                if let (None, Some(h)) = (label, &n.hint) {
+                    display = display_integer(*i, h, false).filter(|d| *d != i.to_string());
+                }
+            }
+            ("INTEGER", base == Some(BaseType::Integer32))
+        }
+        Value::Counter32(_) => ("Counter32", base == Some(BaseType::Counter32)),
+        Value::Counter64(_) => ("Counter64", base == Some(BaseType::Counter64)),
+        Value::TimeTicks(_) => ("Timeticks", base == Some(BaseType::TimeTicks)),
+        Value::Gauge32(_) => {
+            let typed = matches!(base, Some(BaseType::Gauge32 | BaseType::Unsigned32));
+            if let (true, Some(h), Value::Gauge32(g)) = (typed, &n.hint, &vb.value) {
+                let g = i64::from(*g);
+                display = display_integer(g, h, true).filter(|d| *d != g.to_string());
+            }
+            ("Gauge32", typed)
+        }
+        Value::OctetString(b) => {
+            let text = std::str::from_utf8(b).ok().filter(|t| {
+                !t.chars()
+                    .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            });
+            let shown = match text {
+                Some(t) => std::borrow::Cow::Borrowed(t),
+                None => {
+                    let h = hex(b);
+                    hexed = Some(h.clone());
+                    std::borrow::Cow::Owned(h)
+                }
+            };
+            match base {
+                Some(BaseType::Bits) => return false,
+                Some(BaseType::OctetString) => {
+                    if let Some(h) = &n.hint {
+                        display = display_octets(b, h, false).filter(|d| *d != *shown);
+                    }
+                }
+                _ => {}
+            }
+            let ty = if text.is_some() {
+                "STRING"
+            } else {
+                "Hex-STRING"
+            };
+            (ty, base == Some(BaseType::OctetString))
+        }
+        Value::ObjectIdentifier(_) => {
+            display = oid_display.flatten();
+            ("OID", base == Some(BaseType::ObjectIdentifier))
+        }
+        _ => return false,
+    };
+    out.push('{');
+    if let Some(d) = &display {
+        out.push_str("\"display\":");
+        json_str(out, d);
+        out.push(',');
+    }
+    if let Some(h) = &hexed {
+        out.push_str("\"hex\":\"");
+        out.push_str(h);
+        out.push_str("\",");
+    }
+    if let Some(l) = label {
+        out.push_str("\"label\":");
+        json_str(out, l);
+        out.push(',');
+    }
+    out.push_str("\"name\":\"");
+    out.push_str(&n.name);
+    for a in &vb.oid.arcs()[n.oid.len()..] {
+        out.push('.');
+        push_u64(out, u64::from(*a));
+    }
+    out.push_str("\",\"oid\":\"");
+    for a in vb.oid.arcs() {
+        out.push('.');
+        push_u64(out, u64::from(*a));
+    }
+    out.push('"');
+    if let Some(r) = rate.and_then(serde_json::Number::from_f64) {
+        let _ = write!(out, ",\"rate\":{r}");
+    }
+    let _ = write!(out, ",\"type\":\"{ty}\"");
+    if let (true, Some(u)) = (typed, &n.units) {
+        out.push_str(",\"units\":");
+        json_str(out, u);
+    }
+    out.push_str(",\"value\":");
+    match &vb.value {
+        Value::Integer(i) => {
+            if *i < 0 {
+                out.push('-');
+            }
+            push_u64(out, i.unsigned_abs());
+        }
+        Value::Counter32(v) | Value::Gauge32(v) | Value::TimeTicks(v) => {
+            push_u64(out, u64::from(*v));
+        }
+        Value::Counter64(v) => push_u64(out, *v),
+        Value::OctetString(b) => match &hexed {
+            Some(h) => {
+                out.push('"');
+                out.push_str(h);
+                out.push('"');
+            }
+            None => json_str(out, std::str::from_utf8(b).unwrap_or("")),
+        },
+        Value::ObjectIdentifier(id) => {
+            out.push('"');
+            for a in id.arcs() {
+                out.push('.');
+                push_u64(out, u64::from(*a));
+            }
+            out.push('"');
+        }
+        _ => out.push_str("null"),
+    }
+    out.push('}');
+    true
 }
 
 /// Writes each record as one JSON line to a writer (stdout, a file).
 pub struct JsonSink<W: Write + Send> {
     out: W,
     mib: Arc<Mib>,
-    opts: OutputOptions,
+    renderer: JsonRenderer,
 }
 
 impl<W: Write + Send> JsonSink<W> {
     /// A sink writing to `out`, naming and rendering values with `mib` and `opts`.
     pub fn new(out: W, mib: Arc<Mib>, opts: OutputOptions) -> Self {
-        JsonSink { out, mib, opts }
+        JsonSink {
+            out,
+            mib,
+            renderer: JsonRenderer::new(opts),
+        }
     }
 }
 
 impl<W: Write + Send> Sink for JsonSink<W> {
     fn record<'a>(&'a mut self, record: &'a Record) -> SinkFuture<'a> {
-        let mut line = record_json(record, &self.mib, &self.opts);
+        let mut line = self.renderer.record(record, &self.mib);
         line.push('\n');
         let r = self.out.write_all(line.as_bytes()).map_err(SinkError::from);
         Box::pin(async move { r })
@@ -77,5 +383,93 @@ impl<W: Write + Send> Sink for JsonSink<W> {
     fn end_cycle<'a>(&'a mut self, _cycle: &'a super::CycleSummary) -> SinkFuture<'a> {
         let r = self.out.flush().map_err(SinkError::from);
         Box::pin(async move { r })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::poll::Sample;
+    use std::time::{Duration, Instant, SystemTime};
+
+    /// The fast path must print exactly what `get --json` prints.
+    #[test]
+    fn fast_varbinds_equal_varbind_json() {
+        let mib = Mib::builtin();
+        let o = |s: &str| -> Oid { s.parse().unwrap() };
+        let values = [
+            Value::Integer(1),
+            Value::Integer(-7),
+            Value::Integer(99),
+            Value::Integer(123_456),
+            Value::Counter32(4_000_000_000),
+            Value::Counter64(u64::MAX),
+            Value::Gauge32(1_000_000_000),
+            Value::Gauge32(2_345),
+            Value::TimeTicks(12345),
+            Value::OctetString(b"eth0".to_vec()),
+            Value::OctetString(b"tab\tline\n".to_vec()),
+            Value::OctetString(vec![0, 0x1b, 0xff]),
+            Value::OctetString(vec![0x02, 0xfc, 0, 0, 0, 1]),
+            Value::OctetString(Vec::new()),
+            Value::IpAddress([10, 0, 0, 1]),
+            Value::ObjectIdentifier(o("0.0")),
+            Value::ObjectIdentifier(o("1.3.6.1.2.1.2.2.1.10")),
+            Value::ObjectIdentifier(o("1.3.6.1.4.1.99999.3")),
+            Value::NoSuchInstance,
+        ];
+        let oids = [
+            "1.3.6.1.2.1.1.3.0",
+            "1.3.6.1.2.1.1.1.0",
+            "1.3.6.1.2.1.1.7.0",
+            "1.3.6.1.2.1.2.2.1.1.3",
+            "1.3.6.1.2.1.2.2.1.2.3",
+            "1.3.6.1.2.1.2.2.1.3.3",
+            "1.3.6.1.2.1.2.2.1.5.3",
+            "1.3.6.1.2.1.2.2.1.6.3",
+            "1.3.6.1.2.1.2.2.1.8.3",
+            "1.3.6.1.2.1.2.2.1.10.3",
+            "1.3.6.1.2.1.2.2.1.22.3",
+            "1.3.6.1.2.1.1.2.0",
+            "1.3.6.1.2.1.31.1.1.1.6.3",
+            "1.3.6.1.2.1.31.1.1.1.15.3",
+            "1.3.6.1.2.1.25.2.3.1.4.1",
+            "1.3.6.1.2.1.4.20.1.2.10.0.0.1",
+            "1.3.6.1.4.1.99999.1.0",
+            "1.3.6.1.2.1.2.2.1.10",
+        ];
+        let mut samples = Vec::new();
+        for oid in oids {
+            for v in &values {
+                for rate in [None, Some(1523.25)] {
+                    samples.push(Sample {
+                        varbind: VarBind::new(o(oid), v.clone()),
+                        received: Instant::now(),
+                        rate,
+                    });
+                }
+            }
+        }
+        let rec = Record {
+            target: "t:161".into(),
+            time: SystemTime::UNIX_EPOCH,
+            duration: Duration::from_micros(1500),
+            error: None,
+            samples,
+            cycle: 1,
+        };
+        let line = JsonRenderer::new(OutputOptions::default()).record(&rec, &mib);
+        let parsed: J = serde_json::from_str(&line).unwrap();
+        let got = parsed["varbinds"].as_array().unwrap();
+        for (s, g) in rec.samples.iter().zip(got) {
+            let mut want = varbind_json(&s.varbind, &OutputOptions::default(), &mib);
+            if let (Some(r), J::Object(m)) = (s.rate, &mut want) {
+                m.insert("rate".into(), J::from(r));
+            }
+            assert_eq!(g.to_string(), want.to_string(), "{:?}", s.varbind);
+        }
+        assert!(line.starts_with(
+            "{\"target\":\"t:161\",\"time\":\"1970-01-01T00:00:00.000Z\",\"duration_ms\":1.5,\"error\":null,"
+        ));
     }
 }
