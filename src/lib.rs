@@ -15,6 +15,7 @@ pub mod client;
 pub mod codec;
 mod error;
 pub mod format;
+pub mod hex;
 pub mod mib;
 pub mod notify;
 mod oid;
@@ -26,7 +27,7 @@ mod value;
 
 pub use client::{Client, ClientOptions, ClientOptionsBuilder, Security};
 pub use error::{Error, ErrorStatus, LimitReached, Result};
-pub use oid::{Oid, OidParseError};
+pub use oid::{Oid, OidParseError, SNMP_TRAP_OID_0, SYS_UPTIME_0};
 pub use transport::Transport;
 pub use value::{Value, ValueParseError, VarBind};
 

@@ -12,10 +12,10 @@ use std::time::Duration;
 /// Options every manager command takes, spelled as net-snmp spells them.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct CommonArgs {
-    /// SNMP version: 1, 2c or 3.
+    /// SNMP version: 1, 2c or 3 (default 3, or snmp.conf's defVersion); v1 and v2c need -c.
     #[arg(short = 'v', value_name = "1|2c|3")]
     pub version: Option<String>,
-    /// Community string (v1/v2c).
+    /// Community string (v1/v2c; no default, unless snmp.conf's defCommunity gives one).
     #[arg(short = 'c', value_name = "COMMUNITY")]
     pub community: Option<String>,
     /// Timeout in seconds (fractions allowed).
@@ -206,6 +206,17 @@ impl CommonArgs {
         load_mib(self.mibs.as_deref(), self.mib_dirs.as_deref())
     }
 
+    /// The checks net-snmp makes while reading the command line, before any OID is parsed:
+    /// a valid version, and a community for v1/v2c (from -c or snmp.conf's defCommunity).
+    pub fn precheck(&self) -> Result<(), Fatal> {
+        let merged = self.with_conf_defaults(&super::snmpconf::load());
+        let version = parse_version(merged.version.as_deref().unwrap_or("3"))?;
+        if version != Version::V3 && merged.community.is_none() {
+            return Err(Fatal("No community name specified.".into(), 1));
+        }
+        Ok(())
+    }
+
     /// Validates the options and resolves the agent, building a session.
     pub async fn session(
         &self,
@@ -277,10 +288,11 @@ impl CommonArgs {
         let security = match version {
             Version::V1 | Version::V2c => Security::Community {
                 version,
+                // net-snmp has no default community: -c, or snmp.conf's defCommunity.
                 community: self
                     .community
                     .clone()
-                    .unwrap_or_else(|| "public".into())
+                    .ok_or_else(|| Fatal("No community name specified.".into(), 1))?
                     .into_bytes(),
             },
             Version::V3 => Security::Usm(Box::new(self.v3_security(prog)?)),
@@ -289,6 +301,8 @@ impl CommonArgs {
             .timeout(timeout)
             .retries(retries)
             .dump_packets(self.dump)
+            // net-snmp's tools report tooBig instead of splitting.
+            .too_big_recovery(false)
             .build();
         Ok((security, options))
     }
@@ -447,19 +461,7 @@ fn parse_or<T: std::str::FromStr>(
 
 /// An engine ID in hex, with or without `0x`; 5 to 32 octets (RFC 3411).
 fn parse_hex_id(s: &str) -> Option<Vec<u8>> {
-    let t = s.trim();
-    let t = t
-        .strip_prefix("0x")
-        .or_else(|| t.strip_prefix("0X"))
-        .unwrap_or(t);
-    if t.is_empty() || t.len() % 2 != 0 || !t.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    let v: Vec<u8> = (0..t.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&t[i..i + 2], 16).ok())
-        .collect::<Option<_>>()?;
-    (5..=32).contains(&v.len()).then_some(v)
+    snmpkit::hex::decode(s.trim()).filter(|v| (5..=32).contains(&v.len()))
 }
 
 /// Parses an OID argument: a name (`sysName.0`, `IF-MIB::ifDescr.2`, `vacmGroupName.3."x"`)

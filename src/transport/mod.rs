@@ -4,7 +4,9 @@
 //! source address. Late, duplicate and stray datagrams find no waiting request and are dropped.
 
 mod addr;
+mod engines;
 pub use addr::{AddrError, AgentAddr};
+pub use engines::{EngineCache, EngineInfo, DEFAULT_ENGINE_CAPACITY};
 
 use crate::codec::{decode_message, Message};
 use std::collections::HashMap;
@@ -17,8 +19,13 @@ use tokio::net::UdpSocket;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-/// The largest datagram we send or accept (the IPv4 UDP maximum).
+/// The largest message we send, and the msgMaxSize we advertise: the largest UDP payload over
+/// IPv4 (65,535 less the IP and UDP headers).
 pub const MAX_DATAGRAM: usize = 65_507;
+
+/// The size of a receive buffer that holds any UDP datagram whole (over IPv6 a payload can
+/// reach 65,527 octets, more than we ever send).
+pub const RECEIVE_BUFFER: usize = 65_536;
 
 /// Errors raised while exchanging datagrams.
 #[derive(Debug, thiserror::Error)]
@@ -131,6 +138,8 @@ pub struct Transport {
 
 struct Inner {
     shared: Arc<Shared>,
+    local: Option<SocketAddr>,
+    engines: EngineCache,
     v4: tokio::sync::OnceCell<Family>,
     v6: tokio::sync::OnceCell<Family>,
     next_id: AtomicI32,
@@ -143,11 +152,26 @@ impl Default for Transport {
 }
 
 impl Transport {
-    /// A transport that binds its sockets (an ephemeral port per address family) on first use.
+    /// A transport that binds its sockets (an ephemeral port per address family) on first use,
+    /// sharing the process-wide [`EngineCache::shared`].
     pub fn new() -> Self {
+        Self::with_engine_cache(None, EngineCache::shared())
+    }
+
+    /// A transport whose socket for `local`'s address family binds to `local` (the other family
+    /// still binds an ephemeral port on any address).
+    pub fn bound_to(local: SocketAddr) -> Self {
+        Self::with_engine_cache(Some(local), EngineCache::shared())
+    }
+
+    /// A transport with its own SNMPv3 engine cache (and optionally a local address, as
+    /// [`Transport::bound_to`]).
+    pub fn with_engine_cache(local: Option<SocketAddr>, engines: EngineCache) -> Self {
         Transport {
             inner: Arc::new(Inner {
                 shared: Arc::new(Shared::default()),
+                local,
+                engines,
                 v4: tokio::sync::OnceCell::new(),
                 v6: tokio::sync::OnceCell::new(),
                 next_id: AtomicI32::new(initial_id()),
@@ -164,6 +188,16 @@ impl Transport {
                 return id;
             }
         }
+    }
+
+    /// The SNMPv3 engines this transport's clients have learned.
+    pub fn engines(&self) -> &EngineCache {
+        &self.inner.engines
+    }
+
+    /// The local address sockets bind to, when one was given.
+    pub fn local_bind(&self) -> Option<SocketAddr> {
+        self.inner.local
     }
 
     /// Datagrams that arrived but matched no request (late, duplicate or stray).
@@ -193,7 +227,10 @@ impl Transport {
             &self.inner.v6
         };
         cell.get_or_try_init(|| async {
-            let bind: SocketAddr = if target.is_ipv4() {
+            let local = self.inner.local.filter(|l| l.is_ipv4() == target.is_ipv4());
+            let bind: SocketAddr = if let Some(l) = local {
+                l
+            } else if target.is_ipv4() {
                 (IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0).into()
             } else {
                 (IpAddr::V6(Ipv6Addr::UNSPECIFIED), 0).into()
@@ -337,7 +374,7 @@ impl Datagrams for UdpSocket {
 const ERRORS_BEFORE_BACKOFF: u32 = 8;
 
 async fn receive_loop<D: Datagrams>(socket: Arc<D>, shared: Weak<Shared>) {
-    let mut buf = vec![0u8; 65_536];
+    let mut buf = vec![0u8; RECEIVE_BUFFER];
     let mut errors_in_a_row: u32 = 0;
     loop {
         let received = socket.recv_from(&mut buf).await;

@@ -299,16 +299,23 @@ impl Drop for Snmptrapd {
     }
 }
 
-/// The modules snmpkit builds in, for net-snmp's `-m` when comparing output with names.
-pub const BUILTIN_MODULES: &str = "ENTITY-MIB:EtherLike-MIB:HCNUM-TC:HOST-RESOURCES-MIB:\
-HOST-RESOURCES-TYPES:IANA-ENTITY-MIB:IANA-RTPROTO-MIB:IANAifType-MIB:IF-MIB:INET-ADDRESS-MIB:\
-IP-FORWARD-MIB:IP-MIB:SNMP-COMMUNITY-MIB:SNMP-FRAMEWORK-MIB:SNMP-MPD-MIB:SNMP-NOTIFICATION-MIB:\
-SNMP-TARGET-MIB:SNMP-USER-BASED-SM-MIB:SNMP-VIEW-BASED-ACM-MIB:SNMPv2-MIB:TCP-MIB:UDP-MIB:UUID-TC-MIB";
+/// The modules snmpkit loads without `-m` (net-snmp 5.9's default list), for net-snmp's `-m`
+/// when comparing output with names.
+pub const BUILTIN_MODULES: &str = "SNMPv2-MIB:IF-MIB:IP-MIB:TCP-MIB:UDP-MIB:HOST-RESOURCES-MIB:\
+NOTIFICATION-LOG-MIB:DISMAN-EVENT-MIB:DISMAN-SCHEDULE-MIB:HOST-RESOURCES-TYPES:MTA-MIB:\
+NETWORK-SERVICES-MIB:UCD-DISKIO-MIB:UCD-DLMOD-MIB:LM-SENSORS-MIB:UCD-SNMP-MIB:UCD-DEMO-MIB:\
+SNMP-TARGET-MIB:NET-SNMP-AGENT-MIB:SNMP-FRAMEWORK-MIB:SNMP-MPD-MIB:SNMP-USER-BASED-SM-MIB:\
+SNMP-VIEW-BASED-ACM-MIB:SNMP-COMMUNITY-MIB:IPV6-ICMP-MIB:IPV6-MIB:IPV6-TCP-MIB:IPV6-UDP-MIB:\
+IP-FORWARD-MIB:NET-SNMP-PASS-MIB:NET-SNMP-EXTEND-MIB:SNMP-NOTIFICATION-MIB:SNMPv2-TM:\
+NET-SNMP-VACM-MIB";
 
 /// `-M` for net-snmp: the reference collection in ../shared, then our own files for the
 /// modules it lacks (ENTITY-MIB and its imports). None, with a message, when ../shared is absent.
 pub fn reference_mib_path() -> Option<String> {
-    let reference = repo().join("../shared/reference/mibs");
+    // A worktree beside the repository can point at the reference MIBs with this variable.
+    let reference = std::env::var_os("SNMPKIT_REFERENCE_MIBS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/reference/mibs"));
     if !reference.is_dir() {
         eprintln!(
             "SKIPPED: {} is absent; the comparison with net-snmp's reference MIBs needs it",
@@ -321,4 +328,98 @@ pub fn reference_mib_path() -> Option<String> {
         reference.display(),
         repo().join("mibs").display()
     ))
+}
+
+/// tests/fixtures/responder.py serving `OID HEX-TLV` lines (a responder written apart from
+/// snmpkit's codec), killed on drop.
+pub struct ValueResponder {
+    child: Child,
+    pub port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl ValueResponder {
+    /// Starts the responder with these `OID HEX-TLV` lines and waits for its port.
+    pub fn start(values: &str) -> ValueResponder {
+        let dir = tempfile::tempdir().unwrap();
+        let portfile = dir.path().join("port");
+        let vfile = dir.path().join("values.txt");
+        std::fs::write(&vfile, values).unwrap();
+        let child = Command::new("python3")
+            .arg(repo().join("tests/fixtures/responder.py"))
+            .arg(&portfile)
+            .arg(&vfile)
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("python3 runs the test responder");
+        let mut r = ValueResponder {
+            child,
+            port: 0,
+            _dir: dir,
+        };
+        let start = Instant::now();
+        loop {
+            if let Ok(p) = std::fs::read_to_string(&portfile) {
+                if let Ok(port) = p.trim().parse() {
+                    r.port = port;
+                    return r;
+                }
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "responder did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// `127.0.0.1:PORT`.
+    pub fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for ValueResponder {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A temporary directory holding net-snmp's command names as symbolic links to the binary
+/// under test, made by `snmpkit install-links` (links, not copies: nothing is written to an
+/// executable that another test may be forking, so no ETXTBSY).
+pub struct Links {
+    pub dir: tempfile::TempDir,
+}
+
+impl Links {
+    /// Runs `snmpkit install-links` into a fresh directory.
+    pub fn install() -> Links {
+        let dir = tempfile::tempdir().unwrap();
+        let r = snmpkit("install-links", &[dir.path().to_str().unwrap()]);
+        assert_eq!(r.code, 0, "install-links: {}", r.stderr);
+        Links { dir }
+    }
+
+    /// Runs the link `name` with `args`, in the same clean environment as [`netsnmp`].
+    pub fn run(&self, name: &str, args: &[&str]) -> Run {
+        let r = finish(
+            Command::new(self.dir.path().join(name))
+                .args(args)
+                .env("SNMPCONFPATH", clean_env_dir())
+                .env("HOME", clean_env_dir())
+                .env_remove("MIBS")
+                .env_remove("MIBDIRS")
+                .stdin(Stdio::null())
+                .output()
+                .unwrap(),
+        );
+        assert!(
+            !r.stderr.contains("panicked"),
+            "{name} panicked: {}",
+            r.stderr
+        );
+        r
+    }
 }
