@@ -31,7 +31,7 @@ mod schedule;
 pub mod targets;
 
 pub use poller::{
-    classify, error_text, ObjectKind, Plan, PollTarget, Poller, DEFAULT_MAX_REPETITIONS,
+    classify, error_text, object_of, ObjectKind, Plan, PollTarget, Poller, DEFAULT_MAX_REPETITIONS,
     DEFAULT_WINDOW,
 };
 pub use rates::{counter_delta, RateTracker};

@@ -4,7 +4,7 @@
 use super::record::{Record, Sample};
 use crate::client::{Walk, WalkEnd, WalkOptions};
 use crate::codec::Version;
-use crate::mib::{Mib, NodeKind};
+use crate::mib::{Mib, NodeInfo, NodeKind};
 use crate::{Client, Error, ErrorStatus, Oid, VarBind};
 use std::future::Future;
 use std::sync::Arc;
@@ -25,18 +25,28 @@ pub enum ObjectKind {
     Subtree,
 }
 
+/// The OBJECT-TYPE (scalar or column) that `oid` is an instance of, with the instance arcs.
+/// Named instances count as their object: `sysUpTime.0`, which DISMAN-EVENT-MIB names
+/// `sysUpTimeInstance`, is an instance of `sysUpTime`.
+pub fn object_of<'a>(oid: &'a Oid, mib: &'a Mib) -> Option<(NodeInfo<'a>, &'a [u32])> {
+    let mut n = mib.lookup(oid)?;
+    for _ in 0..oid.len() {
+        if matches!(n.kind(), NodeKind::Scalar | NodeKind::Column) && !n.module().is_empty() {
+            let suffix = oid.arcs().get(n.oid().len()..)?;
+            return Some((n, suffix));
+        }
+        n = n.parent()?;
+    }
+    None
+}
+
 /// Whether `oid` names an instance or a subtree, by what the MIB knows about it: instances
 /// of scalars and columns are fetched with Get; anything else (tables, columns, groups, OIDs
 /// the MIB does not know) is walked. A walk that finds nothing falls back to a Get of the OID
 /// itself, as snmpwalk does, so an unknown instance still works.
 pub fn classify(oid: &Oid, mib: &Mib) -> ObjectKind {
-    match mib.lookup(oid) {
-        Some(n)
-            if !n.suffix().is_empty()
-                && matches!(n.kind(), NodeKind::Scalar | NodeKind::Column) =>
-        {
-            ObjectKind::Instance
-        }
+    match object_of(oid, mib) {
+        Some((_, suffix)) if !suffix.is_empty() => ObjectKind::Instance,
         _ => ObjectKind::Subtree,
     }
 }

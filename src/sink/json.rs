@@ -9,11 +9,12 @@
 //! cycle on.
 
 use super::{Sink, SinkError, SinkFuture};
-use crate::format::{display_integer, display_octets, format_oid, varbind_json, OutputOptions};
+use crate::format::{varbind_json, OutputOptions};
 use crate::mib::{BaseType, Mib, NodeKind};
 use crate::poll::{rfc3339, Record};
 use crate::{Oid, Value, VarBind};
 use serde_json::Value as J;
+use std::collections::HashMap;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -29,28 +30,43 @@ struct NodeCache {
     /// `MODULE::name`.
     name: String,
     /// The instance part prints as plain numbers (scalars; columns indexed by integers
-    /// without enumerations).
+    /// without enumerations), so the name is `name` plus the arcs.
     numeric_index: bool,
     base: Option<BaseType>,
-    enums: Vec<(i64, String)>,
-    hint: Option<String>,
+    /// Whether the value may gain a label or display form (enumerations, DISPLAY-HINT).
+    decorated: bool,
     units: Option<String>,
 }
 
-/// Renders records as [`record_json`] does, caching per MIB node what does not depend on the
-/// value, so a fleet's hundreds of thousands of varbinds a second stay cheap. The varbinds are
-/// byte for byte what [`varbind_json`] gives (plus `rate`); uncommon types and options go
-/// through `varbind_json` itself.
+/// The parts of a varbind's JSON around `name` and `oid`: the keys that sort before `name`
+/// (`bits`, `display`, `hex`, `label`) and those after `oid` (`tag`, `type`, `units`,
+/// `value`), each with its separating comma.
+struct Parts {
+    pre: String,
+    post: String,
+}
+
+/// Renders records as [`record_json`] does, cheaply enough for a fleet's millions of
+/// varbinds a cycle, and byte for byte as [`varbind_json`] (plus `rate`):
+///
+/// - the name prefix and what the MIB says of each node are computed once per node;
+/// - counters, timeticks and plain integers and gauges are written directly (a unit test
+///   holds them equal to `varbind_json`);
+/// - every other value goes through `varbind_json` itself, its output kept per (node, value)
+///   without the instance-specific `name` and `oid`, since values such as interface names,
+///   enumerations and OIDs repeat across rows and devices.
 pub struct JsonRenderer {
     opts: OutputOptions,
     fast: bool,
-    nodes: std::collections::HashMap<Oid, Option<std::sync::Arc<NodeCache>>>,
-    last: Option<std::sync::Arc<NodeCache>>,
-    oid_values: std::collections::HashMap<Oid, Option<String>>,
+    nodes: HashMap<Oid, Option<Arc<NodeCache>>>,
+    last: Option<Arc<NodeCache>>,
+    values: HashMap<(Oid, Value), Arc<Parts>>,
 }
 
-/// The most nodes a renderer remembers (a fleet polls a few tables; this only bounds odd input).
+/// The most nodes, and the most (node, value) pairs, a renderer remembers; beyond that it
+/// starts afresh, so odd input cannot grow it without bound.
 const MAX_CACHED_NODES: usize = 4096;
+const MAX_CACHED_VALUES: usize = 65_536;
 
 impl JsonRenderer {
     /// A renderer with `opts` (net-snmp's `-O` flags). Use one per MIB: it caches what the
@@ -59,9 +75,9 @@ impl JsonRenderer {
         JsonRenderer {
             fast: opts == OutputOptions::default(),
             opts,
-            nodes: Default::default(),
+            nodes: HashMap::new(),
             last: None,
-            oid_values: Default::default(),
+            values: HashMap::new(),
         }
     }
 
@@ -95,7 +111,7 @@ impl JsonRenderer {
         out
     }
 
-    fn node(&mut self, oid: &Oid, mib: &Mib) -> Option<std::sync::Arc<NodeCache>> {
+    fn node(&mut self, oid: &Oid, mib: &Mib) -> Option<Arc<NodeCache>> {
         if let Some(n) = &self.last {
             if oid.starts_with(&n.oid) && oid.len() > n.oid.len() {
                 return Some(n.clone());
@@ -123,13 +139,12 @@ impl JsonRenderer {
                     }),
                     _ => true,
                 };
-                Some(std::sync::Arc::new(NodeCache {
+                Some(Arc::new(NodeCache {
                     oid: key,
                     name: format!("{}::{}", info.module(), info.name()),
                     numeric_index,
                     base: info.base_type(),
-                    enums: info.enums().to_vec(),
-                    hint: info.display_hint().map(str::to_string),
+                    decorated: !info.enums().is_empty() || info.display_hint().is_some(),
                     units: info.units().map(str::to_string),
                 }))
             })
@@ -140,30 +155,60 @@ impl JsonRenderer {
         cached
     }
 
-    /// How `get --json` shows an OID value the MIB names (`SNMPv2-SMI::zeroDotZero`).
-    fn oid_display(&mut self, id: &Oid, mib: &Mib) -> Option<String> {
-        if let Some(d) = self.oid_values.get(id) {
-            return d.clone();
+    /// `varbind_json`'s keys other than `name` and `oid`, for this node and value.
+    fn parts(&mut self, n: &NodeCache, vb: &VarBind, mib: &Mib) -> Option<Arc<Parts>> {
+        let key = (n.oid.clone(), vb.value.clone());
+        if let Some(p) = self.values.get(&key) {
+            return Some(p.clone());
         }
-        let d = mib
-            .lookup(id)
-            .filter(|n| !n.module().is_empty())
-            .map(|_| format_oid(id, &OutputOptions::default(), mib));
-        if self.oid_values.len() >= MAX_CACHED_NODES {
-            self.oid_values.clear();
+        let J::Object(m) = varbind_json(vb, &self.opts, mib) else {
+            return None;
+        };
+        let mut parts = Parts {
+            pre: String::new(),
+            post: String::new(),
+        };
+        for (k, v) in &m {
+            match k.as_str() {
+                "name" | "oid" => {}
+                k if k < "name" => {
+                    json_str(&mut parts.pre, k);
+                    parts.pre.push(':');
+                    parts.pre.push_str(&v.to_string());
+                    parts.pre.push(',');
+                }
+                k => {
+                    parts.post.push(',');
+                    json_str(&mut parts.post, k);
+                    parts.post.push(':');
+                    parts.post.push_str(&v.to_string());
+                }
+            }
         }
-        self.oid_values.insert(id.clone(), d.clone());
-        d
+        if !m.contains_key("name") {
+            return None;
+        }
+        if self.values.len() >= MAX_CACHED_VALUES {
+            self.values.clear();
+        }
+        let parts = Arc::new(parts);
+        self.values.insert(key, parts.clone());
+        Some(parts)
     }
 
     fn varbind(&mut self, out: &mut String, vb: &VarBind, rate: Option<f64>, mib: &Mib) {
         if self.fast {
             if let Some(n) = self.node(&vb.oid, mib) {
-                let oid_display = match &vb.value {
-                    Value::ObjectIdentifier(id) => Some(self.oid_display(id, mib)),
-                    _ => None,
-                };
-                if n.numeric_index && fast_varbind(out, vb, rate, &n, oid_display) {
+                if fast_varbind(out, vb, rate, &n) {
+                    return;
+                }
+                if let (true, Some(p)) = (n.numeric_index, self.parts(&n, vb, mib)) {
+                    out.push('{');
+                    out.push_str(&p.pre);
+                    push_name_oid(out, vb, &n);
+                    push_rate(out, rate);
+                    out.push_str(&p.post);
+                    out.push('}');
                     return;
                 }
             }
@@ -195,114 +240,15 @@ fn push_u64(out: &mut String, mut v: u64) {
     }
 }
 
-fn hex(b: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(b.len() * 2);
-    for x in b {
-        s.push(char::from(DIGITS[usize::from(x >> 4)]));
-        s.push(char::from(DIGITS[usize::from(x & 15)]));
-    }
-    s
-}
-
 fn json_str(out: &mut String, s: &str) {
     out.push_str(&J::String(s.to_string()).to_string());
 }
 
-/// The common cases of [`varbind_json`] written directly, keys in its (sorted) order:
-/// `display`, `label`, `name`, `oid`, `rate`, `type`, `units`, `value`. False when the value
-/// needs the general path (nothing is written then).
-fn fast_varbind(
-    out: &mut String,
-    vb: &VarBind,
-    rate: Option<f64>,
-    n: &NodeCache,
-    oid_display: Option<Option<String>>,
-) -> bool {
-    use std::fmt::Write as _;
-    let base = n.base;
-    let mut display: Option<String> = None;
-    let mut label: Option<&str> = None;
-    let mut hexed: Option<String> = None;
-    let (ty, typed) = match &vb.value {
-        Value::Integer(i) => {
-            if base == Some(BaseType::Integer32) {
-                label = n
-                    .enums
-                    .iter()
-                    .find(|(v, _)| v == i)
-                    .map(|(_, l)| l.as_str());
-                if let (None, Some(h)) = (label, &n.hint) {
-                    display = display_integer(*i, h, false).filter(|d| *d != i.to_string());
-                }
-            }
-            ("INTEGER", base == Some(BaseType::Integer32))
-        }
-        Value::Counter32(_) => ("Counter32", base == Some(BaseType::Counter32)),
-        Value::Counter64(_) => ("Counter64", base == Some(BaseType::Counter64)),
-        Value::TimeTicks(_) => ("Timeticks", base == Some(BaseType::TimeTicks)),
-        Value::Gauge32(_) => {
-            let typed = matches!(base, Some(BaseType::Gauge32 | BaseType::Unsigned32));
-            if let (true, Some(h), Value::Gauge32(g)) = (typed, &n.hint, &vb.value) {
-                let g = i64::from(*g);
-                display = display_integer(g, h, true).filter(|d| *d != g.to_string());
-            }
-            ("Gauge32", typed)
-        }
-        Value::OctetString(b) => {
-            let text = std::str::from_utf8(b).ok().filter(|t| {
-                !t.chars()
-                    .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-            });
-            let shown = match text {
-                Some(t) => std::borrow::Cow::Borrowed(t),
-                None => {
-                    let h = hex(b);
-                    hexed = Some(h.clone());
-                    std::borrow::Cow::Owned(h)
-                }
-            };
-            match base {
-                Some(BaseType::Bits) => return false,
-                Some(BaseType::OctetString) => {
-                    if let Some(h) = &n.hint {
-                        display = display_octets(b, h, false).filter(|d| *d != *shown);
-                    }
-                }
-                _ => {}
-            }
-            let ty = if text.is_some() {
-                "STRING"
-            } else {
-                "Hex-STRING"
-            };
-            (ty, base == Some(BaseType::OctetString))
-        }
-        Value::ObjectIdentifier(_) => {
-            display = oid_display.flatten();
-            ("OID", base == Some(BaseType::ObjectIdentifier))
-        }
-        _ => return false,
-    };
-    out.push('{');
-    if let Some(d) = &display {
-        out.push_str("\"display\":");
-        json_str(out, d);
-        out.push(',');
-    }
-    if let Some(h) = &hexed {
-        out.push_str("\"hex\":\"");
-        out.push_str(h);
-        out.push_str("\",");
-    }
-    if let Some(l) = label {
-        out.push_str("\"label\":");
-        json_str(out, l);
-        out.push(',');
-    }
+/// `"name":"MODULE::name.1.2","oid":".1.3...1.2"` for a node with a numeric index.
+fn push_name_oid(out: &mut String, vb: &VarBind, n: &NodeCache) {
     out.push_str("\"name\":\"");
     out.push_str(&n.name);
-    for a in &vb.oid.arcs()[n.oid.len()..] {
+    for a in vb.oid.arcs().get(n.oid.len()..).unwrap_or(&[]) {
         out.push('.');
         push_u64(out, u64::from(*a));
     }
@@ -312,10 +258,40 @@ fn fast_varbind(
         push_u64(out, u64::from(*a));
     }
     out.push('"');
+}
+
+fn push_rate(out: &mut String, rate: Option<f64>) {
     if let Some(r) = rate.and_then(serde_json::Number::from_f64) {
-        let _ = write!(out, ",\"rate\":{r}");
+        out.push_str(",\"rate\":");
+        out.push_str(&r.to_string());
     }
-    let _ = write!(out, ",\"type\":\"{ty}\"");
+}
+
+/// Counters, timeticks, and integers and gauges the MIB does not decorate, written directly
+/// in [`varbind_json`]'s (sorted) key order: `name`, `oid`, `rate`, `type`, `units`,
+/// `value`. False when the value needs another path (nothing is written then).
+fn fast_varbind(out: &mut String, vb: &VarBind, rate: Option<f64>, n: &NodeCache) -> bool {
+    if !n.numeric_index {
+        return false;
+    }
+    let base = n.base;
+    let (ty, typed) = match &vb.value {
+        Value::Counter32(_) => ("Counter32", base == Some(BaseType::Counter32)),
+        Value::Counter64(_) => ("Counter64", base == Some(BaseType::Counter64)),
+        Value::TimeTicks(_) => ("Timeticks", base == Some(BaseType::TimeTicks)),
+        Value::Integer(_) if !n.decorated => ("INTEGER", base == Some(BaseType::Integer32)),
+        Value::Gauge32(_) if !n.decorated => (
+            "Gauge32",
+            matches!(base, Some(BaseType::Gauge32 | BaseType::Unsigned32)),
+        ),
+        _ => return false,
+    };
+    out.push('{');
+    push_name_oid(out, vb, n);
+    push_rate(out, rate);
+    out.push_str(",\"type\":\"");
+    out.push_str(ty);
+    out.push('"');
     if let (true, Some(u)) = (typed, &n.units) {
         out.push_str(",\"units\":");
         json_str(out, u);
@@ -331,21 +307,10 @@ fn fast_varbind(
         Value::Counter32(v) | Value::Gauge32(v) | Value::TimeTicks(v) => {
             push_u64(out, u64::from(*v));
         }
-        Value::Counter64(v) => push_u64(out, *v),
-        Value::OctetString(b) => match &hexed {
-            Some(h) => {
-                out.push('"');
-                out.push_str(h);
-                out.push('"');
-            }
-            None => json_str(out, std::str::from_utf8(b).unwrap_or("")),
-        },
-        Value::ObjectIdentifier(id) => {
+        // 64-bit counters are strings, so no JSON reader rounds them.
+        Value::Counter64(v) => {
             out.push('"');
-            for a in id.arcs() {
-                out.push('.');
-                push_u64(out, u64::from(*a));
-            }
+            push_u64(out, *v);
             out.push('"');
         }
         _ => out.push_str("null"),

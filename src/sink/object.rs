@@ -1,7 +1,7 @@
 //! What a varbind is, for the sinks that group and label: the object's name, its table or
 //! group, and the decoded index.
 
-use crate::mib::{BaseType, IndexValue, Mib, NodeKind};
+use crate::mib::{decode_index, BaseType, IndexValue, Mib, NodeKind};
 use crate::Oid;
 
 /// A varbind's object as the MIB describes it.
@@ -53,10 +53,7 @@ fn index_value(v: &IndexValue) -> String {
 
 /// Describes `oid` (a varbind's name) with the MIB.
 pub fn describe(oid: &Oid, mib: &Mib) -> ObjectInfo {
-    let node = mib.lookup(oid).filter(|n| {
-        !n.module().is_empty() && matches!(n.kind(), NodeKind::Scalar | NodeKind::Column)
-    });
-    let Some(n) = node else {
+    let Some((n, suffix)) = crate::poll::object_of(oid, mib) else {
         // Unknown: the whole OID but its last arc names the metric, the last arc is the index.
         let arcs = oid.arcs();
         let (head, last) = arcs.split_at(arcs.len().saturating_sub(1));
@@ -76,14 +73,18 @@ pub fn describe(oid: &Oid, mib: &Mib) -> ObjectInfo {
         n.parent().map(|p| p.name().to_string())
     }
     .unwrap_or_else(|| "snmp".into());
-    let index = match (column, n.decode_index()) {
-        (true, Some(d)) if d.rest.is_empty() && !d.components.is_empty() => d
+    let decoded = column
+        .then(|| n.table_index())
+        .flatten()
+        .map(|parts| decode_index(&parts, suffix));
+    let index = match decoded {
+        Some(d) if d.rest.is_empty() && !d.components.is_empty() => d
             .components
             .iter()
             .map(|c| (c.name.clone(), index_value(&c.value)))
             .collect(),
-        _ if n.suffix() == [0] && !column => Vec::new(),
-        _ => vec![("index".into(), dotted(n.suffix()))],
+        _ if suffix == [0] && !column => Vec::new(),
+        _ => vec![("index".into(), dotted(suffix))],
     };
     ObjectInfo {
         name: n.name().to_string(),
