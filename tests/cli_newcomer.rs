@@ -488,6 +488,24 @@ fn set_checks_values_against_the_mib_like_snmpset() {
         assert_eq!(ours.stderr, theirs.stderr, "{what}");
         assert_eq!(ours.stdout, theirs.stdout, "{what}");
     }
+    // -Ir sends without the checks, as snmpset -Ir does: the agent answers instead.
+    for args in [
+        ["sysName.0", "i", "5"],
+        ["sysServices.0", "i", "300"],
+        ["sysServices.0", "i", "abc"],
+    ] {
+        let mut all = vec!["-Ir", "-v2c", "-c", "private", &a];
+        all.extend_from_slice(&args);
+        let ours = links.run("snmpset", &all);
+        let mut theirs_args = vec!["-M", path.as_str(), "-m", BUILTIN_MODULES];
+        theirs_args.extend_from_slice(&all);
+        let theirs = netsnmp("snmpset", &theirs_args);
+        assert_eq!(
+            (ours.code, &ours.stdout, &ours.stderr),
+            (theirs.code, &theirs.stdout, &theirs.stderr),
+            "-Ir {args:?}"
+        );
+    }
     // The issue's own example, word for word, under `snmpkit set`.
     let r = snmpkit("set", &["-v2c", "-c", "private", &a, "sysName.0", "i", "5"]);
     assert_eq!(

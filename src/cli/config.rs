@@ -36,7 +36,8 @@ pub struct CommonArgs {
     /// MIB directories (`+DIR` adds to the default path).
     #[arg(short = 'M', value_name = "DIRS")]
     pub mib_dirs: Option<String>,
-    /// Input options (accepted for compatibility).
+    /// Input options: `r` sends set/trap values without checking them against the MIB; the
+    /// others are accepted for compatibility.
     #[arg(short = 'I', value_name = "INOPTS")]
     pub input: Vec<String>,
     /// Logging options (accepted for compatibility).
@@ -204,6 +205,11 @@ impl CommonArgs {
     /// none of them is given), printing load warnings to stderr.
     pub fn load_mib(&self) -> Arc<Mib> {
         load_mib(self.mibs.as_deref(), self.mib_dirs.as_deref())
+    }
+
+    /// Whether `set`/`trap` values are checked against the MIB (not with `-Ir`).
+    pub fn checks_values(&self) -> bool {
+        !self.input.iter().any(|i| i.contains('r'))
     }
 
     /// The checks net-snmp makes while reading the command line, before any OID is parsed:

@@ -163,7 +163,11 @@ pub async fn get(a: RequestArgs, kind: Kind) -> i32 {
 
 /// Parses `OID TYPE VALUE` triples as snmpset does: each object, then its type letter
 /// (snmpset takes `= i u t a o s x d b n U I F D`), then its value, checked against the MIB.
-fn set_varbinds(args: &[String], mib: &snmpkit::mib::Mib) -> Result<Vec<VarBind>, Fatal> {
+fn set_varbinds(
+    args: &[String],
+    mib: &snmpkit::mib::Mib,
+    check: bool,
+) -> Result<Vec<VarBind>, Fatal> {
     if args.is_empty() {
         return Err(Fatal(format!("{}: Missing object name", super::prog()), 1));
     }
@@ -179,7 +183,7 @@ fn set_varbinds(args: &[String], mib: &snmpkit::mib::Mib) -> Result<Vec<VarBind>
         }
         check_set_letter(&t[0], &t[1])?;
         let oid: Oid = parse_oid(&t[0], mib)?;
-        let value = typed_value(&t[0], &oid, &t[1], &t[2], mib)?;
+        let value = typed_value(&t[0], &oid, &t[1], &t[2], mib, check)?;
         out.push(VarBind::new(oid, value));
     }
     Ok(out)
@@ -197,17 +201,22 @@ fn check_set_letter(name: &str, letter: &str) -> Result<(), Fatal> {
     }
 }
 
-/// A `TYPE VALUE` pair as snmpset and snmptrap read it, checked against the MIB
-/// ([`snmpkit::format::parse_value`]); errors are printed after the object as typed.
+/// A `TYPE VALUE` pair as snmpset and snmptrap read it, checked against the MIB unless
+/// `check` is false (`-Ir`); errors are printed after the object as typed.
 pub(crate) fn typed_value(
     name: &str,
     oid: &Oid,
     letter: &str,
     text: &str,
     mib: &snmpkit::mib::Mib,
+    check: bool,
 ) -> Result<Value, Fatal> {
-    snmpkit::format::parse_value(mib, oid, letter, text)
-        .map_err(|e| Fatal(format!("{name}: {e}"), 1))
+    let parse = if check {
+        snmpkit::format::parse_value
+    } else {
+        snmpkit::format::parse_value_unchecked
+    };
+    parse(mib, oid, letter, text).map_err(|e| Fatal(format!("{name}: {e}"), 1))
 }
 
 /// Runs set.
@@ -216,7 +225,7 @@ pub async fn set(a: RequestArgs) -> i32 {
         return fatal(f);
     }
     let mib = a.common.load_mib();
-    let vbs = match set_varbinds(&a.args, &mib) {
+    let vbs = match set_varbinds(&a.args, &mib, a.common.checks_values()) {
         Ok(v) => v,
         Err(f) => return fatal(f),
     };

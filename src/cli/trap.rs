@@ -34,7 +34,12 @@ fn parse_uptime(s: &str) -> Result<u32, Fatal> {
         .map_err(|_| Fatal(format!("Bad uptime value: {s}"), 1))
 }
 
-fn varbinds(args: &[String], prog: &str, mib: &snmpkit::mib::Mib) -> Result<Vec<VarBind>, Fatal> {
+fn varbinds(
+    args: &[String],
+    prog: &str,
+    mib: &snmpkit::mib::Mib,
+    check: bool,
+) -> Result<Vec<VarBind>, Fatal> {
     if args.len() % 3 != 0 {
         return Err(Fatal(
             format!(
@@ -47,7 +52,7 @@ fn varbinds(args: &[String], prog: &str, mib: &snmpkit::mib::Mib) -> Result<Vec<
     args.chunks(3)
         .map(|t| {
             let oid = parse_oid(&t[0], mib)?;
-            let value = super::request::typed_value(&t[0], &oid, &t[1], &t[2], mib)?;
+            let value = super::request::typed_value(&t[0], &oid, &t[1], &t[2], mib, check)?;
             Ok(VarBind::new(oid, value))
         })
         .collect()
@@ -115,7 +120,7 @@ pub async fn run(a: TrapArgs, mut inform: bool) -> i32 {
             Ok(u) => u,
             Err(f) => return fail(f),
         };
-        let vbs = match varbinds(&a.args[5..], prog, &s.mib) {
+        let vbs = match varbinds(&a.args[5..], prog, &s.mib, a.common.checks_values()) {
             Ok(v) => v,
             Err(f) => return fail(f),
         };
@@ -144,7 +149,7 @@ pub async fn run(a: TrapArgs, mut inform: bool) -> i32 {
         Ok(o) => o,
         Err(f) => return fail(f),
     };
-    let vbs = match varbinds(&a.args[2..], prog, &s.mib) {
+    let vbs = match varbinds(&a.args[2..], prog, &s.mib, a.common.checks_values()) {
         Ok(v) => v,
         Err(f) => return fail(f),
     };

@@ -204,6 +204,21 @@ fn is_text_hint(hint: &str) -> bool {
 /// snmpkit prints it); `o` takes names; `s` reads the text through the object's DISPLAY-HINT.
 /// Objects the MIB does not type are not checked, as in net-snmp.
 pub fn parse_value(mib: &Mib, oid: &Oid, letter: &str, text: &str) -> Result<Value, InputError> {
+    parse(mib, oid, letter, text, true)
+}
+
+/// Like [`parse_value`] without the type, range and size checks (net-snmp's `-Ir`): the MIB
+/// still gives `=` its type, enumeration labels and the DISPLAY-HINT reading of `s`.
+pub fn parse_value_unchecked(
+    mib: &Mib,
+    oid: &Oid,
+    letter: &str,
+    text: &str,
+) -> Result<Value, InputError> {
+    parse(mib, oid, letter, text, false)
+}
+
+fn parse(mib: &Mib, oid: &Oid, letter: &str, text: &str, check: bool) -> Result<Value, InputError> {
     let mut chars = letter.chars();
     let first = chars.next().unwrap_or(' ');
     if chars.next().is_some() || !TYPE_LETTERS.contains(first) {
@@ -219,7 +234,8 @@ pub fn parse_value(mib: &Mib, oid: &Oid, letter: &str, text: &str) -> Result<Val
     } else {
         first
     };
-    if let Some(s) = syntax {
+    let checked = syntax.filter(|_| check);
+    if let Some(s) = checked {
         if let Some((false, given)) = suits(letter, s) {
             return Err(InputError::WrongType {
                 attribute: attribute_type(s),
@@ -241,7 +257,7 @@ pub fn parse_value(mib: &Mib, oid: &Oid, letter: &str, text: &str) -> Result<Val
                         .ok_or_else(|| InputError::OutOfRange(text.to_string()))?
                 }
             };
-            if let Some(s) = syntax {
+            if let Some(s) = checked {
                 check_range(&s.ranges, v, text)?;
             }
             if !(i64::from(i32::MIN)..=i64::from(i32::MAX)).contains(&v) {
@@ -290,7 +306,7 @@ pub fn parse_value(mib: &Mib, oid: &Oid, letter: &str, text: &str) -> Result<Val
                     _ => return Err(notation()),
                 },
             };
-            if let Some(s) = syntax {
+            if let Some(s) = checked {
                 check_range(&s.sizes, bytes.len() as i64, what)?;
             }
             Ok(Value::OctetString(bytes))
@@ -384,6 +400,14 @@ mod tests {
         );
         assert_eq!(err(&unknown, "=", "1"), "Bad variable type (\"=\")");
         assert_eq!(err(&unknown, "x", "zz"), "Bad value notation (zz)");
+        assert_eq!(
+            parse_value_unchecked(&mib, &sys_name, "i", "5"),
+            Ok(Value::Integer(5))
+        );
+        assert_eq!(
+            parse_value_unchecked(&mib, &services, "i", "300"),
+            Ok(Value::Integer(300))
+        );
         let mac: Oid = "1.3.6.1.2.1.2.2.1.6.1".parse().unwrap();
         assert_eq!(
             parse_value(&mib, &mac, "s", "0:1:2"),
