@@ -91,7 +91,7 @@ fn json_carries_every_type() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(objs.len(), 38);
+    assert_eq!(objs.len(), 39);
     let by_oid = |n: u32| {
         objs.iter()
             .find(|o| o["oid"] == format!(".1.3.6.1.4.1.99999.{n}.0"))

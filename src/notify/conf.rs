@@ -173,7 +173,8 @@ pub fn parse_hex(s: &str) -> Option<Vec<u8>> {
         .strip_prefix("0x")
         .or_else(|| s.strip_prefix("0X"))
         .unwrap_or(s);
-    if h.is_empty() || h.len() % 2 != 0 {
+    // from_str_radix alone would take `+a` as a digit pair: only hex digits are allowed.
+    if h.is_empty() || h.len() % 2 != 0 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     (0..h.len())
@@ -276,5 +277,16 @@ createUser erin SHA1 authpass3 BLOWFISH x
         for bad in ["", "0x", "abc", "zz", "0xé1"] {
             assert_eq!(parse_hex(bad), None, "{bad}");
         }
+    }
+
+    /// `+a+b` was read as 0x0a 0x0b, because from_str_radix takes a leading `+`.
+    #[test]
+    fn hex_parser_rejects_plus_signs() {
+        for bad in ["+a+b", "0x+a+b", "+a0b", "0b+a", "-a0b"] {
+            assert_eq!(parse_hex(bad), None, "{bad}");
+        }
+        let c = TrapdConfig::parse("createUser -e +a+b+c+d+e alice SHA authpass123\n");
+        assert!(c.users.is_empty());
+        assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
     }
 }
