@@ -431,7 +431,20 @@ fn hints_enums_bits_units_and_wrong_types_print_like_snmpget() {
 fn json_carries_labels_hints_bits_and_units() {
     let r = responder(VALUES);
     let agent = format!("127.0.0.1:{}", r.port);
-    let ours = snmpkit("get", &["-v2c", "-c", "public", "--json", &agent, "1.3"]);
+    // EtherLike-MIB is built in but, as in net-snmp, not loaded by default.
+    let ours = snmpkit(
+        "get",
+        &[
+            "-v2c",
+            "-c",
+            "public",
+            "--json",
+            "-m",
+            "+EtherLike-MIB",
+            &agent,
+            "1.3",
+        ],
+    );
     assert_eq!(ours.code, 0, "{}", ours.stderr);
     let objs: Vec<serde_json::Value> = ours
         .stdout
