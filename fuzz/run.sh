@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs fuzz targets with their seed corpus: fuzz/run.sh SECONDS [TARGET...] (default: all).
+# Runs fuzz targets with their seed corpus: fuzz/run.sh SECONDS [TARGET...] (default: every
+# target of `cargo fuzz list`; seeds from fuzz/seeds/TARGET when that directory exists).
 # Needs a nightly toolchain and cargo-fuzz. New inputs go to fuzz/corpus/TARGET (not kept in
 # git); crashes to fuzz/artifacts/TARGET. Prints one summary line per target:
 #   TARGET: N runs in S s, corpus C, crashes K
@@ -9,22 +10,14 @@ secs="${1:?usage: fuzz/run.sh SECONDS [TARGET...]}"
 shift
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(decode_message decode_scoped_pdu usm_open trapd_conf snmp_conf)
+  mapfile -t targets < <(cargo +nightly fuzz list)
 fi
-seeds_of() {
-  case "$1" in
-    decode_message) echo seeds/message ;;
-    decode_scoped_pdu) echo seeds/scoped ;;
-    usm_open) echo seeds/usm ;;
-    trapd_conf) echo seeds/trapd_conf ;;
-    snmp_conf) echo seeds/snmp_conf ;;
-    *) echo "" ;;
-  esac
-}
 status=0
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"
-  seeds=$(seeds_of "$t")
+  # Seeds kept in git: fuzz/seeds/TARGET (optional).
+  seeds=""
+  [ -d "seeds/$t" ] && seeds="seeds/$t"
   log="corpus/$t.log"
   # -rss_limit_mb and -max_len keep a run bounded in memory; -timeout flags a slow input.
   if cargo +nightly fuzz run -O "$t" "corpus/$t" ${seeds:+"$seeds"} -- \

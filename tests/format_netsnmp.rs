@@ -21,12 +21,19 @@ impl Drop for Responder {
 }
 
 fn responder() -> Responder {
+    responder_with(&std::fs::read_to_string(repo().join("tests/fixtures/values.txt")).unwrap())
+}
+
+/// A responder serving `values` (responder.py's VARBINDS format).
+fn responder_with(values: &str) -> Responder {
     let dir = tempfile::tempdir().unwrap();
     let portfile = dir.path().join("port");
+    let vfile = dir.path().join("values.txt");
+    std::fs::write(&vfile, values).unwrap();
     let child = Command::new("python3")
         .arg(repo().join("tests/fixtures/responder.py"))
         .arg(&portfile)
-        .arg(repo().join("tests/fixtures/values.txt"))
+        .arg(&vfile)
         .stdin(Stdio::null())
         .spawn()
         .expect("python3 runs the test responder");
@@ -107,4 +114,52 @@ fn json_carries_every_type() {
     assert_eq!(by_oid(25)["value"], 1.5);
     assert_eq!(by_oid(31)["type"], "noSuchObject");
     assert!(by_oid(31)["value"].is_null());
+}
+
+/// A negative error-index omitted net-snmp's `Failed object: ` line (net-snmp prints it, empty,
+/// for any non-zero index that names no varbind). Also: snmpgetnext exits 0 after an error
+/// whose index is 0, as net-snmp's does.
+#[test]
+fn negative_error_index_prints_an_empty_failed_object_line() {
+    for index in ["-1", "-7", "0", "1", "3"] {
+        let r = responder_with(&format!(
+            "!error 5 {index}\n1.3.6.1.2.1.1.5.0 04 02 61 62\n1.3.6.1.2.1.1.6.0 04 01 63\n"
+        ));
+        let agent = format!("127.0.0.1:{}", r.port);
+        // -Cf: report, do not retry without the failed object (this responder always fails).
+        let get: [&str; 8] = [
+            "-v2c",
+            "-c",
+            "public",
+            "-m",
+            "",
+            "-Cf",
+            &agent,
+            "1.3.6.1.2.1.1.5.0",
+        ];
+        let set: [&str; 9] = [
+            "-v2c",
+            "-c",
+            "public",
+            "-m",
+            "",
+            &agent,
+            "1.3.6.1.2.1.1.5.0",
+            "s",
+            "x",
+        ];
+        for (cmd, args) in [("get", &get[..]), ("getnext", &get[..]), ("set", &set[..])] {
+            let theirs = netsnmp(&format!("snmp{cmd}"), args);
+            let ours = snmpkit(cmd, args);
+            assert_eq!(ours.stderr, theirs.stderr, "{cmd} with error-index {index}");
+            assert_eq!(ours.code, theirs.code, "{cmd} with error-index {index}");
+            if index.starts_with('-') {
+                assert!(
+                    theirs.stderr.contains("Failed object: \n"),
+                    "{}",
+                    theirs.stderr
+                );
+            }
+        }
+    }
 }

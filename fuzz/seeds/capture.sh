@@ -6,12 +6,12 @@
 # traps and informs. The keys are the lab's test passphrases, so the usm_open seeds are
 # exercised with those datagrams too.
 #
-# Usage: fuzz/seeds/capture.sh    (writes fuzz/seeds/message/*.bin; needs snmpd, snmptrapd,
+# Usage: fuzz/seeds/capture.sh    (writes fuzz/seeds/decode_message/*.bin; needs snmpd, snmptrapd,
 #                                   snmpget & co., python3)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$here/../.."
-out="$here/message"
+out="$here/decode_message"
 mkdir -p "$out"
 work="$(mktemp -d)"
 pids=()

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Derives the seeds of the scoped-PDU and USM targets from the captured datagrams in
-message/: the plaintext ScopedPDUs of the noAuthNoPriv v3 messages (scoped/), and for usm_open
-(usm/) each v3 datagram behind a key-selecting byte (raw mode), plus each ScopedPDU behind the
+decode_message/: the plaintext ScopedPDUs of the noAuthNoPriv v3 messages (decode_scoped_pdu/), and for usm_open
+(usm_open/) each v3 datagram behind a key-selecting byte (raw mode), plus each ScopedPDU behind the
 sealed-mode header (0x80 | keys, position, xor)."""
 import os
 
@@ -35,21 +35,21 @@ def scoped_pdu(msg):
 
 
 def main():
-    os.makedirs(os.path.join(here, "scoped"), exist_ok=True)
-    os.makedirs(os.path.join(here, "usm"), exist_ok=True)
-    for name in sorted(os.listdir(os.path.join(here, "message"))):
-        data = open(os.path.join(here, "message", name), "rb").read()
+    os.makedirs(os.path.join(here, "decode_scoped_pdu"), exist_ok=True)
+    os.makedirs(os.path.join(here, "usm_open"), exist_ok=True)
+    for name in sorted(os.listdir(os.path.join(here, "decode_message"))):
+        data = open(os.path.join(here, "decode_message", name), "rb").read()
         if not name.startswith("v3-"):
             continue
         base = name[:-4]
         for keys in (0, 1, 2):
-            with open(os.path.join(here, "usm", "%s-raw%d.bin" % (base, keys)), "wb") as f:
+            with open(os.path.join(here, "usm_open", "%s-raw%d.bin" % (base, keys)), "wb") as f:
                 f.write(bytes([keys]) + data)
         s = scoped_pdu(data)
         if s:
-            with open(os.path.join(here, "scoped", base + ".bin"), "wb") as f:
+            with open(os.path.join(here, "decode_scoped_pdu", base + ".bin"), "wb") as f:
                 f.write(s)
-            with open(os.path.join(here, "usm", base + "-sealed.bin"), "wb") as f:
+            with open(os.path.join(here, "usm_open", base + "-sealed.bin"), "wb") as f:
                 f.write(bytes([0x80, 0x00, 0x30, 0x01]) + s)
 
 

@@ -27,7 +27,7 @@ const OUTPUT_QUEUE_BYTES: usize = 16 * 1024 * 1024;
 /// The same queue's bound in batches (each a write of one or more notifications).
 const OUTPUT_QUEUE_BATCHES: usize = 4096;
 /// How long a shutdown waits for queued output to reach a stdout that is still being read.
-const OUTPUT_DRAIN: Duration = Duration::from_millis(500);
+const OUTPUT_DRAIN: Duration = Duration::from_millis(300);
 
 /// Arguments of `snmpkit listen [OPTIONS] [ADDRESS...]`.
 #[derive(clap::Args, Debug, Clone, Default)]
@@ -417,17 +417,18 @@ impl Output {
     }
 
     /// Lets queued output reach stdout for a moment if it is being read, then gives up on it.
-    /// Returns how many notifications were not printed (queue full, or still queued).
-    async fn finish(mut self) -> u64 {
+    /// Returns how many notifications were not printed because the queue was full, and how
+    /// many were still waiting for stdout.
+    async fn finish(mut self) -> (u64, u64) {
         self.tx = None;
         if let Some(done) = self.done.take() {
             let _ = tokio::time::timeout(OUTPUT_DRAIN, done).await;
         }
-        self.not_printed + self.queued_n.load(Ordering::Relaxed)
+        (self.not_printed, self.queued_n.load(Ordering::Relaxed))
     }
 }
 
-fn summary(s: &Stats, not_printed: u64, exec: Option<&Exec>) -> String {
+fn summary(s: &Stats, not_printed: (u64, u64), exec: Option<&Exec>) -> String {
     let mut line = format!(
         "snmpkit listen: {} received, {} decoded, {} dropped",
         s.received,
@@ -444,8 +445,12 @@ fn summary(s: &Stats, not_printed: u64, exec: Option<&Exec>) -> String {
             s.informs_acknowledged, s.duplicate_informs
         ));
     }
-    if not_printed > 0 {
-        line.push_str(&format!("; {not_printed} not printed (output queue full)"));
+    let (full, waiting) = not_printed;
+    if full > 0 {
+        line.push_str(&format!("; {full} not printed (output queue full)"));
+    }
+    if waiting > 0 {
+        line.push_str(&format!("; {waiting} not printed (stdout not read)"));
     }
     if let Some(n) = s.kernel_drops.filter(|n| *n > 0) {
         line.push_str(&format!("; {n} lost in the kernel (receive buffer full)"));

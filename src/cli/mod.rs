@@ -71,8 +71,20 @@ pub async fn run(cli: Cli) -> i32 {
 
 /// Parses `std::env::args`, printing usage errors the way net-snmp does (exit 1).
 pub fn parse_args() -> Result<Cli, i32> {
-    match Cli::try_parse() {
-        Ok(c) => Ok(c),
+    parse_from(std::env::args().collect())
+}
+
+/// Parses a command line (program name first).
+fn parse_from(argv: Vec<String>) -> Result<Cli, i32> {
+    match Cli::try_parse_from(&argv) {
+        Ok(mut c) => {
+            // snmptable takes -Cf/-Cw/-Cc/-Cr values from the arguments after each -C, so it
+            // needs them in their order, which clap does not keep: read once, here.
+            if let Command::Table(t) = &mut c.command {
+                t.raw = argv.get(1..).unwrap_or(&[]).to_vec();
+            }
+            Ok(c)
+        }
         Err(e) => {
             use clap::error::ErrorKind;
             let code = match e.kind() {
@@ -82,5 +94,46 @@ pub fn parse_args() -> Result<Cli, i32> {
             let _ = e.print();
             Err(code)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `run(TableArgs)` re-read `std::env::args()`, so a table run from anything but the
+    /// process's own command line (a test, a wrapper) took its -C values from the wrong place.
+    /// The parsed command line now carries them.
+    #[test]
+    fn table_takes_its_c_values_from_the_parsed_command_line() {
+        let argv: Vec<String> = [
+            "snmpkit",
+            "table",
+            "-v2c",
+            "-c",
+            "public",
+            "-Cf",
+            ",",
+            "127.0.0.1:1161",
+            "ifTable",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let Ok(Cli {
+            command: Command::Table(t),
+        }) = parse_from(argv.clone())
+        else {
+            panic!("not parsed as table");
+        };
+        assert_eq!(t.raw, argv[1..]);
+        assert_eq!(
+            table::c_values(&t),
+            Some(vec![vec![
+                ",".to_string(),
+                "127.0.0.1:1161".to_string(),
+                "ifTable".to_string()
+            ]])
+        );
     }
 }
