@@ -71,6 +71,10 @@ pub struct ListenArgs {
     /// ~/.local/state/snmpkit/listen-engine, used only when v3 users are configured.
     #[arg(long, value_name = "FILE")]
     pub state_file: Option<PathBuf>,
+    /// Append the notifications to FILE instead of writing them to stdout (snmptrapd's
+    /// `-Lf FILE`).
+    #[arg(long, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
     /// Addresses to listen on, in snmptrapd's syntax (`udp:HOST:PORT`, `udp6:[ADDR]:PORT`,
     /// `HOST:PORT`, `[ADDR]:PORT`, `PORT`). Default: `udp:0.0.0.0:162` and `udp6:[::]:162`.
     #[arg(
@@ -87,7 +91,7 @@ pub async fn run(args: ListenArgs) -> i32 {
     let render = match Render::from_args(&args) {
         Ok(r) => r,
         Err(msg) => {
-            eprintln!("snmpkit listen: {msg}");
+            eprintln!("{}: {msg}", super::prog());
             return 1;
         }
     };
@@ -96,14 +100,14 @@ pub async fn run(args: ListenArgs) -> i32 {
     let shutdown = match Shutdown::install() {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("snmpkit listen: cannot install signal handlers: {e}");
+            eprintln!("{}: cannot install signal handlers: {e}", super::prog());
             return 1;
         }
     };
     match setup(&args).await {
         Ok(rx) => serve(rx, &args, render, shutdown).await,
         Err(msg) => {
-            eprintln!("snmpkit listen: {msg}");
+            eprintln!("{}: {msg}", super::prog());
             1
         }
     }
@@ -116,7 +120,7 @@ async fn setup(args: &ListenArgs) -> Result<Receiver, String> {
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             let conf = TrapdConfig::parse(&text);
             for w in &conf.warnings {
-                eprintln!("snmpkit listen: warning: {}: {w}", path.display());
+                eprintln!("{}: warning: {}: {w}", super::prog(), path.display());
             }
             conf
         }
@@ -139,7 +143,7 @@ async fn setup(args: &ListenArgs) -> Result<Receiver, String> {
         let privacy = u.privacy.as_ref().map(|(p, s)| (*p, s.as_bytes()));
         match V3User::new(&u.name, u.engine_id.clone(), auth, privacy) {
             Ok(v) => users.push(v),
-            Err(e) => eprintln!("snmpkit listen: warning: user {:?} ignored: {e}", u.name),
+            Err(e) => eprintln!("{}: warning: user {:?} ignored: {e}", super::prog(), u.name),
         }
     }
     let engine = if users.is_empty() && engine_id.is_none() && args.state_file.is_none() {
@@ -181,20 +185,22 @@ async fn setup(args: &ListenArgs) -> Result<Receiver, String> {
         // Linux reports twice the size it set, so this only catches real caps.
         if *got < want {
             eprintln!(
-                "snmpkit listen: warning: receive buffer is {got} bytes, not the {want} asked \
+                "{}: warning: receive buffer is {got} bytes, not the {want} asked \
                  for (capped by net.core.rmem_max); bursts beyond it are lost in the kernel \
-                 and counted in the summary"
+                 and counted in the summary",
+                super::prog()
             );
         }
     }
     if let Some(e) = &engine {
         eprintln!(
-            "snmpkit listen: SNMPv3 engine ID 0x{}, engine boots {}",
+            "{}: SNMPv3 engine ID 0x{}, engine boots {}",
+            super::prog(),
             hex(&e.engine_id).to_ascii_lowercase(),
             e.boots
         );
     }
-    eprintln!("snmpkit listen: listening on {}", addrs.join(", "));
+    eprintln!("{}: listening on {}", super::prog(), addrs.join(", "));
     Ok(rx)
 }
 
@@ -206,7 +212,10 @@ fn local_engine(args: &ListenArgs, engine_id: Option<&[u8]>) -> Result<LocalEngi
         return LocalEngine::load_or_create(p, engine_id).map_err(|e| e.to_string());
     }
     let fallback = |why: String| {
-        eprintln!("snmpkit listen: warning: {why}; the engine ID and boots are not persisted");
+        eprintln!(
+            "{}: warning: {why}; the engine ID and boots are not persisted",
+            super::prog()
+        );
         match engine_id {
             Some(id) => LocalEngine {
                 engine_id: id.to_vec(),
@@ -247,7 +256,21 @@ fn udp_name(a: std::net::SocketAddr) -> String {
 
 async fn serve(mut rx: Receiver, args: &ListenArgs, r: Render, mut shutdown: Shutdown) -> i32 {
     let exec = args.exec.clone().map(|cmd| Exec::new(cmd, args.verbose));
-    let mut out = Output::start();
+    let sink = match &args.log_file {
+        Some(path) => match std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            Ok(f) => Sink::File(f),
+            Err(e) => {
+                eprintln!("{}: cannot open {}: {e}", super::prog(), path.display());
+                return 1;
+            }
+        },
+        None => Sink::Stdout,
+    };
+    let mut out = Output::start(sink);
     let mut text = String::with_capacity(64 * 1024);
     let mut jsons = Vec::new();
     loop {
@@ -337,8 +360,14 @@ impl Shutdown {
     }
 }
 
-/// Writes rendered notifications to stdout from its own thread, fed by a queue bounded in
-/// batches and bytes. Submitting never waits: when the queue is full the batch is not printed
+/// Where notifications are written: stdout, or the `--log-file`.
+enum Sink {
+    Stdout,
+    File(std::fs::File),
+}
+
+/// Writes rendered notifications to stdout (or the log file) from its own thread, fed by a
+/// queue bounded in batches and bytes. Submitting never waits: when the queue is full the batch is not printed
 /// and its notifications are counted. A stdout that fails (a closed pipe) stops the listener.
 struct Output {
     tx: Option<std::sync::mpsc::SyncSender<(String, u64)>>,
@@ -352,7 +381,7 @@ struct Output {
 }
 
 impl Output {
-    fn start() -> Output {
+    fn start(sink: Sink) -> Output {
         let (tx, rx) = std::sync::mpsc::sync_channel::<(String, u64)>(OUTPUT_QUEUE_BATCHES);
         let queued = Arc::new(AtomicUsize::new(0));
         let queued_n = Arc::new(AtomicU64::new(0));
@@ -362,18 +391,19 @@ impl Output {
         let spawned = std::thread::Builder::new()
             .name("listen-output".into())
             .spawn(move || {
-                // Held for the thread's life: the exit path cannot then flush (and block on)
-                // a stdout that nobody reads.
-                let mut stdout = std::io::stdout().lock();
+                // stdout is locked for the thread's life: the exit path cannot then flush
+                // (and block on) a stdout that nobody reads.
+                let mut w: Box<dyn Write> = match sink {
+                    Sink::Stdout => Box::new(std::io::stdout().lock()),
+                    Sink::File(f) => Box::new(f),
+                };
                 while let Ok((chunk, n)) = rx.recv() {
-                    let r = stdout
-                        .write_all(chunk.as_bytes())
-                        .and_then(|_| stdout.flush());
+                    let r = w.write_all(chunk.as_bytes()).and_then(|_| w.flush());
                     q.fetch_sub(chunk.len(), Ordering::Relaxed);
                     qn.fetch_sub(n, Ordering::Relaxed);
                     if let Err(e) = r {
                         if e.kind() != std::io::ErrorKind::BrokenPipe {
-                            eprintln!("snmpkit listen: cannot write output: {e}");
+                            eprintln!("{}: cannot write output: {e}", super::prog());
                         }
                         st.notify_one();
                         return;
@@ -382,7 +412,7 @@ impl Output {
                 let _ = done_tx.send(());
             });
         if let Err(e) = spawned {
-            eprintln!("snmpkit listen: cannot start the output thread: {e}");
+            eprintln!("{}: cannot start the output thread: {e}", super::prog());
             stopped.notify_one();
         }
         Output {
@@ -430,7 +460,8 @@ impl Output {
 
 fn summary(s: &Stats, not_printed: (u64, u64), exec: Option<&Exec>) -> String {
     let mut line = format!(
-        "snmpkit listen: {} received, {} decoded, {} dropped",
+        "{}: {} received, {} decoded, {} dropped",
+        super::prog(),
         s.received,
         s.delivered,
         s.dropped_total()
@@ -496,7 +527,10 @@ impl Exec {
         if self.pending.load(Ordering::Relaxed) >= EXEC_CONCURRENCY + EXEC_QUEUE {
             self.dropped.fetch_add(1, Ordering::Relaxed);
             if self.verbose {
-                eprintln!("snmpkit listen: handler queue full, notification not handed to --exec");
+                eprintln!(
+                    "{}: handler queue full, notification not handed to --exec",
+                    super::prog()
+                );
             }
             return;
         }
@@ -509,7 +543,7 @@ impl Exec {
                 if let Err(e) = run_handler(&cmd, json).await {
                     failed.fetch_add(1, Ordering::Relaxed);
                     if verbose {
-                        eprintln!("snmpkit listen: --exec handler: {e}");
+                        eprintln!("{}: --exec handler: {e}", super::prog());
                     }
                 }
             }
