@@ -1,6 +1,7 @@
 //! Command-line interface: net-snmp-style arguments (`-v2c -c public`, `-On`, `-Cr10`, ...),
 //! one file per command. The CLI only uses the library's public API.
 
+mod agent;
 mod config;
 mod links;
 pub mod listen;
@@ -52,6 +53,8 @@ pub enum Command {
     Table(table::TableArgs),
     /// Receive notifications (snmptrapd): print them as text or JSON lines.
     Listen(listen::ListenArgs),
+    /// Simulate SNMP agents from recorded walks (v1, v2c, v3; Set; linkDown/linkUp traps).
+    Agent(agent::AgentArgs),
     /// Make net-snmp's command names (snmpget, snmpwalk, ..., snmptrapd) as symbolic links
     /// to this program in DIR: run under those names it behaves as the matching command.
     InstallLinks(links::InstallLinksArgs),
@@ -71,6 +74,7 @@ pub async fn run(cli: Cli) -> i32 {
         Command::Translate(a) => translate::run(a),
         Command::Table(a) => table::run(a).await,
         Command::Listen(a) => listen::run(a).await,
+        Command::Agent(a) => agent::run(a).await,
         Command::InstallLinks(a) => links::install(a),
     }
 }
