@@ -1,6 +1,7 @@
 //! The library's table API against net-snmp's snmpd, with net-snmp's snmpwalk as the witness:
 //! every way of fetching (whole entry by GetBulk, chosen columns side by side by GetBulk,
-//! GetNext on v1) must give the rows and cells snmpwalk shows for the same columns.
+//! GetNext, v1, with non-repeaters beside) must give the rows and cells snmpwalk shows for the
+//! same columns.
 
 mod common;
 use common::*;
@@ -132,6 +133,29 @@ async fn tables_read_through_the_library_match_snmpwalk() {
             .unwrap();
         let arcs = [pick.columns()[0].arc(), pick.columns()[1].arc()];
         assert_eq!(cells(&t), walked(&agent, spec.entry_oid(), &arcs), "{name}");
+    }
+
+    // sysUpTime.0 read beside the table, in its first request (GetBulk's non-repeaters, or
+    // an extra varbind of the first GetNext); the rows stay the same.
+    const SYS_UPTIME: Oid = oid!(1, 3, 6, 1, 2, 1, 1, 3);
+    let spec = TableSpec::by_name(&mib, "sysORTable").unwrap();
+    let arcs: Vec<u32> = spec.columns().iter().map(|c| c.arc()).collect();
+    let want = walked(&agent, spec.entry_oid(), &arcs);
+    for (client, opts) in [
+        (&v2, TableOptions::new().max_repetitions(4)),
+        (&v2, TableOptions::new().get_next(true)),
+        (&v1, TableOptions::new()),
+    ] {
+        let t = client
+            .table(&spec, &opts.non_repeaters(&[SYS_UPTIME]))
+            .await
+            .unwrap();
+        assert_eq!(cells(&t), want);
+        let [up] = t.scalars() else {
+            panic!("one scalar: {:?}", t.scalars())
+        };
+        assert_eq!(up.oid, SYS_UPTIME.child(&[0]));
+        assert!(up.value.as_duration().is_some(), "{:?}", up.value);
     }
 
     // ifTable by hand (no MIB), static columns only: ifIndex, ifDescr, ifType, ifMtu.
