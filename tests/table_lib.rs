@@ -182,3 +182,44 @@ async fn tables_read_through_the_library_match_snmpwalk() {
         .unwrap();
     assert_eq!((t.rows().len(), t.end()), (1, &TableEnd::RowLimit));
 }
+
+/// `snmptable -On` refuses every table ("Was that a table?", exit 1): it finds the column
+/// names in the printed OIDs, and numeric OIDs have none. `snmpkit table -On` printed the
+/// table instead.
+#[test]
+fn table_with_numeric_oids_is_refused_as_snmptable_refuses_it() {
+    let d = Snmpd::start("");
+    let agent = d.v4();
+    for (table, oid) in [
+        ("sysORTable", ".1.3.6.1.2.1.1.9"),
+        ("vacmSecurityToGroupTable", ".1.3.6.1.6.3.16.1.2"),
+    ] {
+        let ours = snmpkit("table", &["-v2c", "-c", "public", "-On", &agent, table]);
+        assert_eq!(ours.code, 1, "{table}: {}", ours.stdout);
+        assert_eq!(ours.stdout, "", "{table}");
+        assert_eq!(ours.stderr, format!("Was that a table? {oid}\n"), "{table}");
+        // The same words and code as snmptable's, given the same modules.
+        if let Some(m) = reference_mib_path() {
+            let theirs = netsnmp(
+                "snmptable",
+                &[
+                    "-M",
+                    &m,
+                    "-m",
+                    BUILTIN_MODULES,
+                    "-v2c",
+                    "-c",
+                    "public",
+                    "-On",
+                    &agent,
+                    table,
+                ],
+            );
+            assert_eq!(
+                (ours.code, &ours.stdout, &ours.stderr),
+                (theirs.code, &theirs.stdout, &theirs.stderr),
+                "{table}"
+            );
+        }
+    }
+}

@@ -255,6 +255,17 @@ pub async fn run(a: TableArgs) -> i32 {
         Err(f) => return fail(f),
     };
     let spec = match TableSpec::from_mib(&mib, &table_oid) {
+        // snmptable finds its column names in the printed OIDs; numeric ones (`-On`) have
+        // none, so it refuses the table.
+        Ok(spec) if o.oid_format == OidFormat::Numeric => {
+            return fail(Fatal(
+                format!(
+                    "Was that a table? {}",
+                    format_oid(spec.table_oid(), &o, &mib)
+                ),
+                1,
+            ))
+        }
         Ok(spec) => spec,
         Err(TableError::NotATable(oid) | TableError::NoColumns(oid)) => {
             return fail(Fatal(

@@ -252,9 +252,10 @@ impl TableSpec {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TableOptions {
-    /// GetBulk max-repetitions (snmptable's `-Cr`, default 10). With GetNext, snmptable prints
-    /// in batches of this many rows; the fetch itself ignores it.
-    pub max_repetitions: u32,
+    /// GetBulk max-repetitions (snmptable's `-Cr`). `None` (the default) takes the client's
+    /// [`ClientOptions::max_repetitions`](crate::ClientOptions::max_repetitions), 10 unless
+    /// set, as snmptable's default.
+    pub max_repetitions: Option<u32>,
     /// GetNext instead of GetBulk (snmptable's `-CB`). SNMPv1 always uses GetNext.
     pub get_next: bool,
     /// Stop after this many rows (default 100,000), so a misbehaving agent cannot exhaust
@@ -270,7 +271,7 @@ pub struct TableOptions {
 impl Default for TableOptions {
     fn default() -> Self {
         TableOptions {
-            max_repetitions: 10,
+            max_repetitions: None,
             get_next: false,
             max_rows: Some(100_000),
             non_repeaters: Vec::new(),
@@ -279,14 +280,15 @@ impl Default for TableOptions {
 }
 
 impl TableOptions {
-    /// snmptable's defaults: GetBulk with max-repetitions 10, at most 100,000 rows.
+    /// snmptable's defaults: GetBulk with the client's max-repetitions (10 unless set), at
+    /// most 100,000 rows.
     pub fn new() -> TableOptions {
         TableOptions::default()
     }
 
     /// Sets the GetBulk max-repetitions (`-Cr`); 0 is taken as 1.
     pub fn max_repetitions(mut self, n: u32) -> TableOptions {
-        self.max_repetitions = n.max(1);
+        self.max_repetitions = Some(n.max(1));
         self
     }
 
@@ -617,6 +619,13 @@ impl Client {
         Ok(asm.finish(end))
     }
 
+    /// The GetBulk max-repetitions of a table fetch: the options', else the client's.
+    fn table_repetitions(&self, opts: &TableOptions) -> u32 {
+        opts.max_repetitions
+            .unwrap_or(self.inner.options.max_repetitions)
+            .max(1)
+    }
+
     async fn table_bulk(
         &self,
         spec: &TableSpec,
@@ -624,7 +633,7 @@ impl Client {
         asm: &mut Assembler<'_>,
     ) -> Result<TableEnd> {
         let walk_opts = WalkOptions {
-            bulk: Some((0, opts.max_repetitions.max(1))),
+            bulk: Some((0, self.table_repetitions(opts))),
             ..WalkOptions::default()
         };
         let mut walk = Walk::new(self.clone(), spec.entry.clone(), walk_opts);
@@ -671,7 +680,7 @@ impl Client {
                 last: c.oid.clone(),
             })
             .collect();
-        let max_repetitions = i32::try_from(opts.max_repetitions.max(1)).unwrap_or(i32::MAX);
+        let max_repetitions = i32::try_from(self.table_repetitions(opts)).unwrap_or(i32::MAX);
         let mut scalars = opts.non_repeaters.as_slice();
         while !cursors.is_empty() {
             let mut oids = scalars.to_vec();
