@@ -59,6 +59,14 @@ pub struct ListenArgs {
     /// ~/.local/state/snmpkit/listen-engine, used only when v3 users are configured.
     #[arg(long, value_name = "FILE")]
     pub state_file: Option<PathBuf>,
+    /// Publish each notification's JSON to NATS JetStream at URL (nats://HOST:PORT). Informs
+    /// are acknowledged only once the broker has stored them; traps wait in memory while it
+    /// is unreachable.
+    #[arg(long, value_name = "URL")]
+    pub nats: Option<String>,
+    /// The subject for --nats (default snmp.notifications); a JetStream stream must cover it.
+    #[arg(long, value_name = "SUBJECT")]
+    pub nats_subject: Option<String>,
     /// Addresses to listen on, in snmptrapd's syntax (`udp:HOST:PORT`, `udp6:[ADDR]:PORT`,
     /// `HOST:PORT`, `[ADDR]:PORT`, `PORT`). Default: `udp:0.0.0.0:162` and `udp6:[::]:162`.
     #[arg(
@@ -79,8 +87,21 @@ pub async fn run(args: ListenArgs) -> i32 {
             return 1;
         }
     };
-    match setup(&args).await {
-        Ok(rx) => serve(rx, &args, render).await,
+    let sink = match super::nats::ListenSink::start(
+        "snmpkit listen",
+        args.nats.as_deref(),
+        args.nats_subject.as_deref(),
+    )
+    .await
+    {
+        Ok(s) => s,
+        Err(msg) => {
+            eprintln!("snmpkit listen: {msg}");
+            return 1;
+        }
+    };
+    match setup(&args, sink.active()).await {
+        Ok(rx) => serve(rx, &args, render, sink).await,
         Err(msg) => {
             eprintln!("snmpkit listen: {msg}");
             1
@@ -88,7 +109,7 @@ pub async fn run(args: ListenArgs) -> i32 {
     }
 }
 
-async fn setup(args: &ListenArgs) -> Result<Receiver, String> {
+async fn setup(args: &ListenArgs, defer_inform_acks: bool) -> Result<Receiver, String> {
     let conf = match &args.config {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -151,6 +172,7 @@ async fn setup(args: &ListenArgs) -> Result<Receiver, String> {
     rc.verbose = args.verbose;
     rc.users = users;
     rc.engine = engine.clone();
+    rc.defer_inform_acks = defer_inform_acks;
     let rx = Receiver::bind(rc).await.map_err(|e| e.to_string())?;
     let addrs: Vec<String> = rx.local_addrs().iter().map(|a| udp_name(*a)).collect();
     if let Some(e) = &engine {
@@ -211,7 +233,12 @@ fn udp_name(a: std::net::SocketAddr) -> String {
     }
 }
 
-async fn serve(mut rx: Receiver, args: &ListenArgs, r: Render) -> i32 {
+async fn serve(
+    mut rx: Receiver,
+    args: &ListenArgs,
+    r: Render,
+    sink: super::nats::ListenSink,
+) -> i32 {
     let exec = args.exec.clone().map(|cmd| Exec::new(cmd, args.verbose));
     let mut shutdown = Box::pin(shutdown_signal());
     let mut out = String::with_capacity(64 * 1024);
@@ -219,7 +246,7 @@ async fn serve(mut rx: Receiver, args: &ListenArgs, r: Render) -> i32 {
     'outer: loop {
         let first = tokio::select! {
             _ = &mut shutdown => break,
-            n = rx.recv() => match n {
+            n = rx.recv_with_ack() => match n {
                 Some(n) => n,
                 None => break,
             },
@@ -229,8 +256,8 @@ async fn serve(mut rx: Receiver, args: &ListenArgs, r: Render) -> i32 {
         out.clear();
         let mut next = Some(first);
         let mut batch = 0;
-        while let Some(n) = next.take() {
-            let json = if args.json || exec.is_some() {
+        while let Some((n, ack)) = next.take() {
+            let json = if args.json || exec.is_some() || sink.active() {
                 Some(r.json(&n))
             } else {
                 None
@@ -242,12 +269,13 @@ async fn serve(mut rx: Receiver, args: &ListenArgs, r: Render) -> i32 {
                 }
                 _ => r.text(&n, &mut out),
             }
-            if let Some(j) = json.filter(|_| exec.is_some()) {
-                jsons.push(j);
+            if let Some(j) = json.as_ref().filter(|_| exec.is_some()) {
+                jsons.push(j.clone());
             }
+            sink.forward(&n, json, ack);
             batch += 1;
             if batch < 512 && out.len() < 256 * 1024 {
-                next = rx.try_recv();
+                next = rx.try_recv_with_ack();
             }
         }
         let mut stdout = std::io::stdout().lock();
@@ -267,7 +295,12 @@ async fn serve(mut rx: Receiver, args: &ListenArgs, r: Render) -> i32 {
             }
         }
     }
-    eprintln!("{}", summary(&rx.stats(), exec.as_ref()));
+    let mut line = summary(&rx.stats(), exec.as_ref());
+    if let Some(n) = sink.finish().await {
+        line.push_str("; ");
+        line.push_str(&n);
+    }
+    eprintln!("{line}");
     0
 }
 

@@ -3,6 +3,7 @@
 
 mod config;
 pub mod listen;
+mod nats;
 mod out;
 mod request;
 pub mod snmpconf;
