@@ -1,9 +1,11 @@
-//! Walks the interface table with GetBulk and prints one line per interface.
+//! Reads the interface table through the library's table API and prints one line per
+//! interface: columns named by the MIB, rows keyed by ifIndex, typed values.
 //!
 //! `cargo run --example interfaces -- 127.0.0.1:11161 public`
 
-use snmpkit::{Client, ClientOptions, Oid, Security, Value};
-use std::collections::BTreeMap;
+use snmpkit::client::{TableOptions, TableSpec};
+use snmpkit::mib::Mib;
+use snmpkit::{Client, ClientOptions, Security};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -12,38 +14,48 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let community = args.next().unwrap_or_else(|| "public".into());
     let client =
         Client::connect(&agent, Security::v2c(community), ClientOptions::default()).await?;
-    let if_entry = Oid::from_slice(&[1, 3, 6, 1, 2, 1, 2, 2, 1]);
-    // column -> (ifIndex -> value)
-    let mut rows: BTreeMap<u32, BTreeMap<u32, Value>> = BTreeMap::new();
-    for vb in client.bulk_walk(&if_entry, 25).await? {
-        if let Some([col, idx]) = vb.oid.strip_prefix(&if_entry) {
-            rows.entry(*idx).or_default().insert(*col, vb.value);
-        }
-    }
+    let mib = Mib::builtin();
+    let spec = TableSpec::by_name(&mib, "IF-MIB::ifTable")?.select(&[
+        "ifDescr",
+        "ifType",
+        "ifSpeed",
+        "ifOperStatus",
+        "ifInOctets",
+        "ifOutOctets",
+    ])?;
+    let table = client
+        .table(&spec, &TableOptions::new().max_repetitions(25))
+        .await?;
+    // The enumeration labels of ifOperStatus come from the MIB too.
+    let oper_status = mib.node("IF-MIB::ifOperStatus");
     println!(
         "{:>7}  {:<16} {:>6} {:>12} {:>8} {:>14} {:>14}",
         "ifIndex", "ifDescr", "type", "speed", "oper", "inOctets", "outOctets"
     );
-    for (idx, cols) in rows {
-        let s = |c: u32| match cols.get(&c) {
-            Some(Value::OctetString(b)) => String::from_utf8_lossy(b).into_owned(),
-            Some(Value::Integer(i)) => i.to_string(),
-            Some(Value::Gauge32(g)) | Some(Value::Counter32(g)) => g.to_string(),
-            _ => "-".into(),
+    for row in table.rows() {
+        let number = |column: &str| match row.get(column).and_then(|v| v.as_u64()) {
+            Some(n) => n.to_string(),
+            None => "-".into(),
         };
-        let oper = match cols.get(&8) {
-            Some(Value::Integer(1)) => "up".to_string(),
-            Some(Value::Integer(2)) => "down".to_string(),
-            _ => s(8),
-        };
+        let oper = row
+            .get("ifOperStatus")
+            .and_then(|v| v.as_i64())
+            .map(|n| {
+                oper_status
+                    .and_then(|node| node.enum_label(n))
+                    .map(String::from)
+                    .unwrap_or_else(|| n.to_string())
+            })
+            .unwrap_or_else(|| "-".into());
         println!(
-            "{idx:>7}  {:<16} {:>6} {:>12} {:>8} {:>14} {:>14}",
-            s(2),
-            s(3),
-            s(5),
+            "{:>7}  {:<16} {:>6} {:>12} {:>8} {:>14} {:>14}",
+            row.index().display(false),
+            row.get("ifDescr").and_then(|v| v.as_str()).unwrap_or("-"),
+            number("ifType"),
+            number("ifSpeed"),
             oper,
-            s(10),
-            s(16)
+            number("ifInOctets"),
+            number("ifOutOctets"),
         );
     }
     Ok(())

@@ -2,6 +2,7 @@
 //!
 //! `cargo run --example poll_many -- public 127.0.0.1:11161 [::1]:11161 ...`
 
+use snmpkit::client::WalkLimit;
 use snmpkit::{Client, ClientOptions, Oid, Security, Transport};
 use std::time::Duration;
 
@@ -11,11 +12,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let community = args.next().unwrap_or_else(|| "public".into());
     let agents: Vec<String> = args.collect();
     let transport = Transport::new();
-    let options = ClientOptions {
-        timeout: Duration::from_millis(500),
-        retries: 2,
-        ..ClientOptions::default()
-    };
+    let options = ClientOptions::builder()
+        .timeout(Duration::from_millis(500))
+        .retries(2)
+        .max_repetitions(50)
+        .build();
     let mut tasks = Vec::new();
     for agent in agents {
         let (transport, options, community) =
@@ -26,7 +27,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let uptime = Oid::from_slice(&[1, 3, 6, 1, 2, 1, 1, 3, 0]);
             let in_octets = Oid::from_slice(&[1, 3, 6, 1, 2, 1, 2, 2, 1, 10]);
             let up = client.get(&[uptime]).await?;
-            let counters = client.bulk_walk(&in_octets, 50).await?;
+            let counters = client
+                .bulk_walk(&in_octets, WalkLimit::count(10_000))
+                .await?;
             Ok::<_, snmpkit::Error>((agent, up, counters.len()))
         }));
     }

@@ -15,6 +15,7 @@ pub mod client;
 pub mod codec;
 mod error;
 pub mod format;
+pub mod hex;
 pub mod mib;
 pub mod notify;
 mod oid;
@@ -24,9 +25,9 @@ pub mod transport;
 pub mod usm;
 mod value;
 
-pub use client::{Client, ClientOptions, Security};
-pub use error::{Error, Result};
-pub use oid::{Oid, OidParseError};
+pub use client::{Client, ClientOptions, ClientOptionsBuilder, Security};
+pub use error::{Error, ErrorStatus, LimitReached, Result};
+pub use oid::{Oid, OidParseError, SNMP_TRAP_OID_0, SYS_UPTIME_0};
 pub use transport::Transport;
 pub use value::{Value, ValueParseError, VarBind};
 

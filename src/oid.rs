@@ -1,14 +1,68 @@
 //! Object identifiers: parsing, display, ordering and prefix tests.
 
 use smallvec::SmallVec;
+use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
 /// An SNMP object identifier, such as `1.3.6.1.2.1.1.5.0`.
 ///
-/// Up to 16 arcs are stored inline, so typical OIDs never allocate.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct Oid(SmallVec<[u32; 16]>);
+/// Up to 16 arcs are stored inline, so typical OIDs never allocate. OIDs known when the
+/// program is written can be constants, built at compile time with no parsing and no
+/// allocation, by [`Oid::from_static`] or the [`oid!`](crate::oid!) macro:
+///
+/// ```
+/// use snmpkit::{oid, Oid};
+///
+/// const SYS_NAME_0: Oid = oid!(1, 3, 6, 1, 2, 1, 1, 5, 0);
+/// const IF_TABLE: Oid = Oid::from_static(&[1, 3, 6, 1, 2, 1, 2, 2]);
+///
+/// assert_eq!(SYS_NAME_0, "1.3.6.1.2.1.1.5.0".parse::<Oid>().unwrap());
+/// assert!(IF_TABLE.child(&[1, 2, 3]).starts_with(&IF_TABLE));
+/// ```
+#[derive(Clone)]
+pub struct Oid(Repr);
+
+/// Where the arcs live: a `'static` slice (constants) or an inline-first vector. Every
+/// comparison and hash goes through [`Oid::arcs`], so the two forms of one OID are equal.
+#[derive(Clone)]
+enum Repr {
+    Static(&'static [u32]),
+    Owned(SmallVec<[u32; 16]>),
+}
+
+impl Default for Oid {
+    fn default() -> Self {
+        Oid::empty()
+    }
+}
+
+impl PartialEq for Oid {
+    fn eq(&self, other: &Self) -> bool {
+        self.arcs() == other.arcs()
+    }
+}
+
+impl Eq for Oid {}
+
+impl Hash for Oid {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.arcs().hash(state);
+    }
+}
+
+impl PartialOrd for Oid {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Oid {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.arcs().cmp(other.arcs())
+    }
+}
 
 /// Why a dotted OID string could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -28,68 +82,101 @@ pub enum OidParseError {
 /// The most sub-identifiers an SNMP OID may have (RFC 2578 §3.5).
 pub const MAX_OID_LEN: usize = 128;
 
+/// sysUpTime.0 (RFC 3418), the first varbind of every SNMPv2 notification (RFC 3416 §4.2.6).
+pub const SYS_UPTIME_0: [u32; 9] = [1, 3, 6, 1, 2, 1, 1, 3, 0];
+/// snmpTrapOID.0 (RFC 3418), the second varbind of every SNMPv2 notification.
+pub const SNMP_TRAP_OID_0: [u32; 11] = [1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0];
+
 impl Oid {
     /// The empty OID (zero arcs). Not valid on the wire, but useful as a builder start.
-    pub fn empty() -> Self {
-        Oid(SmallVec::new())
+    pub const fn empty() -> Self {
+        Oid(Repr::Static(&[]))
     }
 
     /// Builds an OID from a slice of arcs.
     pub fn from_slice(arcs: &[u32]) -> Self {
-        Oid(SmallVec::from_slice(arcs))
+        Oid(Repr::Owned(SmallVec::from_slice(arcs)))
+    }
+
+    /// An OID over arcs fixed at compile time: usable in `const` items, never parsed and
+    /// never copied until the OID is changed (`push`, `pop`, `extend_from_slice`).
+    pub const fn from_static(arcs: &'static [u32]) -> Self {
+        Oid(Repr::Static(arcs))
     }
 
     /// The arcs of this OID.
     pub fn arcs(&self) -> &[u32] {
-        &self.0
+        match &self.0 {
+            Repr::Static(a) => a,
+            Repr::Owned(v) => v,
+        }
+    }
+
+    /// Changes the arcs, copying a static OID's arcs into a vector on its first change.
+    fn change(&mut self, f: impl FnOnce(&mut SmallVec<[u32; 16]>)) {
+        if let Repr::Static(a) = self.0 {
+            self.0 = Repr::Owned(SmallVec::from_slice(a));
+        }
+        if let Repr::Owned(v) = &mut self.0 {
+            f(v);
+        }
     }
 
     /// The number of arcs.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.arcs().len()
     }
 
     /// True if there are no arcs.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.arcs().is_empty()
     }
 
     /// True if `self` starts with all of `prefix`'s arcs (an OID is a prefix of itself).
     pub fn starts_with(&self, prefix: &Oid) -> bool {
-        self.0.starts_with(&prefix.0)
+        self.arcs().starts_with(prefix.arcs())
     }
 
     /// Appends one arc.
     pub fn push(&mut self, arc: u32) {
-        self.0.push(arc);
+        self.change(|v| v.push(arc));
     }
 
     /// Appends several arcs.
     pub fn extend_from_slice(&mut self, arcs: &[u32]) {
-        self.0.extend_from_slice(arcs);
+        self.change(|v| v.extend_from_slice(arcs));
     }
 
     /// Returns a new OID made of `self` followed by `arcs`.
     pub fn child(&self, arcs: &[u32]) -> Oid {
-        let mut o = self.clone();
-        o.extend_from_slice(arcs);
-        o
+        let mut v = SmallVec::with_capacity(self.len() + arcs.len());
+        v.extend_from_slice(self.arcs());
+        v.extend_from_slice(arcs);
+        Oid(Repr::Owned(v))
     }
 
     /// The arcs after `prefix`, if `prefix` is a prefix of `self`.
     pub fn strip_prefix(&self, prefix: &Oid) -> Option<&[u32]> {
-        self.0.strip_prefix(&prefix.0[..])
+        self.arcs().strip_prefix(prefix.arcs())
     }
 
     /// Drops the last arc, returning it.
     pub fn pop(&mut self) -> Option<u32> {
-        self.0.pop()
+        match self.0 {
+            // No copy needed: a shorter static slice is still static.
+            Repr::Static(a) => {
+                let (last, rest) = a.split_last()?;
+                self.0 = Repr::Static(rest);
+                Some(*last)
+            }
+            Repr::Owned(ref mut v) => v.pop(),
+        }
     }
 
     /// Writes the numeric form with a leading dot (`.1.3.6.1`).
     pub fn to_dotted_leading(&self) -> String {
-        let mut s = String::with_capacity(self.0.len() * 3);
-        for a in self.0.iter() {
+        let mut s = String::with_capacity(self.len() * 3);
+        for a in self.arcs() {
             s.push('.');
             push_u32(&mut s, *a);
         }
@@ -106,7 +193,7 @@ impl fmt::Display for Oid {
     /// Dotted decimal without a leading dot: `1.3.6.1.2.1`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut first = true;
-        for a in self.0.iter() {
+        for a in self.arcs() {
             if !first {
                 f.write_str(".")?;
             }
@@ -146,7 +233,7 @@ impl FromStr for Oid {
                 return Err(OidParseError::TooLong);
             }
         }
-        Ok(Oid(v))
+        Ok(Oid(Repr::Owned(v)))
     }
 }
 
@@ -162,9 +249,14 @@ impl<const N: usize> From<[u32; N]> for Oid {
     }
 }
 
-/// Builds an [`Oid`] from a literal list of arcs: `oid!(1, 3, 6, 1)`.
+/// Builds an [`Oid`] from a list of arcs: `oid!(1, 3, 6, 1)`.
+///
+/// With literal arcs the OID is a compile-time constant (it can initialise a `const`); with
+/// other expressions (`oid!(1, 3, 6, 1, 2, 1, 2, 2, 1, 2, if_index)`) it is built at run time.
+/// Neither form parses a string.
 #[macro_export]
 macro_rules! oid {
+    ($($arc:literal),* $(,)?) => { $crate::Oid::from_static(&[$($arc),*]) };
     ($($arc:expr),* $(,)?) => { $crate::Oid::from_slice(&[$($arc),*]) };
 }
 
@@ -204,6 +296,33 @@ mod tests {
         ));
         let long = vec!["1"; 129].join(".");
         assert_eq!(long.parse::<Oid>(), Err(OidParseError::TooLong));
+    }
+
+    #[test]
+    fn static_and_owned_oids_are_the_same_oid() {
+        use std::collections::hash_map::DefaultHasher;
+        const SYS: Oid = crate::oid!(1, 3, 6, 1, 2, 1, 1);
+        let parsed: Oid = "1.3.6.1.2.1.1".parse().unwrap();
+        let hash = |o: &Oid| {
+            let mut h = DefaultHasher::new();
+            o.hash(&mut h);
+            h.finish()
+        };
+        assert_eq!(SYS, parsed);
+        assert_eq!(hash(&SYS), hash(&parsed));
+        assert_eq!(SYS.cmp(&parsed), Ordering::Equal);
+        assert_eq!(Oid::default(), Oid::empty());
+        // Changing a constant's copy copies its arcs; the constant stays as it was.
+        let mut o = SYS;
+        o.push(5);
+        assert_eq!(o.to_string(), "1.3.6.1.2.1.1.5");
+        assert_eq!(o.pop(), Some(5));
+        let mut s = SYS;
+        assert_eq!(s.pop(), Some(1));
+        assert_eq!(s.to_string(), "1.3.6.1.2.1");
+        assert_eq!(SYS.len(), 7);
+        let run_time = 7u32;
+        assert_eq!(crate::oid!(1, 3, run_time).arcs(), &[1, 3, 7]);
     }
 
     #[test]

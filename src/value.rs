@@ -1,6 +1,10 @@
 //! SNMP values (every SMI type and the three v2 exceptions) and variable bindings.
 
+use crate::format::OpaqueValue;
 use crate::oid::Oid;
+use std::fmt;
+use std::net::Ipv4Addr;
+use std::time::Duration;
 
 /// A value carried in a variable binding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -69,6 +73,111 @@ impl Value {
             Value::EndOfMibView => "endOfMibView",
             Value::Unknown { .. } => "Unknown",
         }
+    }
+}
+
+/// Typed access to a value's content. Each accessor answers for the SMI types that carry
+/// that kind of content and returns `None` for the others, so a program can read a cell
+/// without matching on every variant:
+///
+/// ```
+/// use snmpkit::{oid, Value};
+/// use std::time::Duration;
+///
+/// assert_eq!(Value::Counter64(1 << 40).as_u64(), Some(1 << 40));
+/// assert_eq!(Value::Gauge32(100).as_i64(), Some(100));
+/// assert_eq!(Value::Integer(-3).as_u64(), None);
+/// assert_eq!(Value::OctetString(b"eth0".to_vec()).as_str(), Some("eth0"));
+/// assert_eq!(Value::OctetString(vec![0, 0x0c, 0x29]).as_bytes(), Some(&[0, 0x0c, 0x29][..]));
+/// assert_eq!(Value::TimeTicks(12_345).as_duration(), Some(Duration::from_millis(123_450)));
+/// assert_eq!(Value::IpAddress([10, 0, 0, 1]).as_ip(), Some("10.0.0.1".parse().unwrap()));
+/// let oid = oid!(1, 3, 6, 1);
+/// assert_eq!(Value::ObjectIdentifier(oid.clone()).as_oid(), Some(&oid));
+/// // Display is net-snmp's text for the value, as `snmpget` prints it without MIBs.
+/// assert_eq!(Value::TimeTicks(12_345).to_string(), "Timeticks: (12345) 0:02:03.45");
+/// assert_eq!(Value::OctetString(b"lab".to_vec()).to_string(), "STRING: \"lab\"");
+/// ```
+impl Value {
+    /// The value as an unsigned number: Counter32, Gauge32, TimeTicks, Counter64, a
+    /// non-negative INTEGER, and the unsigned Opaque forms (UInt64, Counter64).
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            Value::Counter32(n) | Value::Gauge32(n) | Value::TimeTicks(n) => Some(u64::from(*n)),
+            Value::Counter64(n) => Some(*n),
+            Value::Integer(i) => u64::try_from(*i).ok(),
+            Value::Opaque(b) => match crate::format::decode_opaque(b) {
+                Some(OpaqueValue::U64(n) | OpaqueValue::Counter64(n)) => Some(n),
+                Some(OpaqueValue::I64(i)) => u64::try_from(i).ok(),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The value as a signed number: INTEGER, the 32-bit unsigned types, a Counter64 that
+    /// fits, and the integer Opaque forms.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Integer(i) => Some(*i),
+            Value::Opaque(b) => match crate::format::decode_opaque(b) {
+                Some(OpaqueValue::I64(i)) => Some(i),
+                Some(OpaqueValue::U64(n) | OpaqueValue::Counter64(n)) => i64::try_from(n).ok(),
+                _ => None,
+            },
+            other => other.as_u64().and_then(|n| i64::try_from(n).ok()),
+        }
+    }
+
+    /// The content octets of an OCTET STRING or an Opaque.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Value::OctetString(b) | Value::Opaque(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// An OCTET STRING that is valid UTF-8 (DisplayString, SnmpAdminString) as text.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::OctetString(b) => std::str::from_utf8(b).ok(),
+            _ => None,
+        }
+    }
+
+    /// The OID of an OBJECT IDENTIFIER value.
+    pub fn as_oid(&self) -> Option<&Oid> {
+        match self {
+            Value::ObjectIdentifier(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// The address of an IpAddress value.
+    pub fn as_ip(&self) -> Option<Ipv4Addr> {
+        match self {
+            Value::IpAddress(a) => Some(Ipv4Addr::from(*a)),
+            _ => None,
+        }
+    }
+
+    /// TimeTicks (hundredths of a second) as a duration.
+    pub fn as_duration(&self) -> Option<Duration> {
+        match self {
+            Value::TimeTicks(t) => Some(Duration::from_millis(u64::from(*t) * 10)),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    /// net-snmp's text for the value without MIBs, as `snmpget -m ''` prints it after the ` = `:
+    /// `INTEGER: 5`, `STRING: "lo"`, `Timeticks: (12345) 0:02:03.45`, `Counter64: 7`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::format::format_value(
+            self,
+            &crate::format::OutputOptions::default(),
+            &crate::mib::Mib::none(),
+        ))
     }
 }
 
@@ -174,42 +283,9 @@ fn parse_u32(t: &str) -> Option<u32> {
     t.parse().ok()
 }
 
-/// Hex octets: pairs, optionally separated by spaces/colons, optionally prefixed `0x`.
+/// Hex octets as net-snmp reads a `x` value (see [`crate::hex::decode_groups`]).
 pub(crate) fn parse_hex(text: &str) -> Option<Vec<u8>> {
-    let t = text.trim();
-    let t = t
-        .strip_prefix("0x")
-        .or_else(|| t.strip_prefix("0X"))
-        .unwrap_or(t);
-    let mut out = Vec::new();
-    for group in t.split(|c: char| c.is_whitespace() || c == ':') {
-        if group.is_empty() {
-            continue;
-        }
-        if !group.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
-        let g = group.as_bytes();
-        // An odd-length group gets a leading zero, as net-snmp does for "1 2 3".
-        let mut i = 0;
-        if g.len() % 2 == 1 {
-            out.push(hexval(g[0]));
-            i = 1;
-        }
-        while i + 1 < g.len() {
-            out.push(hexval(g[i]) << 4 | hexval(g[i + 1]));
-            i += 2;
-        }
-    }
-    Some(out)
-}
-
-fn hexval(b: u8) -> u8 {
-    match b {
-        b'0'..=b'9' => b - b'0',
-        b'a'..=b'f' => b - b'a' + 10,
-        _ => b - b'A' + 10,
-    }
+    crate::hex::decode_groups(text)
 }
 
 fn parse_decimal_bytes(text: &str) -> Option<Vec<u8>> {
@@ -270,6 +346,33 @@ fn opaque_i64(v: i64) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accessors_answer_only_for_their_types() {
+        assert_eq!(Value::Counter64(u64::MAX).as_u64(), Some(u64::MAX));
+        assert_eq!(Value::Counter64(u64::MAX).as_i64(), None);
+        assert_eq!(Value::Integer(-1).as_i64(), Some(-1));
+        assert_eq!(Value::Integer(-1).as_u64(), None);
+        assert_eq!(Value::TimeTicks(7).as_u64(), Some(7));
+        assert_eq!(Value::OctetString(b"7".to_vec()).as_u64(), None);
+        // Opaque integers (net-snmp's UInt64 and Int64 forms).
+        let u = Value::from_type_letter("U", "18446744073709551615").unwrap();
+        assert_eq!(u.as_u64(), Some(u64::MAX));
+        let i = Value::from_type_letter("I", "-5").unwrap();
+        assert_eq!((i.as_i64(), i.as_u64()), (Some(-5), None));
+        assert_eq!(Value::from_type_letter("F", "1.5").unwrap().as_i64(), None);
+        assert_eq!(Value::OctetString(vec![0xff]).as_str(), None);
+        assert_eq!(Value::Opaque(vec![1]).as_bytes(), Some(&[1u8][..]));
+        assert_eq!(Value::Integer(1).as_bytes(), None);
+        assert_eq!(Value::Gauge32(1).as_duration(), None);
+        assert_eq!(Value::Null.as_oid(), None);
+        assert_eq!(Value::Null.as_ip(), None);
+        assert_eq!(Value::Integer(-3).to_string(), "INTEGER: -3");
+        assert_eq!(
+            Value::ObjectIdentifier("1.3.6.1".parse().unwrap()).to_string(),
+            "OID: iso.3.6.1"
+        );
+    }
 
     #[test]
     fn type_letters() {

@@ -62,6 +62,13 @@ fn examples_work_against_the_lab_agent() {
     );
     assert!(out.starts_with("sysName.0 = "), "{out}");
     assert!(out.contains("snmpEngineID.0 = 80"), "{out}");
+    // The system group walked as a Stream, and a wrong password matched as a typed USM error.
+    assert!(out.contains("system group: "), "{out}");
+    assert!(!out.contains("system group: 0 varbinds"), "{out}");
+    assert!(
+        out.contains("wrong password: refused by the agent (usmStatsWrongDigests)"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -20,9 +20,9 @@ fn reference() -> std::path::PathBuf {
     repo().join("../shared/reference/mibs")
 }
 
-/// net-snmp's `-M` and `-m` for the modules snmpkit has built in (those the reference holds),
-/// or None with a printed reason when the comparison cannot run here.
-fn netsnmp_mib_args() -> Option<(String, String)> {
+/// net-snmp's `-M` and `-m` for the modules snmpkit loads by default (net-snmp's own default
+/// list) plus `extra`, or None with a printed reason when the comparison cannot run here.
+fn netsnmp_mib_args_with(extra: &[&str]) -> Option<(String, String)> {
     let reference = reference();
     if !reference.is_dir() {
         println!(
@@ -31,21 +31,8 @@ fn netsnmp_mib_args() -> Option<(String, String)> {
         );
         return None;
     }
-    let mut modules = Vec::new();
-    for e in std::fs::read_dir(repo().join("mibs")).expect("mibs/") {
-        let p = e.expect("entry").path();
-        let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
-            continue;
-        };
-        if let Some(module) = name.strip_suffix(".txt") {
-            // ENTITY-MIB and the two modules only it imports are not in the reference
-            // collection; none of the compared objects comes from them.
-            if reference.join(name).exists() {
-                modules.push(module.to_string());
-            }
-        }
-    }
-    modules.sort();
+    let mut modules: Vec<&str> = snmpkit::mib::DEFAULT_MODULES.to_vec();
+    modules.extend(extra);
     let mut dirs = reference.display().to_string();
     if Path::new("/usr/share/snmp/mibs").is_dir() {
         dirs.push_str(":/usr/share/snmp/mibs");
@@ -53,9 +40,15 @@ fn netsnmp_mib_args() -> Option<(String, String)> {
     Some((dirs, modules.join(":")))
 }
 
+fn netsnmp_mib_args() -> Option<(String, String)> {
+    netsnmp_mib_args_with(&[])
+}
+
 /// Objects whose values change between two reads, by name and by number.
 const VOLATILE: &[(&str, &str)] = &[
     ("sysUpTime", "1.3.6.1.2.1.1.3"),
+    // sysUpTime.0 as DISMAN-EVENT-MIB (in the default modules) names it.
+    ("sysUpTimeInstance", "1.3.6.1.2.1.1.3"),
     ("hrSystemUptime", "1.3.6.1.2.1.25.1.1"),
     ("hrSystemDate", "1.3.6.1.2.1.25.1.2"),
     ("hrSystemNumUsers", "1.3.6.1.2.1.25.1.5"),
@@ -395,7 +388,8 @@ const VALUES: &str = "
 
 #[test]
 fn hints_enums_bits_units_and_wrong_types_print_like_snmpget() {
-    let Some(mib) = netsnmp_mib_args() else {
+    // EtherLike-MIB's BITS are among the values: both sides load it on top of the defaults.
+    let Some(mib) = netsnmp_mib_args_with(&["EtherLike-MIB"]) else {
         return;
     };
     let r = responder(VALUES);
@@ -411,7 +405,9 @@ fn hints_enums_bits_units_and_wrong_types_print_like_snmpget() {
         }
         args.extend([agent.as_str(), "1.3"]);
         let theirs = netsnmp_with_mibs("snmpget", &mib, &args);
-        let ours = snmpkit("get", &args);
+        let mut our_args = vec!["-m", "+EtherLike-MIB"];
+        our_args.extend(&args);
+        let ours = snmpkit("get", &our_args);
         assert_eq!(theirs.code, 0, "{}", theirs.stderr);
         assert_eq!(ours.code, 0, "{flags}: {}", ours.stderr);
         // sysDescr.9 holds a newline and snmpEngineID wraps in hex: two more lines.
@@ -431,7 +427,20 @@ fn hints_enums_bits_units_and_wrong_types_print_like_snmpget() {
 fn json_carries_labels_hints_bits_and_units() {
     let r = responder(VALUES);
     let agent = format!("127.0.0.1:{}", r.port);
-    let ours = snmpkit("get", &["-v2c", "-c", "public", "--json", &agent, "1.3"]);
+    // EtherLike-MIB is built in but, as in net-snmp, not loaded by default.
+    let ours = snmpkit(
+        "get",
+        &[
+            "-v2c",
+            "-c",
+            "public",
+            "--json",
+            "-m",
+            "+EtherLike-MIB",
+            &agent,
+            "1.3",
+        ],
+    );
     assert_eq!(ours.code, 0, "{}", ours.stderr);
     let objs: Vec<serde_json::Value> = ours
         .stdout

@@ -195,7 +195,7 @@ async fn json_lines_with_community_filter_over_ipv4_and_ipv6() {
         got[0],
         serde_json::json!({
             "source": source_v4, "version": "1", "pdu": "TrapV1", "community": "secret",
-            "trap_oid": ".1.3.6.1.4.1.8072.0.17", "trap_name": "SNMPv2-SMI::enterprises.8072.0.17",
+            "trap_oid": ".1.3.6.1.4.1.8072.0.17", "trap_name": "NET-SNMP-MIB::netSnmp.0.17",
             "uptime": 300, "enterprise": ".1.3.6.1.4.1.8072", "agent_addr": "192.0.2.7",
             "generic_trap": 6, "specific_trap": 17,
             "varbinds": [{"oid": ".1.3.6.1.2.1.2.2.1.1.2", "name": "IF-MIB::ifIndex.2", "type": "INTEGER", "value": 2}],
@@ -208,7 +208,7 @@ async fn json_lines_with_community_filter_over_ipv4_and_ipv6() {
             "trap_oid": ".1.3.6.1.6.3.1.1.5.4", "trap_name": "IF-MIB::linkUp", "uptime": 55,
             "enterprise": null, "agent_addr": null, "generic_trap": null, "specific_trap": null,
             "varbinds": [
-                {"oid": ".1.3.6.1.2.1.1.3.0", "name": "SNMPv2-MIB::sysUpTime.0", "type": "Timeticks", "value": 55},
+                {"oid": ".1.3.6.1.2.1.1.3.0", "name": "DISMAN-EVENT-MIB::sysUpTimeInstance", "type": "Timeticks", "value": 55},
                 {"oid": ".1.3.6.1.6.3.1.1.4.1.0", "name": "SNMPv2-MIB::snmpTrapOID.0", "type": "OID", "value": ".1.3.6.1.6.3.1.1.5.4", "display": "IF-MIB::linkUp"},
                 {"oid": ".1.3.6.1.2.1.1.5.0", "name": "SNMPv2-MIB::sysName.0", "type": "STRING", "value": "r1"},
             ],
@@ -426,7 +426,7 @@ async fn v3_users_from_snmptrapd_conf_and_persistent_engine() {
             "trap_name": "IF-MIB::linkDown", "uptime": 77,
             "enterprise": null, "agent_addr": null, "generic_trap": null, "specific_trap": null,
             "varbinds": [
-                {"oid": ".1.3.6.1.2.1.1.3.0", "name": "SNMPv2-MIB::sysUpTime.0", "type": "Timeticks", "value": 77},
+                {"oid": ".1.3.6.1.2.1.1.3.0", "name": "DISMAN-EVENT-MIB::sysUpTimeInstance", "type": "Timeticks", "value": 77},
                 {"oid": ".1.3.6.1.6.3.1.1.4.1.0", "name": "SNMPv2-MIB::snmpTrapOID.0", "type": "OID", "value": ".1.3.6.1.6.3.1.1.5.3", "display": "IF-MIB::linkDown"},
             ],
         })

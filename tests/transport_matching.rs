@@ -51,11 +51,10 @@ async fn only_the_matching_source_and_id_are_accepted() {
         agent.send_to(&response(id, "duplicate"), client).unwrap();
     });
     let transport = Transport::new();
-    let options = ClientOptions {
-        timeout: Duration::from_secs(2),
-        retries: 0,
-        ..ClientOptions::default()
-    };
+    let options = ClientOptions::builder()
+        .timeout(Duration::from_secs(2))
+        .retries(0)
+        .build();
     let client = Client::with_transport(
         transport.clone(),
         agent_addr,
@@ -183,11 +182,10 @@ async fn v3_requests_respect_the_agents_max_size() {
         addr,
         addr.to_string(),
         Security::v3(creds),
-        ClientOptions {
-            timeout: Duration::from_millis(500),
-            retries: 0,
-            ..ClientOptions::default()
-        },
+        ClientOptions::builder()
+            .timeout(Duration::from_millis(500))
+            .retries(0)
+            .build(),
     );
     let big = VarBind::new(
         "1.3.6.1.2.1.1.6.0".parse().unwrap(),

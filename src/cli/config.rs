@@ -294,17 +294,16 @@ impl CommonArgs {
             },
             Version::V3 => Security::Usm(Box::new(self.v3_security(prog)?)),
         };
-        let options = ClientOptions {
-            timeout,
-            retries,
-            dump_packets: self.dump,
-        };
+        let options = ClientOptions::builder()
+            .timeout(timeout)
+            .retries(retries)
+            .dump_packets(self.dump)
+            // net-snmp's tools report tooBig instead of splitting.
+            .too_big_recovery(false)
+            .build();
         let client = Client::connect_port(agent, default_port, security, options)
             .await
-            .map_err(|e| match e {
-                snmpkit::Error::UnknownHost(h) => Fatal(format!("{prog}: Unknown host ({h})"), 1),
-                e => Fatal(format!("{prog}: {e}"), 1),
-            })?;
+            .map_err(|e| Fatal(format!("{prog}: {e}"), 1))?;
         Ok(Session {
             client,
             output,
@@ -443,19 +442,7 @@ fn parse_or<T: std::str::FromStr>(
 
 /// An engine ID in hex, with or without `0x`; 5 to 32 octets (RFC 3411).
 fn parse_hex_id(s: &str) -> Option<Vec<u8>> {
-    let t = s.trim();
-    let t = t
-        .strip_prefix("0x")
-        .or_else(|| t.strip_prefix("0X"))
-        .unwrap_or(t);
-    if t.is_empty() || t.len() % 2 != 0 || !t.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    let v: Vec<u8> = (0..t.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&t[i..i + 2], 16).ok())
-        .collect::<Option<_>>()?;
-    (5..=32).contains(&v.len()).then_some(v)
+    snmpkit::hex::decode(s.trim()).filter(|v| (5..=32).contains(&v.len()))
 }
 
 /// Parses an OID argument: a name (`sysName.0`, `IF-MIB::ifDescr.2`, `vacmGroupName.3."x"`)

@@ -78,7 +78,7 @@ pub(crate) fn report_error(s: &Session, e: &Error, timeout_dot: bool) -> i32 {
             index,
             varbinds,
         } => {
-            print_status_error(s, *status, *index, varbinds, true);
+            print_status_error(s, status.code(), *index, varbinds, true);
             2
         }
         Error::BulkOnV1 => {

@@ -10,18 +10,17 @@
 //!
 //! `--json` prints one object per row: `"index"` (the index as `-Ci` shows it) and one key per
 //! column name that the agent returned, holding the enum label, the DISPLAY-HINT text, or the
-//! plain value (a number or a string), as `varbind_json` gives them.
+//! plain value (a number or a string), as `snmpkit::format::value_json` gives them. The rows
+//! come from the library (`Client::table`); this file handles arguments and prints.
 
 use super::config::{parse_oid, CommonArgs, Fatal};
-use super::request::{print_status_error, report_error};
-use snmpkit::client::{Walk, WalkEnd, WalkOptions};
-use snmpkit::codec::{Pdu, PduType, Version};
+use super::request::report_error;
+use snmpkit::client::{TableEnd, TableError, TableOptions, TableSpec};
 use snmpkit::format::{
-    error_status_text, format_oid, format_value_for, varbind_json, OidFormat, OutputOptions,
+    error_status_text, format_oid, format_value_for, value_json, OidFormat, OutputOptions,
 };
-use snmpkit::mib::{Mib, NodeInfo, NodeKind};
-use snmpkit::{Oid, VarBind};
-use std::collections::HashMap;
+use snmpkit::mib::NodeInfo;
+use snmpkit::Error;
 
 /// Arguments of `snmpkit table`.
 #[derive(clap::Args, Debug)]
@@ -202,85 +201,8 @@ fn leading_number(s: &str) -> usize {
         .unwrap_or(if d.is_empty() { 0 } else { usize::MAX })
 }
 
-/// One row: the index as printed, and one cell per column.
-struct Row {
-    index: String,
-    cells: Vec<Option<VarBind>>,
-}
-
-/// What the walk collected.
-struct Collected {
-    rows: Vec<Row>,
-    /// Row position by index.
-    by_index: HashMap<Oid, usize>,
-    /// The agent returned columns the MIB does not list as accessible.
-    extra_columns: bool,
-}
-
-impl Collected {
-    fn row_mut(&mut self, index: &[u32], text: impl FnOnce() -> String, ncols: usize) -> &mut Row {
-        let key = Oid::from_slice(index);
-        let pos = match self.by_index.get(&key) {
-            Some(p) => *p,
-            None => {
-                self.rows.push(Row {
-                    index: text(),
-                    cells: vec![None; ncols],
-                });
-                self.by_index.insert(key, self.rows.len() - 1);
-                self.rows.len() - 1
-            }
-        };
-        &mut self.rows[pos]
-    }
-}
-
-/// The index part of a column instance as snmptable cuts it from the printed OID: after the
-/// column name (`-OS`, `-Os`), after the entry and column labels (`-Of`, `-On`, `-Ou`).
-fn index_text(oid: &Oid, index: &[u32], o: &OutputOptions, mib: &Mib, table_name: &str) -> String {
-    let text = format_oid(oid, o, mib);
-    let after_dot = |s: &str| s.find('.').and_then(|p| s.get(p + 1..)).map(String::from);
-    let cut = match o.oid_format {
-        OidFormat::Module => text
-            .find("::")
-            .and_then(|p| text.get(p + 2..))
-            .and_then(after_dot),
-        OidFormat::Suffix => after_dot(&text),
-        OidFormat::Full | OidFormat::Numeric | OidFormat::Ucd => text
-            .get(table_name.len() + 1..)
-            .and_then(after_dot)
-            .and_then(|s| after_dot(&s)),
-    };
-    cut.unwrap_or_else(|| Oid::from_slice(index).to_string())
-}
-
-/// The table's columns, resolved from the name given: a table or its entry.
-fn resolve_table<'a>(
-    mib: &'a Mib,
-    oid: &Oid,
-    o: &OutputOptions,
-) -> Result<(NodeInfo<'a>, NodeInfo<'a>), Fatal> {
-    let not_table = || Fatal(format!("Was that a table? {}", format_oid(oid, o, mib)), 1);
-    let node = mib
-        .node_at(oid)
-        .filter(|n| n.suffix().is_empty())
-        .ok_or_else(not_table)?;
-    match node.kind() {
-        NodeKind::Table => {
-            let row = mib
-                .children(&node.oid())
-                .into_iter()
-                .find(|c| c.kind() == NodeKind::Row)
-                .ok_or_else(not_table)?;
-            Ok((node, row))
-        }
-        // snmptable refuses the entry; taking its table is friendlier and unambiguous.
-        NodeKind::Row => Ok((node.table().ok_or_else(not_table)?, node)),
-        _ => Err(not_table()),
-    }
-}
-
-/// Runs table.
+/// Runs table: argument handling here, the fetch in [`snmpkit::client::Client::table`], and
+/// snmptable's layout below.
 pub async fn run(a: TableArgs) -> i32 {
     let fail = |f: Fatal| {
         eprintln!("{}", f.0);
@@ -326,71 +248,59 @@ pub async fn run(a: TableArgs) -> i32 {
         Ok(o) => o,
         Err(f) => return fail(f),
     };
-    let (table, row) = match resolve_table(&mib, &table_oid, &o) {
-        Ok(x) => x,
-        Err(f) => return fail(f),
+    let spec = match TableSpec::from_mib(&mib, &table_oid) {
+        Ok(spec) => spec,
+        Err(TableError::NotATable(oid) | TableError::NoColumns(oid)) => {
+            return fail(Fatal(
+                format!("Was that a table? {}", format_oid(&oid, &o, &mib)),
+                1,
+            ))
+        }
+        Err(e) => return fail(Fatal(e.to_string(), 1)),
     };
-    let columns: Vec<NodeInfo<'_>> = mib
-        .children(&row.oid())
-        .into_iter()
-        .filter(|c| c.kind() == NodeKind::Column && c.access() != "not-accessible")
-        .collect();
-    if columns.is_empty() {
-        return fail(Fatal(
-            format!("Was that a table? {}", format_oid(&table.oid(), &o, &mib)),
-            1,
-        ));
-    }
-    let table_name = format_oid(&table.oid(), &o, &mib);
+    let table_name = format_oid(spec.table_oid(), &o, &mib);
     let mut common = a.common.clone();
     common.app.clear();
     let s = match common.session(&args[0], "snmptable", mib.clone()).await {
         Ok(s) => s,
         Err(f) => return fail(f),
     };
-    let row_oid = row.oid();
-    let col_arcs: Vec<u32> = columns
-        .iter()
-        .map(|c| c.oid().arcs().last().copied().unwrap_or(0))
-        .collect();
-    let mut got = Collected {
-        rows: Vec::new(),
-        by_index: HashMap::new(),
-        extra_columns: false,
-    };
-    let index_of = |vb: &VarBind, index: &[u32]| index_text(&vb.oid, index, &o, &mib, &table_name);
-    if !flags.headers_only {
-        let bulk = !flags.getnext && s.client.version() != Version::V1;
-        let result = if bulk {
-            collect_bulk(
-                &s,
-                &row_oid,
-                &col_arcs,
-                flags.max_repetitions,
-                &mut got,
-                &index_of,
-            )
-            .await
-        } else {
-            collect_getnext(&s, &row_oid, &col_arcs, &mut got, &index_of).await
-        };
-        if let Err(code) = result {
-            return code;
+    let opts = TableOptions::new()
+        .max_repetitions(flags.max_repetitions)
+        .get_next(flags.getnext);
+    let bulk = opts.uses_bulk(s.client.version());
+    let table = if flags.headers_only {
+        None
+    } else {
+        match s.client.table(&spec, &opts).await {
+            Ok(t) => Some(t),
+            // snmptable names no failed object after a GetBulk.
+            Err(Error::Status { status, .. }) if bulk => {
+                eprintln!(
+                    "Error in packet.\nReason: {}",
+                    error_status_text(status.code())
+                );
+                return 2;
+            }
+            Err(e) => return report_error(&s, &e, false),
         }
+    };
+    let rows = table.as_ref().map(|t| t.rows()).unwrap_or(&[]);
+    match table.as_ref().map(|t| t.end()) {
+        Some(TableEnd::EndOfMib) => super::out::line("End of MIB"),
+        Some(TableEnd::RowLimit) => {
+            eprintln!("{table_name}: WARNING: stopped after {} rows", rows.len())
+        }
+        _ => {}
     }
     if s.json {
-        for r in &got.rows {
+        for r in rows {
             // Written by hand to keep the keys in table order: the index, then the columns.
-            let mut line = format!("{{\"index\":{}", serde_json::Value::String(r.index.clone()));
-            for (c, cell) in columns.iter().zip(&r.cells) {
-                if let Some(vb) = cell {
-                    let j = varbind_json(vb, &s.output, &mib);
-                    let v = j
-                        .get("label")
-                        .or_else(|| j.get("display"))
-                        .or_else(|| j.get("value"))
-                        .cloned()
-                        .unwrap_or(serde_json::Value::Null);
+            let index = r.index().display(numeric_index(&o));
+            let mut line = format!("{{\"index\":{}", serde_json::Value::String(index));
+            for (i, c) in spec.columns().iter().enumerate() {
+                if let Some(vb) = r.varbind(i) {
+                    let v = value_json(&vb, &s.output, &mib);
                     let key = serde_json::Value::String(c.name().to_string());
                     line.push_str(&format!(",{key}:{v}"));
                 }
@@ -400,27 +310,35 @@ pub async fn run(a: TableArgs) -> i32 {
         }
         return 0;
     }
-    let cells: Vec<PrintedRow> = got
-        .rows
+    let nodes: Vec<Option<NodeInfo<'_>>> = spec
+        .columns()
+        .iter()
+        .map(|c| mib.node_at(c.oid()))
+        .collect();
+    let cells: Vec<PrintedRow> = rows
         .iter()
         .map(|r| {
-            let values = columns
+            let values = r
+                .cells()
                 .iter()
-                .zip(&r.cells)
-                .map(|(c, cell)| {
+                .zip(&nodes)
+                .map(|(cell, node)| {
                     cell.as_ref()
-                        .map(|vb| format_value_for(&vb.value, Some(c), &o, &mib).replace('\n', " "))
+                        .map(|v| format_value_for(v, node.as_ref(), &o, &mib).replace('\n', " "))
                 })
                 .collect();
-            (r.index.clone(), values)
+            (r.index().display(numeric_index(&o)), values)
         })
         .collect();
-    let labels: Vec<String> = columns.iter().map(|c| c.name().to_string()).collect();
+    let labels: Vec<String> = spec
+        .columns()
+        .iter()
+        .map(|c| c.name().to_string())
+        .collect();
     let mut out = String::new();
     if !cells.is_empty() || flags.headers_only {
         // snmptable prints GetNext results every -Cr rows, unless -Cw asks for parts.
-        let getnext = flags.getnext || s.client.version() == Version::V1;
-        let batch = if getnext && (flags.max_width == 0 || flags.column_width != 0) {
+        let batch = if !bulk && (flags.max_width == 0 || flags.column_width != 0) {
             flags.max_repetitions as usize
         } else {
             0
@@ -430,7 +348,7 @@ pub async fn run(a: TableArgs) -> i32 {
     if cells.is_empty() {
         out.push_str(&format!("{table_name}: No entries\n"));
     }
-    if got.extra_columns {
+    if table.as_ref().is_some_and(|t| t.unknown_columns()) {
         out.push_str(&format!(
             "{table_name}: WARNING: More columns on agent than in MIB\n"
         ));
@@ -439,124 +357,10 @@ pub async fn run(a: TableArgs) -> i32 {
     0
 }
 
-/// GetBulk down the entry, as snmptable does by default (v2c and v3).
-async fn collect_bulk(
-    s: &super::Session,
-    row_oid: &Oid,
-    col_arcs: &[u32],
-    max_repetitions: u32,
-    got: &mut Collected,
-    index_of: &dyn Fn(&VarBind, &[u32]) -> String,
-) -> Result<(), i32> {
-    let opts = WalkOptions {
-        bulk: Some((0, max_repetitions)),
-        ..WalkOptions::default()
-    };
-    let mut walk = Walk::new(s.client.clone(), row_oid.clone(), opts);
-    loop {
-        let page = walk
-            .next_page()
-            .await
-            .map_err(|e| report_error(s, &e, false))?;
-        for vb in page.varbinds {
-            if vb.value.is_exception() {
-                continue;
-            }
-            let Some([col, index @ ..]) = vb.oid.strip_prefix(row_oid) else {
-                continue;
-            };
-            let Some(c) = col_arcs.iter().position(|a| a == col) else {
-                got.extra_columns = true;
-                continue;
-            };
-            let index = index.to_vec();
-            let row = got.row_mut(&index, || index_of(&vb, &index), col_arcs.len());
-            row.cells[c] = Some(vb);
-        }
-        match page.end {
-            None => continue,
-            Some(WalkEnd::Status { status, .. }) => {
-                // snmptable names no failed object after a GetBulk.
-                eprintln!("Error in packet.\nReason: {}", error_status_text(status));
-                return Err(2);
-            }
-            Some(WalkEnd::EndOfMib) => {
-                super::out::line("End of MIB");
-                return Ok(());
-            }
-            Some(_) => return Ok(()),
-        }
-    }
-}
-
-/// GetNext with one varbind per column, one row per request (v1, or `-CB`). As in snmptable,
-/// the first column still in the table sets the row's index; columns that jumped past it are
-/// left empty in that row.
-async fn collect_getnext(
-    s: &super::Session,
-    row_oid: &Oid,
-    col_arcs: &[u32],
-    got: &mut Collected,
-    index_of: &dyn Fn(&VarBind, &[u32]) -> String,
-) -> Result<(), i32> {
-    let mut next: Vec<Oid> = col_arcs.iter().map(|a| row_oid.child(&[*a])).collect();
-    let mut last_index: Option<Oid> = None;
-    loop {
-        let resp = s
-            .client
-            .request(Pdu::request(PduType::GetNext, 0, &next))
-            .await
-            .map_err(|e| report_error(s, &e, false))?;
-        if resp.error_status == 2 {
-            // v1's noSuchName: the end of the agent's MIB.
-            super::out::line("End of MIB");
-            return Ok(());
-        }
-        if resp.error_status != 0 {
-            print_status_error(s, resp.error_status, resp.error_index, &resp.varbinds, true);
-            return Err(2);
-        }
-        let mut index: Option<Vec<u32>> = None;
-        let mut cells: Vec<(usize, VarBind)> = Vec::new();
-        for (c, vb) in resp.varbinds.into_iter().enumerate() {
-            let Some(arc) = col_arcs.get(c) else { break };
-            if vb.value.is_exception() {
-                continue;
-            }
-            let Some([col, rest @ ..]) = vb.oid.strip_prefix(row_oid) else {
-                continue;
-            };
-            if col != arc {
-                continue;
-            }
-            match &index {
-                None => index = Some(rest.to_vec()),
-                Some(i) if i.as_slice() != rest => continue,
-                Some(_) => {}
-            }
-            cells.push((c, vb));
-        }
-        let Some(index) = index else {
-            return Ok(());
-        };
-        let index_oid = Oid::from_slice(&index);
-        // An agent that does not move forward would keep us here for ever.
-        if last_index.as_ref().is_some_and(|l| *l >= index_oid) {
-            return Ok(());
-        }
-        if let Some((_, first)) = cells.first() {
-            let text = index_of(first, &index);
-            let row = got.row_mut(&index, || text, col_arcs.len());
-            for (c, vb) in cells {
-                row.cells[c] = Some(vb);
-            }
-        }
-        next = col_arcs
-            .iter()
-            .map(|a| row_oid.child(&[*a]).child(&index))
-            .collect();
-        last_index = Some(index_oid);
-    }
+/// Whether the index column shows numbers rather than decoded values: `-On` prints numeric
+/// OIDs and `-Ob` does not break indexes down.
+fn numeric_index(o: &OutputOptions) -> bool {
+    o.oid_format == OidFormat::Numeric || o.dont_breakdown
 }
 
 /// How many leading bytes snmptable's `-Cb` drops: the shortest common prefix of neighbouring

@@ -96,7 +96,7 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
                 index,
                 varbinds,
             }) => {
-                print_status_error(&s, status, index, &varbinds, true);
+                print_status_error(&s, status.code(), index, &varbinds, true);
                 exit = 2;
                 ok = false;
                 break;

@@ -3,23 +3,40 @@
 //! A [`Client`] talks to one agent. Clients are cheap to clone and can share one
 //! [`Transport`] (one socket), so a script can poll a fleet from many tasks at once.
 
+mod table;
+#[cfg(test)]
+mod tests;
 mod v3;
 mod walk;
 
 pub use v3::{V3Security, MAX_MESSAGE_SIZE};
 
-pub use walk::{Walk, WalkEnd, WalkOptions, WalkPage};
+pub use table::{Column, Row, RowIndex, Table, TableEnd, TableError, TableOptions, TableSpec};
+pub use walk::{Walk, WalkEnd, WalkLimit, WalkOptions, WalkPage, WalkState};
 
 use crate::codec::{AnyPdu, CommunityMessage, Message, Pdu, PduType, Version};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorStatus, Result};
 use crate::transport::{AgentAddr, Transport, TransportError};
 use crate::{Oid, VarBind};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Timeouts and retries. The defaults are net-snmp's: 1 second, 5 retries.
+/// How a [`Client`] sends requests: timeouts and retries (net-snmp's defaults: 1 second,
+/// 5 retries) and the other knobs below. Build one with [`ClientOptions::builder`]; the struct
+/// is `#[non_exhaustive]` so options can be added without breaking callers.
+///
+/// ```
+/// use snmpkit::ClientOptions;
+/// use std::time::Duration;
+/// let opts = ClientOptions::builder()
+///     .timeout(Duration::from_millis(500))
+///     .retries(2)
+///     .build();
+/// assert_eq!(opts.retries, 2);
+/// ```
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct ClientOptions {
     /// How long to wait for each attempt.
     pub timeout: Duration,
@@ -27,6 +44,23 @@ pub struct ClientOptions {
     pub retries: u32,
     /// Dump every datagram to stderr in hex (`-d`).
     pub dump_packets: bool,
+    /// At most this many varbinds per Get or GetNext: [`Client::get`] and
+    /// [`Client::get_next`] split longer lists into several requests; [`Client::set`] and
+    /// [`Client::get_bulk`] refuse them. `None` (the default): no cap.
+    pub max_oids_per_request: Option<usize>,
+    /// Recover from tooBig (default on): [`Client::get`] and [`Client::get_next`] split the
+    /// request in halves and ask again; bulk walks halve max-repetitions.
+    pub too_big_recovery: bool,
+    /// max-repetitions for [`Client::bulk_walk`] and [`Client::bulk_walk_stream`] (default 10,
+    /// as snmpbulkwalk).
+    pub max_repetitions: u32,
+    /// The local address to send from. Used by [`Client::connect`] and
+    /// [`Client::connect_port`], which make their own transport; a shared transport keeps the
+    /// address it was made with ([`Transport::bound_to`]). `None`: any address, ephemeral port.
+    pub local_addr: Option<SocketAddr>,
+    /// The longest a whole walk may run (every [`Walk`] of this client, streamed or collected),
+    /// ending with [`Error::WalkLimit`]. `None` (the default): no deadline.
+    pub walk_deadline: Option<Duration>,
 }
 
 impl Default for ClientOptions {
@@ -35,7 +69,84 @@ impl Default for ClientOptions {
             timeout: Duration::from_secs(1),
             retries: 5,
             dump_packets: false,
+            max_oids_per_request: None,
+            too_big_recovery: true,
+            max_repetitions: 10,
+            local_addr: None,
+            walk_deadline: None,
         }
+    }
+}
+
+impl ClientOptions {
+    /// A builder starting from the defaults.
+    pub fn builder() -> ClientOptionsBuilder {
+        ClientOptionsBuilder {
+            opts: ClientOptions::default(),
+        }
+    }
+}
+
+/// Builds [`ClientOptions`]; every setter starts from the defaults.
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct ClientOptionsBuilder {
+    opts: ClientOptions,
+}
+
+impl ClientOptionsBuilder {
+    /// How long to wait for each attempt (default 1 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.opts.timeout = timeout;
+        self
+    }
+
+    /// How many times to resend after the first attempt (default 5).
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.opts.retries = retries;
+        self
+    }
+
+    /// Dump every datagram to stderr in hex, as net-snmp's `-d` does (default off).
+    pub fn dump_packets(mut self, on: bool) -> Self {
+        self.opts.dump_packets = on;
+        self
+    }
+
+    /// Caps the varbinds per request; see [`ClientOptions::max_oids_per_request`].
+    pub fn max_oids_per_request(mut self, n: usize) -> Self {
+        self.opts.max_oids_per_request = Some(n.max(1));
+        self
+    }
+
+    /// Whether tooBig answers are recovered from by splitting; see
+    /// [`ClientOptions::too_big_recovery`].
+    pub fn too_big_recovery(mut self, on: bool) -> Self {
+        self.opts.too_big_recovery = on;
+        self
+    }
+
+    /// Default max-repetitions of bulk walks (at least 1).
+    pub fn max_repetitions(mut self, n: u32) -> Self {
+        self.opts.max_repetitions = n.max(1);
+        self
+    }
+
+    /// The local address to send from; see [`ClientOptions::local_addr`].
+    pub fn local_addr(mut self, addr: SocketAddr) -> Self {
+        self.opts.local_addr = Some(addr);
+        self
+    }
+
+    /// A deadline for every walk as a whole; see [`ClientOptions::walk_deadline`].
+    pub fn walk_deadline(mut self, d: Duration) -> Self {
+        self.opts.walk_deadline = Some(d);
+        self
+    }
+
+    /// The options.
+    pub fn build(self) -> ClientOptions {
+        self.opts
     }
 }
 
@@ -106,7 +217,7 @@ impl Client {
         security: Security,
         options: ClientOptions,
     ) -> Result<Client> {
-        Self::connect_with(Transport::new(), agent, security, options).await
+        Self::connect_port(agent, 161, security, options).await
     }
 
     /// Like [`Client::connect`], sharing an existing transport.
@@ -156,6 +267,16 @@ impl Client {
     /// The agent as the user named it (used in "Timeout: No Response from ...").
     pub fn peer_name(&self) -> &str {
         &self.inner.peer_name
+    }
+
+    /// The options in use.
+    pub fn options(&self) -> &ClientOptions {
+        &self.inner.options
+    }
+
+    /// The transport this client sends through.
+    pub fn transport(&self) -> &Transport {
+        &self.inner.transport
     }
 
     /// The security in use.
@@ -213,46 +334,82 @@ impl Client {
 
     fn map_transport(&self, e: TransportError) -> Error {
         match e {
-            TransportError::Timeout => Error::Timeout(self.inner.peer_name.clone()),
-            e => Error::Transport(e),
+            TransportError::Timeout(_) => Error::Timeout(self.inner.peer_name.clone()),
+            e => Error::from(e),
         }
     }
 
     async fn checked(&self, pdu: Pdu) -> Result<Vec<VarBind>> {
         let r = self.request(pdu).await?;
-        if r.error_status != 0 {
-            return Err(Error::Status {
-                status: r.error_status,
-                index: r.error_index,
-                varbinds: r.varbinds,
-            });
+        status_ok(r)
+    }
+
+    fn check_cap(&self, n: usize, what: &str) -> Result<()> {
+        match self.inner.options.max_oids_per_request {
+            Some(cap) if n > cap => Err(Error::InvalidArgument(format!(
+                "{what} of {n} varbinds exceeds the cap of {cap} per request"
+            ))),
+            _ => Ok(()),
         }
-        Ok(r.varbinds)
     }
 
-    /// Get: the values of `oids`.
+    /// Get or GetNext of `oids`, split at the cap and, on tooBig, in halves.
+    async fn split_request(&self, pdu_type: PduType, oids: &[Oid]) -> Result<Vec<VarBind>> {
+        let cap = self
+            .inner
+            .options
+            .max_oids_per_request
+            .unwrap_or(usize::MAX)
+            .max(1);
+        let mut todo: std::collections::VecDeque<&[Oid]> = oids.chunks(cap).collect();
+        if todo.is_empty() {
+            todo.push_back(oids);
+        }
+        let mut out = Vec::with_capacity(oids.len());
+        while let Some(part) = todo.pop_front() {
+            let r = self.request(Pdu::request(pdu_type, 0, part)).await?;
+            if r.error_status == ErrorStatus::TooBig.code()
+                && self.inner.options.too_big_recovery
+                && part.len() > 1
+            {
+                let (a, b) = part.split_at(part.len() / 2);
+                todo.push_front(b);
+                todo.push_front(a);
+                continue;
+            }
+            out.extend(status_ok(r)?);
+        }
+        Ok(out)
+    }
+
+    /// Get: the values of `oids`. Longer lists than
+    /// [`ClientOptions::max_oids_per_request`] go out as several requests; a tooBig answer is
+    /// recovered by splitting (see [`ClientOptions::too_big_recovery`]).
     pub async fn get(&self, oids: &[Oid]) -> Result<Vec<VarBind>> {
-        self.checked(Pdu::request(PduType::Get, 0, oids)).await
+        self.split_request(PduType::Get, oids).await
     }
 
-    /// GetNext: the next instance after each of `oids`.
+    /// GetNext: the next instance after each of `oids`, split as [`Client::get`] splits.
     pub async fn get_next(&self, oids: &[Oid]) -> Result<Vec<VarBind>> {
-        self.checked(Pdu::request(PduType::GetNext, 0, oids)).await
+        self.split_request(PduType::GetNext, oids).await
     }
 
-    /// GetBulk (v2c and v3 only).
+    /// GetBulk (v2c and v3 only). Not split: a list over the cap is refused.
     pub async fn get_bulk(
         &self,
         non_repeaters: u32,
         max_repetitions: u32,
         oids: &[Oid],
     ) -> Result<Vec<VarBind>> {
+        self.check_cap(oids.len(), "a GetBulk")?;
         let pdu = Pdu::get_bulk(0, clamp(non_repeaters), clamp(max_repetitions), oids);
         self.checked(pdu).await
     }
 
-    /// Set: writes `varbinds` and returns the agent's response varbinds.
+    /// Set: writes `varbinds` and returns the agent's response varbinds. A Set is atomic, so it
+    /// is never split: a list over the cap is refused.
     pub async fn set(&self, varbinds: &[VarBind]) -> Result<Vec<VarBind>> {
+        self.check_cap(varbinds.len(), "a Set")?;
         let pdu = Pdu {
             pdu_type: PduType::Set,
             request_id: 0,
@@ -263,32 +420,59 @@ impl Client {
         self.checked(pdu).await
     }
 
-    /// Walks the subtree under `root` with GetNext and returns every instance in it. An empty
-    /// subtree falls back to a Get of `root` itself, as net-snmp does.
-    pub async fn walk(&self, root: &Oid) -> Result<Vec<VarBind>> {
-        Walk::new(self.clone(), root.clone(), WalkOptions::default())
+    /// Walks the subtree under `root` with GetNext and returns every instance in it, within
+    /// `limit` (ending with [`Error::WalkLimit`] past it). An empty subtree falls back to a Get
+    /// of `root` itself, as net-snmp does.
+    ///
+    /// This holds the whole subtree in memory: for large or untrusted agents use
+    /// [`Client::walk_stream`], which yields the varbinds as they arrive.
+    pub async fn walk(&self, root: &Oid, limit: WalkLimit) -> Result<Vec<VarBind>> {
+        self.walk_stream(root).with_limit(limit).collect().await
+    }
+
+    /// Walks the subtree under `root` with GetBulk ([`ClientOptions::max_repetitions`] per
+    /// request) and returns every instance in it, within `limit`. For large or untrusted agents
+    /// use [`Client::bulk_walk_stream`].
+    pub async fn bulk_walk(&self, root: &Oid, limit: WalkLimit) -> Result<Vec<VarBind>> {
+        self.bulk_walk_stream(root)
+            .with_limit(limit)
             .collect()
             .await
     }
 
-    /// Walks the subtree under `root` with GetBulk, `max_repetitions` per request.
-    pub async fn bulk_walk(&self, root: &Oid, max_repetitions: u32) -> Result<Vec<VarBind>> {
+    /// A GetNext walk of `root`'s subtree as a [`Stream`](futures_core::Stream) of varbinds.
+    pub fn walk_stream(&self, root: &Oid) -> Walk {
+        Walk::new(self.clone(), root.clone(), WalkOptions::default())
+    }
+
+    /// A GetBulk walk of `root`'s subtree as a [`Stream`](futures_core::Stream) of varbinds,
+    /// [`ClientOptions::max_repetitions`] per request.
+    pub fn bulk_walk_stream(&self, root: &Oid) -> Walk {
         let opts = WalkOptions {
-            bulk: Some((0, max_repetitions)),
+            bulk: Some((0, self.inner.options.max_repetitions)),
             ..WalkOptions::default()
         };
-        Walk::new(self.clone(), root.clone(), opts).collect().await
+        Walk::new(self.clone(), root.clone(), opts)
     }
+}
+
+/// The varbinds of a response with no error-status, or the error-status as an error.
+fn status_ok(r: Pdu) -> Result<Vec<VarBind>> {
+    if r.error_status != 0 {
+        return Err(Error::Status {
+            status: r.error_status.into(),
+            index: r.error_index,
+            varbinds: r.varbinds,
+        });
+    }
+    Ok(r.varbinds)
 }
 
 fn clamp(v: u32) -> i32 {
     v.min(i32::MAX as u32) as i32
 }
 
-/// sysUpTime.0, the first varbind of every v2 notification.
-pub const SYS_UPTIME_0: [u32; 9] = [1, 3, 6, 1, 2, 1, 1, 3, 0];
-/// snmpTrapOID.0, the second varbind of every v2 notification.
-pub const SNMP_TRAP_OID_0: [u32; 11] = [1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0];
+pub use crate::oid::{SNMP_TRAP_OID_0, SYS_UPTIME_0};
 
 /// The host's uptime in hundredths of a second (what net-snmp's tools put in a trap's
 /// sysUpTime.0 when none is given), or 0 where it cannot be read.
@@ -328,8 +512,12 @@ impl Client {
         options: ClientOptions,
     ) -> Result<Client> {
         let addr = AgentAddr::parse(agent, default_port)?.resolve().await?;
+        let transport = match options.local_addr {
+            Some(local) => Transport::bound_to(local),
+            None => Transport::new(),
+        };
         Ok(Self::with_transport(
-            Transport::new(),
+            transport,
             addr,
             agent.to_string(),
             security,

@@ -1,19 +1,24 @@
-//! The SNMPv3 request path: engine discovery (RFC 3414 §4), a process-wide engine cache with
+//! The SNMPv3 request path: engine discovery (RFC 3414 §4), the transport's engine cache with
 //! time estimates, sealing and opening messages through `usm`, and USM Reports as errors.
+//!
+//! The timing rules (what boots and time to send, when a Report means "resynchronise and try
+//! once more", whether an authenticated answer is inside the time window) live in
+//! [`V3Timing`], which takes `now` as an argument and does no I/O.
 
 use super::Client;
 use crate::codec::{
     flags, DecodedV3, Message, Pdu, PduType, ScopedPdu, ScopedPduData, UsmParams, V3Message,
 };
 use crate::error::{Error, Result};
-use crate::usm::{self, Credentials, EngineTime, SaltSource, SecurityLevel, UserKeys, UsmError};
-use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::sync::{Mutex, OnceLock};
+use crate::transport::{EngineCache, EngineInfo};
+use crate::usm::{
+    self, Credentials, EngineTime, SaltSource, SecurityLevel, UserKeys, UsmError, UsmReport,
+};
+use crate::Oid;
 use std::time::Instant;
 
 /// The msgMaxSize we advertise: the largest UDP payload over IPv4.
-pub const MAX_MESSAGE_SIZE: i32 = 65_507;
+pub const MAX_MESSAGE_SIZE: i32 = crate::transport::MAX_DATAGRAM as i32;
 
 /// SNMPv3 settings for a client: a USM user plus the context, and optionally the agent's
 /// engine ID (`-e`, which skips discovery).
@@ -47,39 +52,97 @@ impl V3Security {
     }
 }
 
-/// What this process knows about an authoritative engine.
+fn usm_error(e: UsmError) -> Error {
+    Error::Usm(e)
+}
+
+/// What a Report means for the request that drew it.
+#[derive(Debug)]
+pub(crate) enum ReportAction {
+    /// The engine's ID or clock was updated from the Report: seal and send the request again.
+    Resend,
+    /// The request failed.
+    Fail(Error),
+}
+
+/// The timing side of one v3 request, sans-I/O: the engine as known, and whether the one
+/// resynchronisation RFC 3414 §4 allows has been spent.
 #[derive(Clone, Debug)]
-struct Engine {
-    id: Vec<u8>,
-    time: EngineTime,
-    /// The largest message the engine accepts (its msgMaxSize), once known.
-    max_size: Option<usize>,
+pub(crate) struct V3Timing {
+    engine: EngineInfo,
+    /// The engine ID was given (`-e`): a Report cannot change it.
+    fixed_engine_id: bool,
+    resynced: bool,
 }
 
-/// The engine cache shared by every client in the process, keyed by agent address.
-fn engines() -> &'static Mutex<HashMap<SocketAddr, Engine>> {
-    static E: OnceLock<Mutex<HashMap<SocketAddr, Engine>>> = OnceLock::new();
-    E.get_or_init(|| Mutex::new(HashMap::new()))
-}
-
-fn cached_engine(addr: &SocketAddr) -> Option<Engine> {
-    engines().lock().ok()?.get(addr).cloned()
-}
-
-fn store_engine(addr: SocketAddr, e: Engine) {
-    if let Ok(mut m) = engines().lock() {
-        if m.len() > 10_000 {
-            m.clear();
+impl V3Timing {
+    pub(crate) fn new(engine: EngineInfo, fixed_engine_id: bool) -> Self {
+        V3Timing {
+            engine,
+            fixed_engine_id,
+            resynced: false,
         }
-        m.insert(addr, e);
+    }
+
+    pub(crate) fn engine(&self) -> &EngineInfo {
+        &self.engine
+    }
+
+    /// msgAuthoritativeEngineBoots and msgAuthoritativeEngineTime for a message sent at `now`.
+    pub(crate) fn outgoing(&self, now: Instant) -> (u32, u32) {
+        self.engine.time.now(now)
+    }
+
+    /// A Report answered the request at `now`. notInTimeWindow (and unknownEngineID, unless
+    /// the engine ID is fixed) carry the engine's identity and clock: adopt them and resend,
+    /// once (RFC 3414 §4). Anything else fails the request.
+    pub(crate) fn on_report(
+        &mut self,
+        report: Option<UsmReport>,
+        oid: &Oid,
+        params: &UsmParams,
+        now: Instant,
+    ) -> ReportAction {
+        let Some(report) = report else {
+            return ReportAction::Fail(Error::Report(Box::new(oid.clone())));
+        };
+        let is_time = report == UsmReport::NotInTimeWindow;
+        let is_engine = report == UsmReport::UnknownEngineId && !self.fixed_engine_id;
+        if (is_time || is_engine) && !self.resynced {
+            self.resynced = true;
+            if !self.fixed_engine_id && !params.engine_id.is_empty() {
+                self.engine.engine_id = params.engine_id.clone();
+            }
+            self.engine.time = EngineTime::new(params.engine_boots, params.engine_time, now);
+            return ReportAction::Resend;
+        }
+        ReportAction::Fail(usm_error(UsmError::Report(report)))
+    }
+
+    /// An authenticated Response arrived at `now` carrying the engine's `boots` and `time`:
+    /// it must be inside the time window (RFC 3414 §3.2 step 7b), and newer values refresh
+    /// the estimate.
+    pub(crate) fn on_authenticated(&mut self, boots: u32, time: u32, now: Instant) -> Result<()> {
+        self.engine
+            .time
+            .observe(boots, time, now)
+            .map_err(usm_error)
     }
 }
 
-fn usm_error(e: UsmError) -> Error {
-    Error::Usm(e.to_string())
-}
-
 impl Client {
+    fn engine_cache(&self) -> &EngineCache {
+        self.inner.transport.engines()
+    }
+
+    fn keys_for(v3: &V3Security, engine_id: &[u8]) -> Result<UserKeys> {
+        if v3.level == SecurityLevel::NoAuthNoPriv {
+            Ok(UserKeys::none(v3.credentials.user_name(), engine_id))
+        } else {
+            v3.credentials.localize(engine_id).map_err(usm_error)
+        }
+    }
+
     pub(super) async fn request_v3(&self, v3: &V3Security, pdu: Pdu) -> Result<Pdu> {
         // Refuse bad credentials (short passphrases) before anything is sent.
         v3.credentials.validate().map_err(usm_error)?;
@@ -88,78 +151,63 @@ impl Client {
                 "the security level needs passphrases that were not given".into(),
             ));
         }
-        let mut engine = self.engine_for(v3).await?;
-        let keys = if v3.level == SecurityLevel::NoAuthNoPriv {
-            UserKeys::none(v3.credentials.user_name(), &engine.id)
-        } else {
-            v3.credentials.localize(&engine.id).map_err(usm_error)?
-        };
-        let mut resynced = false;
+        let engine = self.engine_for(v3).await?;
+        let mut timing = V3Timing::new(engine, v3.engine_id.is_some());
+        let mut keys = Self::keys_for(v3, &timing.engine().engine_id)?;
         loop {
-            let reply = self.exchange_v3(v3, &keys, &engine, pdu.clone()).await?;
+            let reply = self
+                .exchange_v3(v3, &keys, &mut timing, pdu.clone())
+                .await?;
+            let now = Instant::now();
             match reply {
-                V3Reply::Response(p) => return Ok(p),
-                V3Reply::Report(None, oid, _) => {
-                    return Err(Error::Usm(format!("Report PDU received: {oid}")));
+                V3Reply::Response(p) => {
+                    self.engine_cache()
+                        .insert(self.inner.target, timing.engine().clone(), now);
+                    return Ok(p);
                 }
-                V3Reply::Report(Some(report), _, params) => {
-                    let is_time = report == usm::UsmReport::NotInTimeWindow;
-                    let is_engine = report == usm::UsmReport::UnknownEngineId;
-                    if (is_time || is_engine) && !resynced && v3.engine_id.is_none() {
-                        // RFC 3414 §4: the Report carries the engine's current boots and time.
-                        resynced = true;
-                        if !params.engine_id.is_empty() {
-                            engine.id = params.engine_id.clone();
+                V3Reply::Report(report, oid, params) => {
+                    let before = timing.engine().engine_id.clone();
+                    match timing.on_report(report, &oid, &params, now) {
+                        ReportAction::Fail(e) => return Err(e),
+                        ReportAction::Resend => {
+                            if timing.engine().engine_id != before {
+                                keys = Self::keys_for(v3, &timing.engine().engine_id)?;
+                            }
+                            self.engine_cache().insert(
+                                self.inner.target,
+                                timing.engine().clone(),
+                                now,
+                            );
                         }
-                        engine.time = EngineTime::new(
-                            params.engine_boots,
-                            params.engine_time,
-                            Instant::now(),
-                        );
-                        store_engine(self.inner.target, engine.clone());
-                        continue;
                     }
-                    if is_time && !resynced {
-                        resynced = true;
-                        engine.time = EngineTime::new(
-                            params.engine_boots,
-                            params.engine_time,
-                            Instant::now(),
-                        );
-                        store_engine(self.inner.target, engine.clone());
-                        continue;
-                    }
-                    return Err(usm_error(UsmError::Report(report)));
                 }
             }
         }
     }
 
     /// The agent's engine: from `-e`, the cache, or discovery.
-    async fn engine_for(&self, v3: &V3Security) -> Result<Engine> {
+    async fn engine_for(&self, v3: &V3Security) -> Result<EngineInfo> {
         let now = Instant::now();
+        let cached = self.engine_cache().get(&self.inner.target, now);
         if let Some(id) = &v3.engine_id {
-            if let Some(e) = cached_engine(&self.inner.target).filter(|e| &e.id == id) {
+            if let Some(e) = cached.filter(|e| &e.engine_id == id) {
                 return Ok(e);
             }
             let (b, t) = v3.boots_time.unwrap_or((0, 0));
-            return Ok(Engine {
-                id: id.clone(),
-                time: EngineTime::new(b, t, now),
-                max_size: None,
-            });
+            return Ok(EngineInfo::new(id.clone(), EngineTime::new(b, t, now)));
         }
-        if let Some(e) = cached_engine(&self.inner.target) {
+        if let Some(e) = cached {
             return Ok(e);
         }
         let e = self.discover().await?;
-        store_engine(self.inner.target, e.clone());
+        self.engine_cache()
+            .insert(self.inner.target, e.clone(), Instant::now());
         Ok(e)
     }
 
     /// RFC 3414 §4: a reportable noAuthNoPriv Get with no engine ID, no user and no varbinds;
     /// the Report names the engine and its boots and time.
-    async fn discover(&self) -> Result<Engine> {
+    async fn discover(&self) -> Result<EngineInfo> {
         let msg_id = self.inner.transport.next_id();
         let msg = V3Message {
             msg_id,
@@ -185,16 +233,14 @@ impl Client {
                 "discovery Report carries no engine ID",
             ));
         }
-        Ok(Engine {
-            id: d.msg.usm.engine_id.clone(),
-            time: EngineTime::new(
-                d.msg.usm.engine_boots,
-                d.msg.usm.engine_time,
-                Instant::now(),
-            ),
-            // RFC 3412: msgMaxSize is at least 484; ignore nonsense.
-            max_size: usize::try_from(d.msg.max_size).ok().filter(|m| *m >= 484),
-        })
+        let time = EngineTime::new(
+            d.msg.usm.engine_boots,
+            d.msg.usm.engine_time,
+            Instant::now(),
+        );
+        // RFC 3412: msgMaxSize is at least 484; ignore nonsense.
+        let max_size = usize::try_from(d.msg.max_size).ok().filter(|m| *m >= 484);
+        Ok(EngineInfo::new(d.msg.usm.engine_id.clone(), time).with_max_size(max_size))
     }
 
     async fn send_v3(&self, msg_id: i32, bytes: &[u8]) -> Result<crate::transport::Reply> {
@@ -216,11 +262,12 @@ impl Client {
         &self,
         v3: &V3Security,
         keys: &UserKeys,
-        engine: &Engine,
+        timing: &mut V3Timing,
         pdu: Pdu,
     ) -> Result<V3Reply> {
         let msg_id = self.inner.transport.next_id();
-        let (boots, time) = engine.time.now(Instant::now());
+        let (boots, time) = timing.outgoing(Instant::now());
+        let engine = timing.engine();
         let msg = V3Message {
             msg_id,
             max_size: MAX_MESSAGE_SIZE,
@@ -232,7 +279,7 @@ impl Client {
                 },
             security_model: 3,
             usm: UsmParams {
-                engine_id: engine.id.clone(),
+                engine_id: engine.engine_id.clone(),
                 engine_boots: boots,
                 engine_time: time,
                 user_name: v3.credentials.user_name().to_vec(),
@@ -243,7 +290,7 @@ impl Client {
                 context_engine_id: v3
                     .context_engine_id
                     .clone()
-                    .unwrap_or_else(|| engine.id.clone()),
+                    .unwrap_or_else(|| engine.engine_id.clone()),
                 context_name: v3.context_name.clone(),
                 pdu,
             }),
@@ -264,77 +311,71 @@ impl Client {
                 "a v3 request answered with a non-v3 message",
             ));
         };
-        self.open_reply(&reply.bytes, d, keys, engine)
-    }
-
-    fn open_reply(
-        &self,
-        bytes: &[u8],
-        d: DecodedV3,
-        keys: &UserKeys,
-        engine: &Engine,
-    ) -> Result<V3Reply> {
-        let params = d.msg.usm.clone();
-        let authenticated = d.msg.flags & flags::AUTH != 0;
-        let msg = if authenticated {
-            let m = usm::open(bytes, d, keys).map_err(usm_error)?;
-            // RFC 3414 §3.2 step 7: an authenticated message must be inside the time window.
-            if m.data_pdu_type() != Some(PduType::Report) {
-                engine
-                    .time
-                    .check(params.engine_boots, params.engine_time, Instant::now())
-                    .map_err(usm_error)?;
-            }
-            m
-        } else {
-            d.msg
-        };
-        let ScopedPduData::Plaintext(scoped) = msg.data else {
-            return Err(Error::UnexpectedResponse(
-                "encrypted answer to an unencrypted request",
-            ));
-        };
-        match scoped.pdu.pdu_type {
-            PduType::Response => {
-                if authenticated {
-                    // Keep the estimate fresh for the next request.
-                    let mut e = engine.clone();
-                    e.time =
-                        EngineTime::new(params.engine_boots, params.engine_time, Instant::now());
-                    store_engine(self.inner.target, e);
-                }
-                Ok(V3Reply::Response(scoped.pdu))
-            }
-            PduType::Report => {
-                let oid = scoped
-                    .pdu
-                    .varbinds
-                    .first()
-                    .map(|vb| vb.oid.clone())
-                    .unwrap_or_default();
-                Ok(V3Reply::Report(usm::UsmReport::from_oid(&oid), oid, params))
-            }
-            _ => Err(Error::UnexpectedResponse("not a Response or Report PDU")),
-        }
+        open_reply(&reply.bytes, d, keys, timing, Instant::now())
     }
 }
 
+/// Checks and opens a v3 answer received at `now`, sans-I/O.
+fn open_reply(
+    bytes: &[u8],
+    d: DecodedV3,
+    keys: &UserKeys,
+    timing: &mut V3Timing,
+    now: Instant,
+) -> Result<V3Reply> {
+    let params = d.msg.usm.clone();
+    let authenticated = d.msg.flags & flags::AUTH != 0;
+    let msg = if authenticated {
+        usm::open(bytes, d, keys).map_err(usm_error)?
+    } else {
+        d.msg
+    };
+    let ScopedPduData::Plaintext(scoped) = msg.data else {
+        return Err(Error::UnexpectedResponse(
+            "encrypted answer to an unencrypted request",
+        ));
+    };
+    match scoped.pdu.pdu_type {
+        PduType::Response => {
+            if authenticated {
+                // RFC 3414 §3.2 step 7: an authenticated message must be inside the time
+                // window; its newer clock keeps the estimate fresh for the next request.
+                timing.on_authenticated(params.engine_boots, params.engine_time, now)?;
+            }
+            Ok(V3Reply::Response(scoped.pdu))
+        }
+        PduType::Report => {
+            let oid = scoped
+                .pdu
+                .varbinds
+                .first()
+                .map(|vb| vb.oid.clone())
+                .unwrap_or_default();
+            Ok(V3Reply::Report(UsmReport::from_oid(&oid), oid, params))
+        }
+        _ => Err(Error::UnexpectedResponse("not a Response or Report PDU")),
+    }
+}
+
+/// [`open_reply`] for the unit tests: a Report's kind, OID and USM parameters.
+#[cfg(test)]
+pub(crate) fn open_reply_for_test(
+    bytes: &[u8],
+    d: DecodedV3,
+    keys: &UserKeys,
+    timing: &mut V3Timing,
+    now: Instant,
+) -> Result<(Option<UsmReport>, Oid, UsmParams)> {
+    match open_reply(bytes, d, keys, timing, now)? {
+        V3Reply::Report(kind, oid, params) => Ok((kind, oid, params)),
+        V3Reply::Response(_) => Err(Error::UnexpectedResponse("a Response, not a Report")),
+    }
+}
+
+#[derive(Debug)]
 enum V3Reply {
     Response(Pdu),
-    Report(Option<usm::UsmReport>, crate::Oid, UsmParams),
-}
-
-trait DataPduType {
-    fn data_pdu_type(&self) -> Option<PduType>;
-}
-
-impl DataPduType for V3Message {
-    fn data_pdu_type(&self) -> Option<PduType> {
-        match &self.data {
-            ScopedPduData::Plaintext(s) => Some(s.pdu.pdu_type),
-            ScopedPduData::Encrypted(_) => None,
-        }
-    }
+    Report(Option<UsmReport>, Oid, UsmParams),
 }
 
 /// The engine ID this process uses as the authoritative sender of v3 traps when none is given:

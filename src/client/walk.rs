@@ -1,9 +1,20 @@
-//! Walks: GetNext or GetBulk down a subtree, page by page, with net-snmp's stopping rules.
+//! Walks: GetNext or GetBulk down a subtree, with net-snmp's stopping rules.
+//!
+//! [`WalkState`] holds the rules and does no I/O: it says which request to send next and turns
+//! each response into a [`WalkPage`]. [`Walk`] drives it over a [`Client`], page by page
+//! ([`Walk::next_page`]) or as a [`Stream`] of varbinds.
 
 use super::Client;
 use crate::codec::{Pdu, PduType, Version};
-use crate::error::{Error, Result};
-use crate::{Oid, Value, VarBind};
+use crate::error::{Error, ErrorStatus, LimitReached, Result};
+use crate::{Oid, VarBind};
+use futures_core::Stream;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::time::Instant;
 
 /// How a walk proceeds.
 #[derive(Clone, Debug)]
@@ -47,7 +58,7 @@ pub enum WalkEnd {
     /// The agent returned an error-status other than v1's noSuchName.
     Status {
         /// error-status.
-        status: i32,
+        status: ErrorStatus,
         /// error-index.
         index: i32,
         /// The response varbinds.
@@ -65,35 +76,100 @@ pub struct WalkPage {
     pub end: Option<WalkEnd>,
 }
 
-/// A walk in progress. Call [`Walk::next_page`] until a page has `end` set.
-pub struct Walk {
-    client: Client,
+/// Limits for a walk that collects into memory ([`Client::walk`], [`Walk::collect`]), or for a
+/// stream that must not run forever. Both unset by default.
+///
+/// ```
+/// use snmpkit::client::WalkLimit;
+/// use std::time::Duration;
+/// let limit = WalkLimit::count(10_000).and_deadline(Duration::from_secs(30));
+/// assert_eq!(limit.max_varbinds, Some(10_000));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WalkLimit {
+    /// Stop with [`Error::WalkLimit`] when the walk finds more than this many varbinds.
+    pub max_varbinds: Option<usize>,
+    /// Stop with [`Error::WalkLimit`] when the walk is still running this long after its first
+    /// request.
+    pub deadline: Option<Duration>,
+}
+
+impl WalkLimit {
+    /// No limit: the walk runs to the end of the subtree.
+    pub fn none() -> Self {
+        WalkLimit::default()
+    }
+
+    /// At most `n` varbinds.
+    pub fn count(n: usize) -> Self {
+        WalkLimit {
+            max_varbinds: Some(n),
+            deadline: None,
+        }
+    }
+
+    /// At most `d` from the first request to the last answer.
+    pub fn deadline(d: Duration) -> Self {
+        WalkLimit {
+            max_varbinds: None,
+            deadline: Some(d),
+        }
+    }
+
+    /// This limit, also capped at `n` varbinds.
+    pub fn and_count(mut self, n: usize) -> Self {
+        self.max_varbinds = Some(n);
+        self
+    }
+
+    /// This limit, also capped at `d` of time.
+    pub fn and_deadline(mut self, d: Duration) -> Self {
+        self.deadline = Some(d);
+        self
+    }
+}
+
+/// The rules of a walk without sockets or clocks: which request comes next, and what a
+/// response means (net-snmp's subtree end, exceptions, v1 noSuchName as the end of the MIB,
+/// "OID not increasing"). Feed it the responses of the requests it asks for.
+///
+/// GetBulk's max-repetitions may change between requests ([`WalkState::set_max_repetitions`]);
+/// a tooBig answer halves it when shrinking is on ([`WalkState::shrink_on_too_big`]).
+#[derive(Clone, Debug)]
+pub struct WalkState {
     root: Oid,
     end_oid: Oid,
     last: Oid,
-    opts: WalkOptions,
+    bulk: Option<(u32, u32)>,
+    check_increasing: bool,
+    version: Version,
+    shrink_on_too_big: bool,
     done: bool,
     found: usize,
 }
 
-impl Walk {
-    /// Starts a walk of `root`'s subtree.
-    pub fn new(client: Client, root: Oid, opts: WalkOptions) -> Walk {
+impl WalkState {
+    /// A walk of `root`'s subtree for an agent spoken to with `version`.
+    pub fn new(root: Oid, opts: &WalkOptions, version: Version) -> WalkState {
         let end_oid = opts.end.clone().unwrap_or_else(|| subtree_end(&root));
-        Walk {
-            client,
+        WalkState {
             last: root.clone(),
             root,
             end_oid,
-            opts,
+            bulk: opts.bulk,
+            check_increasing: opts.check_increasing,
+            version,
+            shrink_on_too_big: false,
             done: false,
             found: 0,
         }
     }
 
-    /// How many varbinds the walk has returned so far.
-    pub fn found(&self) -> usize {
-        self.found
+    /// Whether a tooBig answer to a GetBulk halves max-repetitions and asks again (instead of
+    /// ending the walk with the error-status).
+    pub fn shrink_on_too_big(&mut self, on: bool) {
+        self.shrink_on_too_big = on;
     }
 
     /// The root being walked.
@@ -101,52 +177,75 @@ impl Walk {
         &self.root
     }
 
-    /// Fetches and filters the next response. Transport errors and timeouts are `Err`; the
-    /// walk's own ending conditions are reported in [`WalkPage::end`].
-    pub async fn next_page(&mut self) -> Result<WalkPage> {
-        if self.done {
-            return Ok(WalkPage {
-                varbinds: Vec::new(),
-                end: Some(WalkEnd::SubtreeEnd),
-            });
+    /// How many varbinds the walk has returned so far.
+    pub fn found(&self) -> usize {
+        self.found
+    }
+
+    /// Whether the walk has ended.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// The max-repetitions of the next GetBulk (`None` for a GetNext walk).
+    pub fn max_repetitions(&self) -> Option<u32> {
+        self.bulk.map(|b| b.1)
+    }
+
+    /// Changes max-repetitions for the following requests (at least 1). No effect on a GetNext
+    /// walk.
+    pub fn set_max_repetitions(&mut self, n: u32) {
+        if let Some(b) = &mut self.bulk {
+            b.1 = n.max(1);
         }
-        let oids = [self.last.clone()];
-        let pdu = match self.opts.bulk {
-            Some((nr, mr)) => Pdu::get_bulk(
-                0,
-                nr.min(i32::MAX as u32) as i32,
-                mr.min(i32::MAX as u32) as i32,
-                &oids,
-            ),
-            None => Pdu::request(PduType::GetNext, 0, &oids),
-        };
-        let resp = match self.client.request(pdu).await {
-            Ok(r) => r,
-            Err(e) => {
-                self.done = true;
-                return Err(e);
-            }
-        };
+    }
+
+    /// The next request (its request-id is left 0 for the sender to assign), or `None` once
+    /// the walk has ended.
+    pub fn request(&self) -> Option<Pdu> {
+        if self.done {
+            return None;
+        }
+        let oids = std::slice::from_ref(&self.last);
+        Some(match self.bulk {
+            Some((nr, mr)) => Pdu::get_bulk(0, clamp(nr), clamp(mr), oids),
+            None => Pdu::request(PduType::GetNext, 0, oids),
+        })
+    }
+
+    /// Applies the response to the last [`request`](WalkState::request).
+    pub fn on_response(&mut self, resp: Pdu) -> WalkPage {
         let mut page = WalkPage::default();
+        if self.done {
+            page.end = Some(WalkEnd::SubtreeEnd);
+            return page;
+        }
         if resp.error_status != 0 {
+            let status = ErrorStatus::from_code(resp.error_status);
+            if status == ErrorStatus::TooBig && self.shrink_on_too_big {
+                if let Some((_, mr)) = self.bulk.filter(|b| b.1 > 1) {
+                    self.set_max_repetitions(mr / 2);
+                    return page;
+                }
+            }
             self.done = true;
             page.end = Some(
-                if resp.error_status == 2 && self.client.version() == Version::V1 {
+                if status == ErrorStatus::NoSuchName && self.version == Version::V1 {
                     WalkEnd::EndOfMib
                 } else {
                     WalkEnd::Status {
-                        status: resp.error_status,
+                        status,
                         index: resp.error_index,
                         varbinds: resp.varbinds,
                     }
                 },
             );
-            return Ok(page);
+            return page;
         }
         if resp.varbinds.is_empty() {
             self.done = true;
             page.end = Some(WalkEnd::SubtreeEnd);
-            return Ok(page);
+            return page;
         }
         for vb in resp.varbinds {
             if vb.oid >= self.end_oid {
@@ -161,7 +260,7 @@ impl Walk {
                 page.end = Some(WalkEnd::Exception);
                 break;
             }
-            if self.opts.check_increasing && oid <= self.last {
+            if self.check_increasing && oid <= self.last {
                 page.end = Some(WalkEnd::NotIncreasing {
                     previous: self.last.clone(),
                     received: oid,
@@ -173,55 +272,312 @@ impl Walk {
         if page.end.is_some() {
             self.done = true;
         }
-        Ok(page)
+        page
     }
 
-    /// Runs the walk to its end and returns the instances found (exception values dropped).
-    /// An empty subtree falls back to a Get of the root.
-    pub async fn collect(mut self) -> Result<Vec<VarBind>> {
-        let mut out = Vec::new();
-        loop {
-            let page = self.next_page().await?;
-            out.extend(
-                page.varbinds
-                    .into_iter()
-                    .filter(|v| !v.value.is_exception()),
-            );
-            match page.end {
-                None => continue,
-                Some(WalkEnd::NotIncreasing { previous, received }) => {
-                    return Err(Error::NotIncreasing {
-                        previous: Box::new(previous),
-                        received: Box::new(received),
-                    })
-                }
-                Some(WalkEnd::Status {
-                    status,
-                    index,
-                    varbinds,
-                }) => {
-                    return Err(Error::Status {
-                        status,
-                        index,
-                        varbinds,
-                    })
-                }
-                Some(_) => break,
-            }
-        }
-        if self.found == 0 {
-            match self.client.get(std::slice::from_ref(&self.root)).await {
-                Ok(vbs) => out.extend(vbs.into_iter().filter(|v| !is_absent(&v.value))),
-                Err(Error::Status { .. }) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(out)
+    /// Ends the walk here (after an error the caller saw).
+    pub fn finish(&mut self) {
+        self.done = true;
     }
 }
 
-fn is_absent(v: &Value) -> bool {
-    v.is_exception()
+fn clamp(v: u32) -> i32 {
+    v.min(i32::MAX as u32) as i32
+}
+
+type Pending<T> = Pin<Box<dyn Future<Output = Result<T>> + Send>>;
+
+/// Where a [`Walk`] used as a stream stands.
+enum Phase {
+    /// Walking (a request may be in flight).
+    Walking,
+    /// The subtree was empty: a Get of the root itself, as net-snmp falls back to.
+    Fallback(Pending<Vec<VarBind>>),
+    /// Nothing more to yield.
+    Done,
+}
+
+/// A walk in progress over a [`Client`].
+///
+/// Use it page by page with [`Walk::next_page`] (what the CLI does), or as a
+/// [`Stream`] of `Result<VarBind>`: instances inside the subtree in order, exception values
+/// left out, an empty subtree answered by a Get of the root (as net-snmp does), and the walk's
+/// failures (timeouts, "OID not increasing", an error-status, a [`WalkLimit`]) as a last `Err`.
+/// Memory stays at one response however large the subtree. Use one style per walk.
+///
+/// ```no_run
+/// # async fn f() -> snmpkit::Result<()> {
+/// use snmpkit::{Client, ClientOptions, Oid, Security};
+/// use std::future::poll_fn;
+/// use std::pin::Pin;
+/// use futures_core::Stream;
+///
+/// let client = Client::connect("127.0.0.1:161", Security::v2c("public"), ClientOptions::default()).await?;
+/// let mut walk = client.bulk_walk_stream(&"1.3.6.1.2.1.2.2".parse::<Oid>().unwrap());
+/// // Any Stream combinator works (futures::StreamExt::next, tokio_stream, ...); poll_fn needs none.
+/// while let Some(vb) = poll_fn(|cx| Pin::new(&mut walk).poll_next(cx)).await {
+///     let vb = vb?;
+///     println!("{} = {:?}", vb.oid, vb.value);
+/// }
+/// # Ok(()) }
+/// ```
+pub struct Walk {
+    client: Client,
+    state: WalkState,
+    limit: WalkLimit,
+    deadline: Option<Instant>,
+    buffered: VecDeque<VarBind>,
+    /// The end that a page reported, to turn into the stream's last item.
+    end: Option<WalkEnd>,
+    phase: Phase,
+    inflight: Option<Pending<Pdu>>,
+    yielded: usize,
+}
+
+impl Walk {
+    /// Starts a walk of `root`'s subtree. The client's options supply the walk deadline and
+    /// whether a tooBig answer shrinks max-repetitions.
+    pub fn new(client: Client, root: Oid, opts: WalkOptions) -> Walk {
+        let mut state = WalkState::new(root, &opts, client.version());
+        state.shrink_on_too_big(client.options().too_big_recovery);
+        let limit = WalkLimit {
+            max_varbinds: None,
+            deadline: client.options().walk_deadline,
+        };
+        Walk {
+            client,
+            state,
+            limit,
+            deadline: None,
+            buffered: VecDeque::new(),
+            end: None,
+            phase: Phase::Walking,
+            inflight: None,
+            yielded: 0,
+        }
+    }
+
+    /// Applies `limit` (replacing the client's walk deadline when it sets one).
+    pub fn with_limit(mut self, limit: WalkLimit) -> Walk {
+        if limit.max_varbinds.is_some() {
+            self.limit.max_varbinds = limit.max_varbinds;
+        }
+        if limit.deadline.is_some() {
+            self.limit.deadline = limit.deadline;
+        }
+        self
+    }
+
+    /// How many varbinds the walk has returned so far.
+    pub fn found(&self) -> usize {
+        self.state.found()
+    }
+
+    /// The root being walked.
+    pub fn root(&self) -> &Oid {
+        self.state.root()
+    }
+
+    /// The sans-I/O state, for example to change max-repetitions between pages.
+    pub fn state_mut(&mut self) -> &mut WalkState {
+        &mut self.state
+    }
+
+    fn start_clock(&mut self) {
+        if self.deadline.is_none() {
+            if let Some(d) = self.limit.deadline {
+                self.deadline = Some(Instant::now() + d);
+            }
+        }
+    }
+
+    fn deadline_error(&self) -> Error {
+        Error::WalkLimit(LimitReached::Deadline(
+            self.limit.deadline.unwrap_or_default(),
+        ))
+    }
+
+    /// Sends `pdu`, bounded by the walk's deadline.
+    fn send(&self, pdu: Pdu) -> Pending<Pdu> {
+        let client = self.client.clone();
+        let deadline = self.deadline;
+        let late = self.deadline_error();
+        Box::pin(async move {
+            match deadline {
+                Some(d) => tokio::time::timeout_at(d, client.request(pdu))
+                    .await
+                    .unwrap_or(Err(late)),
+                None => client.request(pdu).await,
+            }
+        })
+    }
+
+    /// The Get of the root that answers an empty subtree, bounded by the walk's deadline.
+    fn fallback(&self) -> Pending<Vec<VarBind>> {
+        let client = self.client.clone();
+        let root = self.state.root().clone();
+        let deadline = self.deadline;
+        let late = self.deadline_error();
+        Box::pin(async move {
+            let get = client.get(std::slice::from_ref(&root));
+            match deadline {
+                Some(d) => tokio::time::timeout_at(d, get).await.unwrap_or(Err(late)),
+                None => get.await,
+            }
+        })
+    }
+
+    /// Fetches and filters the next response. Transport errors, timeouts and the walk's
+    /// deadline are `Err`; the walk's own ending conditions are reported in [`WalkPage::end`].
+    pub async fn next_page(&mut self) -> Result<WalkPage> {
+        if !self.buffered.is_empty() {
+            return Ok(WalkPage {
+                varbinds: self.buffered.drain(..).collect(),
+                end: if self.state.is_done() {
+                    self.end.clone()
+                } else {
+                    None
+                },
+            });
+        }
+        self.start_clock();
+        let fut = match self.inflight.take() {
+            Some(f) => f,
+            None => match self.state.request() {
+                Some(pdu) => self.send(pdu),
+                None => {
+                    return Ok(WalkPage {
+                        varbinds: Vec::new(),
+                        end: Some(WalkEnd::SubtreeEnd),
+                    })
+                }
+            },
+        };
+        match fut.await {
+            Ok(resp) => Ok(self.state.on_response(resp)),
+            Err(e) => {
+                self.state.finish();
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs the walk to its end and returns the instances found (exception values dropped),
+    /// within the walk's limits. An empty subtree falls back to a Get of the root.
+    pub async fn collect(mut self) -> Result<Vec<VarBind>> {
+        let mut out = Vec::new();
+        while let Some(vb) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
+            out.push(vb?);
+        }
+        Ok(out)
+    }
+
+    /// The error a page's end means for the stream, if any.
+    fn end_error(end: &WalkEnd) -> Option<Error> {
+        match end {
+            WalkEnd::NotIncreasing { previous, received } => Some(Error::NotIncreasing {
+                previous: Box::new(previous.clone()),
+                received: Box::new(received.clone()),
+            }),
+            WalkEnd::Status {
+                status,
+                index,
+                varbinds,
+            } => Some(Error::Status {
+                status: *status,
+                index: *index,
+                varbinds: varbinds.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// Counts one yielded varbind against the limit.
+    fn count(&mut self, vb: VarBind) -> Poll<Option<Result<VarBind>>> {
+        if let Some(max) = self.limit.max_varbinds {
+            if self.yielded >= max {
+                self.phase = Phase::Done;
+                self.buffered.clear();
+                return Poll::Ready(Some(Err(Error::WalkLimit(LimitReached::Count(max)))));
+            }
+        }
+        self.yielded += 1;
+        Poll::Ready(Some(Ok(vb)))
+    }
+}
+
+impl Stream for Walk {
+    type Item = Result<VarBind>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(vb) = this.buffered.pop_front() {
+                return this.count(vb);
+            }
+            match &mut this.phase {
+                Phase::Done => return Poll::Ready(None),
+                Phase::Fallback(f) => {
+                    let r = match f.as_mut().poll(cx) {
+                        Poll::Pending => return Poll::Pending,
+                        Poll::Ready(r) => r,
+                    };
+                    this.phase = Phase::Done;
+                    match r {
+                        Ok(vbs) => this
+                            .buffered
+                            .extend(vbs.into_iter().filter(|v| !v.value.is_exception())),
+                        // net-snmp prints nothing when the fallback Get is refused.
+                        Err(Error::Status { .. }) => {}
+                        Err(e) => return Poll::Ready(Some(Err(e))),
+                    }
+                }
+                Phase::Walking => {
+                    if this.inflight.is_none() {
+                        if this.state.is_done() {
+                            this.phase = Phase::Done;
+                            if let Some(e) = this.end.as_ref().and_then(Walk::end_error) {
+                                return Poll::Ready(Some(Err(e)));
+                            }
+                            if this.state.found() == 0 {
+                                this.phase = Phase::Fallback(this.fallback());
+                            }
+                            continue;
+                        }
+                        this.start_clock();
+                        match this.state.request() {
+                            Some(pdu) => this.inflight = Some(this.send(pdu)),
+                            None => continue,
+                        }
+                    }
+                    let r = match this.inflight.as_mut().map(|f| f.as_mut().poll(cx)) {
+                        Some(Poll::Ready(r)) => r,
+                        Some(Poll::Pending) => return Poll::Pending,
+                        None => continue,
+                    };
+                    this.inflight = None;
+                    match r {
+                        Ok(resp) => {
+                            let page = this.state.on_response(resp);
+                            this.buffered.extend(
+                                page.varbinds
+                                    .into_iter()
+                                    .filter(|v| !v.value.is_exception()),
+                            );
+                            if page.end.is_some() {
+                                this.end = page.end;
+                            }
+                        }
+                        Err(e) => {
+                            this.state.finish();
+                            this.phase = Phase::Done;
+                            return Poll::Ready(Some(Err(e)));
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The first OID after `root`'s subtree: the root with its last arc incremented (net-snmp's

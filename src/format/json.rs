@@ -2,13 +2,10 @@
 
 use super::hint::{display_integer, display_octets};
 use super::{decode_opaque, format_oid, OpaqueValue, OutputOptions};
+use crate::hex::encode as hex;
 use crate::mib::{BaseType, Mib, NodeInfo};
 use crate::{Value, VarBind};
 use serde_json::{json, Map, Value as J};
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
 
 /// A varbind as a JSON object: `oid` (numeric, leading dot), `type` (net-snmp's type name),
 /// and `value` (a number, a string, or null for exceptions). Strings that are not UTF-8 text
@@ -26,7 +23,48 @@ pub fn varbind_json(vb: &VarBind, o: &OutputOptions, mib: &Mib) -> J {
     if let Some(info) = &node {
         m.insert("name".into(), J::String(info.display_name()));
     }
-    let (ty, value): (&str, J) = match &vb.value {
+    let (ty, value) = plain_value(&vb.value, &mut m);
+    m.insert("type".into(), J::String(ty.into()));
+    let extras = node
+        .as_ref()
+        .map(|info| mib_extras(&value, vb, info, o, mib))
+        .unwrap_or_default();
+    m.insert("value".into(), value);
+    if let Some(l) = extras.label {
+        m.insert("label".into(), J::String(l));
+    }
+    if let Some(d) = extras.display {
+        m.insert("display".into(), J::String(d));
+    }
+    if let Some(b) = extras.bits {
+        m.insert("bits".into(), J::Array(b));
+    }
+    if let Some(u) = extras.units {
+        m.insert("units".into(), J::String(u));
+    }
+    J::Object(m)
+}
+
+/// A varbind's value as one JSON value, the most readable form [`varbind_json`] has for it:
+/// the enumeration label (`"up"`), else the DISPLAY-HINT or MIB-named form, else the plain
+/// value (a number, a string, or null for exceptions). `table --json` prints its cells so.
+pub fn value_json(vb: &VarBind, o: &OutputOptions, mib: &Mib) -> J {
+    let mut scratch = Map::new();
+    let (_, value) = plain_value(&vb.value, &mut scratch);
+    let Some(info) = mib.lookup(&vb.oid).filter(|n| !n.module().is_empty()) else {
+        return value;
+    };
+    let extras = mib_extras(&value, vb, &info, o, mib);
+    match extras.label.or(extras.display) {
+        Some(s) => J::String(s),
+        None => value,
+    }
+}
+
+/// The type name and plain JSON value; strings that are not text and unknown tags also put
+/// `hex` and `tag` into `m`.
+fn plain_value(v: &Value, m: &mut Map<String, J>) -> (&'static str, J) {
+    match v {
         Value::Integer(i) => ("INTEGER", json!(i)),
         Value::OctetString(b) => match std::str::from_utf8(b) {
             Ok(s)
@@ -65,47 +103,55 @@ pub fn varbind_json(vb: &VarBind, o: &OutputOptions, mib: &Mib) -> J {
             m.insert("tag".into(), json!(tag));
             ("Unknown", J::String(hex(data)))
         }
-    };
-    m.insert("type".into(), J::String(ty.into()));
-    m.insert("value".into(), value);
-    if let Some(info) = &node {
-        mib_extras(&mut m, vb, info, o, mib);
     }
-    J::Object(m)
+}
+
+/// What the MIB adds to a value.
+#[derive(Default)]
+struct MibExtras {
+    /// The enumeration label.
+    label: Option<String>,
+    /// The hinted or MIB-named display form, when it differs from the plain value.
+    display: Option<String>,
+    /// The named bits that are set.
+    bits: Option<Vec<J>>,
+    /// The UNITS clause.
+    units: Option<String>,
 }
 
 /// What the MIB adds: enum label, hinted or named display form, named bits, units.
 fn mib_extras(
-    m: &mut Map<String, J>,
+    plain: &J,
     vb: &VarBind,
     info: &NodeInfo<'_>,
     o: &OutputOptions,
     mib: &Mib,
-) {
+) -> MibExtras {
+    let mut x = MibExtras::default();
     let hint = info.display_hint().filter(|_| !o.no_display_hint);
     let base = info.base_type();
     let mut typed = true;
     match (&vb.value, base) {
         (Value::Integer(i), Some(BaseType::Integer32)) => {
             if let Some(label) = info.enum_label(*i) {
-                m.insert("label".into(), J::String(label.into()));
+                x.label = Some(label.into());
             } else if let Some(d) = hint.and_then(|h| display_integer(*i, h, false)) {
                 if d != i.to_string() {
-                    m.insert("display".into(), J::String(d));
+                    x.display = Some(d);
                 }
             }
         }
         (Value::Gauge32(n), Some(BaseType::Gauge32 | BaseType::Unsigned32)) => {
             if let Some(d) = hint.and_then(|h| display_integer(i64::from(*n), h, true)) {
                 if d != n.to_string() {
-                    m.insert("display".into(), J::String(d));
+                    x.display = Some(d);
                 }
             }
         }
         (Value::OctetString(b), Some(BaseType::OctetString)) => {
             if let Some(d) = hint.and_then(|h| display_octets(b, h, o.two_digit_hex)) {
-                if m.get("value").and_then(J::as_str) != Some(d.as_str()) {
-                    m.insert("display".into(), J::String(d));
+                if plain.as_str() != Some(d.as_str()) {
+                    x.display = Some(d);
                 }
             }
         }
@@ -124,12 +170,12 @@ fn mib_extras(
                     None => json!(n),
                 })
                 .collect();
-            m.insert("bits".into(), J::Array(set));
+            x.bits = Some(set);
         }
         (Value::ObjectIdentifier(id), _) => {
             let named = format_oid(id, &OutputOptions::default(), mib);
             if mib.lookup(id).is_some_and(|n| !n.module().is_empty()) {
-                m.insert("display".into(), J::String(named));
+                x.display = Some(named);
             }
             typed = base == Some(BaseType::ObjectIdentifier);
         }
@@ -139,8 +185,7 @@ fn mib_extras(
         _ => typed = false,
     }
     if typed && !o.no_units {
-        if let Some(u) = info.units() {
-            m.insert("units".into(), J::String(u.into()));
-        }
+        x.units = info.units().map(String::from);
     }
+    x
 }

@@ -14,10 +14,12 @@
 
 mod hint;
 mod json;
+mod notification;
 mod text;
 
 pub use hint::{display_integer, display_octets};
-pub use json::varbind_json;
+pub use json::{value_json, varbind_json};
+pub use notification::{notification_json, notification_text, rfc3339};
 pub use text::{format_oid, format_value, format_value_for, format_varbind};
 
 /// How OIDs are printed (`-On`, `-Of`, `-Os`, `-OS`, `-Ou`).
@@ -122,59 +124,15 @@ impl OutputOptions {
     }
 }
 
-/// The `Reason:` text net-snmp prints for an error-status (its `snmp_errstring`).
+/// The `Reason:` text net-snmp prints for an error-status (its `snmp_errstring`); see
+/// [`ErrorStatus`](crate::ErrorStatus), which owns the wording.
 pub fn error_status_text(status: i32) -> &'static str {
-    match status {
-        0 => "(noError) No Error",
-        1 => "(tooBig) Response message would have been too large.",
-        2 => "(noSuchName) There is no such variable name in this MIB.",
-        3 => "(badValue) The value given has the wrong type or length.",
-        4 => "(readOnly) The two parties used do not have access to use the specified SNMP PDU.",
-        5 => "(genError) A general failure occured",
-        6 => "noAccess",
-        7 => "wrongType (The set datatype does not match the data type the agent expects)",
-        8 => "wrongLength (The set value has an illegal length from what the agent expects)",
-        9 => "wrongEncoding",
-        10 => "wrongValue (The set value is illegal or unsupported in some way)",
-        11 => "noCreation (That table does not support row creation or that object can not ever be created)",
-        12 => "inconsistentValue (The set value is illegal or unsupported in some way)",
-        13 => "resourceUnavailable (This is likely a out-of-memory failure within the agent)",
-        14 => "commitFailed",
-        15 => "undoFailed",
-        16 => "authorizationError (access denied to that object)",
-        17 => "notWritable (That object does not support modification)",
-        18 => "inconsistentName (That object can not currently be created)",
-        _ => "Unknown Error",
-    }
+    crate::ErrorStatus::from_code(status).text()
 }
 
 /// The error-status name alone (`noSuchName`, `wrongType`, ...), for JSON and logs.
 pub fn error_status_name(status: i32) -> &'static str {
-    const NAMES: [&str; 19] = [
-        "noError",
-        "tooBig",
-        "noSuchName",
-        "badValue",
-        "readOnly",
-        "genErr",
-        "noAccess",
-        "wrongType",
-        "wrongLength",
-        "wrongEncoding",
-        "wrongValue",
-        "noCreation",
-        "inconsistentValue",
-        "resourceUnavailable",
-        "commitFailed",
-        "undoFailed",
-        "authorizationError",
-        "notWritable",
-        "inconsistentName",
-    ];
-    usize::try_from(status)
-        .ok()
-        .and_then(|i| NAMES.get(i).copied())
-        .unwrap_or("unknownError")
+    crate::ErrorStatus::from_code(status).name()
 }
 
 /// An Opaque value's inner type, as net-snmp decodes it (its ASN_OPAQUE_* tags).

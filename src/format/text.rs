@@ -238,7 +238,8 @@ pub fn format_value_for(
         {
             None
         }
-        (BaseType::Opaque, Value::Opaque(b)) if decode_opaque(b).is_none() => None,
+        // An Opaque object takes plain and wrapped (float, double, 64-bit) values alike.
+        (BaseType::Opaque, Value::Opaque(_)) => None,
         (BaseType::Unknown, _) => return by_type(v, &x, o, mib),
         (BaseType::Integer32, _) => Some("INTEGER"),
         (BaseType::Unsigned32 | BaseType::Gauge32, _) => Some("Gauge32 or Unsigned32"),

@@ -149,6 +149,59 @@ fn apply_modules(current: ModuleSelection, value: &str) -> ModuleSelection {
 
 /// MIB files in one directory (not recursive), as net-snmp reads them: every regular file whose
 /// name does not start with a dot.
+/// The modules of every file on the search path, in the order net-snmp's `-m ALL` reads them.
+///
+/// net-snmp scans each directory in search-path order, its files sorted by name, and notes each
+/// new module at the head of its list; a module seen again keeps its first place. So the last
+/// directory's files come first, each directory's in reverse name order. The built-in texts
+/// count as one more directory at the end of the path.
+pub(crate) fn all_modules_order(search_path: &[PathBuf]) -> Vec<String> {
+    let mut head: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for dir in search_path {
+        for file in files_in(dir) {
+            if let Some(name) = module_name_of(&file) {
+                if seen.insert(name.clone()) {
+                    head.push(name);
+                }
+            }
+        }
+    }
+    let mut builtin: Vec<&str> = super::BUILTIN_MODULES.iter().map(|(n, _)| *n).collect();
+    builtin.sort_unstable();
+    for name in builtin {
+        if seen.insert(name.to_string()) {
+            head.push(name.to_string());
+        }
+    }
+    head.reverse();
+    head
+}
+
+/// The name of the first module a MIB file defines (`NAME DEFINITIONS ::= BEGIN`), reading at
+/// most its first 64 KiB.
+fn module_name_of(file: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    std::fs::File::open(file)
+        .ok()?
+        .take(64 * 1024)
+        .read_to_end(&mut buf)
+        .ok()?;
+    let text = String::from_utf8_lossy(&buf);
+    let mut previous: Option<&str> = None;
+    for line in text.lines() {
+        let code = line.split("--").next().unwrap_or("");
+        for token in code.split_whitespace() {
+            if token == "DEFINITIONS" {
+                return previous.map(String::from);
+            }
+            previous = Some(token);
+        }
+    }
+    None
+}
+
 pub(crate) fn files_in(dir: &Path) -> Vec<PathBuf> {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return Vec::new();

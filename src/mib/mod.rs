@@ -18,10 +18,10 @@ mod translate;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 pub use config::{MibConfig, SYSTEM_DIRS};
-pub use index::{DecodedIndex, IndexComponent, IndexPart, IndexValue};
+pub use index::{decode as decode_index, DecodedIndex, IndexComponent, IndexPart, IndexValue};
 pub use model::{BaseType, NodeKind, Syntax};
 pub use translate::OidStyle;
 
@@ -30,12 +30,21 @@ use config::ModuleSelection;
 use model::{Model, NodeRec};
 
 /// The built-in module texts (the project's `mibs/` directory), compiled into the binary.
+/// They can all be named with `-m`; [`DEFAULT_MODULES`] are the ones loaded without it.
 pub const BUILTIN_MODULES: &[(&str, &str)] = &[
+    (
+        "DISMAN-EVENT-MIB",
+        include_str!("../../mibs/DISMAN-EVENT-MIB.txt"),
+    ),
+    (
+        "DISMAN-SCHEDULE-MIB",
+        include_str!("../../mibs/DISMAN-SCHEDULE-MIB.txt"),
+    ),
+    ("ENTITY-MIB", include_str!("../../mibs/ENTITY-MIB.txt")),
     (
         "EtherLike-MIB",
         include_str!("../../mibs/EtherLike-MIB.txt"),
     ),
-    ("ENTITY-MIB", include_str!("../../mibs/ENTITY-MIB.txt")),
     ("HCNUM-TC", include_str!("../../mibs/HCNUM-TC.txt")),
     (
         "HOST-RESOURCES-MIB",
@@ -68,6 +77,49 @@ pub const BUILTIN_MODULES: &[(&str, &str)] = &[
     ),
     ("IP-MIB", include_str!("../../mibs/IP-MIB.txt")),
     (
+        "IPV6-ICMP-MIB",
+        include_str!("../../mibs/IPV6-ICMP-MIB.txt"),
+    ),
+    ("IPV6-MIB", include_str!("../../mibs/IPV6-MIB.txt")),
+    ("IPV6-TC", include_str!("../../mibs/IPV6-TC.txt")),
+    ("IPV6-TCP-MIB", include_str!("../../mibs/IPV6-TCP-MIB.txt")),
+    ("IPV6-UDP-MIB", include_str!("../../mibs/IPV6-UDP-MIB.txt")),
+    (
+        "LM-SENSORS-MIB",
+        include_str!("../../mibs/LM-SENSORS-MIB.txt"),
+    ),
+    ("MTA-MIB", include_str!("../../mibs/MTA-MIB.txt")),
+    (
+        "NET-SNMP-AGENT-MIB",
+        include_str!("../../mibs/NET-SNMP-AGENT-MIB.txt"),
+    ),
+    (
+        "NET-SNMP-EXAMPLES-MIB",
+        include_str!("../../mibs/NET-SNMP-EXAMPLES-MIB.txt"),
+    ),
+    (
+        "NET-SNMP-EXTEND-MIB",
+        include_str!("../../mibs/NET-SNMP-EXTEND-MIB.txt"),
+    ),
+    ("NET-SNMP-MIB", include_str!("../../mibs/NET-SNMP-MIB.txt")),
+    (
+        "NET-SNMP-PASS-MIB",
+        include_str!("../../mibs/NET-SNMP-PASS-MIB.txt"),
+    ),
+    ("NET-SNMP-TC", include_str!("../../mibs/NET-SNMP-TC.txt")),
+    (
+        "NET-SNMP-VACM-MIB",
+        include_str!("../../mibs/NET-SNMP-VACM-MIB.txt"),
+    ),
+    (
+        "NETWORK-SERVICES-MIB",
+        include_str!("../../mibs/NETWORK-SERVICES-MIB.txt"),
+    ),
+    (
+        "NOTIFICATION-LOG-MIB",
+        include_str!("../../mibs/NOTIFICATION-LOG-MIB.txt"),
+    ),
+    (
         "SNMP-COMMUNITY-MIB",
         include_str!("../../mibs/SNMP-COMMUNITY-MIB.txt"),
     ),
@@ -93,12 +145,62 @@ pub const BUILTIN_MODULES: &[(&str, &str)] = &[
         include_str!("../../mibs/SNMP-VIEW-BASED-ACM-MIB.txt"),
     ),
     ("SNMPv2-MIB", include_str!("../../mibs/SNMPv2-MIB.txt")),
+    ("SNMPv2-TM", include_str!("../../mibs/SNMPv2-TM.txt")),
     ("TCP-MIB", include_str!("../../mibs/TCP-MIB.txt")),
+    ("UCD-DEMO-MIB", include_str!("../../mibs/UCD-DEMO-MIB.txt")),
+    (
+        "UCD-DISKIO-MIB",
+        include_str!("../../mibs/UCD-DISKIO-MIB.txt"),
+    ),
+    (
+        "UCD-DLMOD-MIB",
+        include_str!("../../mibs/UCD-DLMOD-MIB.txt"),
+    ),
+    ("UCD-SNMP-MIB", include_str!("../../mibs/UCD-SNMP-MIB.txt")),
     ("UDP-MIB", include_str!("../../mibs/UDP-MIB.txt")),
     ("UUID-TC-MIB", include_str!("../../mibs/UUID-TC-MIB.txt")),
 ];
 
-/// The precompiled model of [`BUILTIN_MODULES`] (regenerate with
+/// The modules loaded when no `-m`/`MIBS` is given: net-snmp 5.9's compiled-in default list
+/// (its `NETSNMP_DEFAULT_MIBS`), in its order. Their imports come along, as in net-snmp.
+pub const DEFAULT_MODULES: &[&str] = &[
+    "SNMPv2-MIB",
+    "IF-MIB",
+    "IP-MIB",
+    "TCP-MIB",
+    "UDP-MIB",
+    "HOST-RESOURCES-MIB",
+    "NOTIFICATION-LOG-MIB",
+    "DISMAN-EVENT-MIB",
+    "DISMAN-SCHEDULE-MIB",
+    "HOST-RESOURCES-TYPES",
+    "MTA-MIB",
+    "NETWORK-SERVICES-MIB",
+    "UCD-DISKIO-MIB",
+    "UCD-DLMOD-MIB",
+    "LM-SENSORS-MIB",
+    "UCD-SNMP-MIB",
+    "UCD-DEMO-MIB",
+    "SNMP-TARGET-MIB",
+    "NET-SNMP-AGENT-MIB",
+    "SNMP-FRAMEWORK-MIB",
+    "SNMP-MPD-MIB",
+    "SNMP-USER-BASED-SM-MIB",
+    "SNMP-VIEW-BASED-ACM-MIB",
+    "SNMP-COMMUNITY-MIB",
+    "IPV6-ICMP-MIB",
+    "IPV6-MIB",
+    "IPV6-TCP-MIB",
+    "IPV6-UDP-MIB",
+    "IP-FORWARD-MIB",
+    "NET-SNMP-PASS-MIB",
+    "NET-SNMP-EXTEND-MIB",
+    "SNMP-NOTIFICATION-MIB",
+    "SNMPv2-TM",
+    "NET-SNMP-VACM-MIB",
+];
+
+/// The precompiled model of [`DEFAULT_MODULES`] (regenerate with
 /// `SNMPKIT_BLESS=1 cargo test --lib mib::tests::builtin_snapshot_is_current`).
 const BUILTIN_SNAPSHOT: &str = include_str!("builtin.json");
 
@@ -136,8 +238,17 @@ pub enum MibError {
 }
 
 /// A loaded set of MIB modules: names, OIDs, syntaxes and table indexes.
+///
+/// A `Mib` is a shared handle: cloning it (or calling [`Mib::builtin`] again) costs one
+/// reference count, never a copy of the model.
 #[derive(Debug, Clone)]
 pub struct Mib {
+    data: Arc<MibData>,
+}
+
+/// The loaded model and its name indexes, shared by every clone of a [`Mib`].
+#[derive(Debug)]
+struct MibData {
     model: Model,
     /// Plain name -> node position (the first owner in module order).
     by_name: HashMap<String, usize>,
@@ -196,18 +307,24 @@ impl Mib {
             }
         }
         Mib {
-            model,
-            by_name,
-            by_qualified,
+            data: Arc::new(MibData {
+                model,
+                by_name,
+                by_qualified,
+            }),
         }
     }
 
     /// No modules at all: only the roots `ccitt`, `iso` and `joint-iso-ccitt` have names.
+    /// Built once per process and shared, like [`Mib::builtin`].
     pub fn none() -> Mib {
-        Mib::from_model(Model::default())
+        static NONE: OnceLock<Mib> = OnceLock::new();
+        NONE.get_or_init(|| Mib::from_model(Model::default()))
+            .clone()
     }
 
     /// The built-in standard modules (the project's `mibs/`), from the precompiled model.
+    /// The model is built once per process; every call hands out the same shared model.
     pub fn builtin() -> Mib {
         static BUILTIN: OnceLock<Mib> = OnceLock::new();
         BUILTIN
@@ -246,6 +363,9 @@ impl Mib {
                 }),
             }
         }
+        // The order net-snmp would read the modules in, which decides the names of nodes
+        // that several modules define.
+        let mut order: Vec<String> = Vec::new();
         let mut available: Vec<String> = Vec::new();
         for s in &sources {
             if let Ok(names) = s.list_modules() {
@@ -253,11 +373,14 @@ impl Mib {
             }
         }
         let wanted: Option<Vec<String>> = match selection {
-            ModuleSelection::All => None,
+            ModuleSelection::All => {
+                order = config::all_modules_order(&config.search_path());
+                None
+            }
             ModuleSelection::Default { extra } => Some(
-                BUILTIN_MODULES
+                DEFAULT_MODULES
                     .iter()
-                    .map(|(n, _)| n.to_string())
+                    .map(|n| n.to_string())
                     .chain(extra)
                     .collect(),
             ),
@@ -283,12 +406,13 @@ impl Mib {
             if found.is_empty() {
                 return (Mib::none(), warnings);
             }
+            order.clone_from(&found);
             loader = loader.modules(found);
         }
         match loader.load() {
             Ok(mib) => {
                 warnings.extend(diagnostics_to_warnings(&mib));
-                (Mib::from_model(Model::from_mib_rs(&mib)), warnings)
+                (Mib::from_model(Model::from_mib_rs(&mib, &order)), warnings)
             }
             Err(e) => {
                 warnings.push(Warning {
@@ -302,12 +426,14 @@ impl Mib {
 
     /// Builds a [`Mib`] from modules already resolved by mib-rs.
     pub fn from_mib_rs(mib: &mib_rs::Mib) -> Mib {
-        Mib::from_model(Model::from_mib_rs(mib))
+        let order: Vec<String> = mib.user_modules().map(|m| m.name().to_string()).collect();
+        Mib::from_model(Model::from_mib_rs(mib, &order))
     }
 
     /// The names of the loaded modules.
     pub fn modules(&self) -> impl Iterator<Item = &str> {
-        self.model
+        self.data
+            .model
             .modules
             .iter()
             .map(String::as_str)
@@ -316,17 +442,17 @@ impl Mib {
 
     /// Whether a module of that name is loaded.
     pub fn has_module(&self, name: &str) -> bool {
-        self.model.modules.iter().any(|m| m == name)
+        self.data.model.modules.iter().any(|m| m == name)
     }
 
     /// The number of named OIDs.
     pub fn len(&self) -> usize {
-        self.model.nodes.len()
+        self.data.model.nodes.len()
     }
 
     /// Every named node, in OID order.
     pub fn nodes(&self) -> impl Iterator<Item = NodeInfo<'_>> {
-        self.model.nodes.iter().map(move |node| NodeInfo {
+        self.data.model.nodes.iter().map(move |node| NodeInfo {
             mib: self,
             node,
             suffix: &[],
@@ -335,11 +461,12 @@ impl Mib {
 
     /// Whether no OID has a name (never true: the three roots always do).
     pub fn is_empty(&self) -> bool {
-        self.model.nodes.is_empty()
+        self.data.model.nodes.is_empty()
     }
 
     fn position(&self, arcs: &[u32]) -> Option<usize> {
-        self.model
+        self.data
+            .model
             .nodes
             .binary_search_by(|n| n.oid.as_slice().cmp(arcs))
             .ok()
@@ -348,7 +475,7 @@ impl Mib {
     fn info<'a>(&'a self, pos: usize, suffix: &'a [u32]) -> Option<NodeInfo<'a>> {
         Some(NodeInfo {
             mib: self,
-            node: self.model.nodes.get(pos)?,
+            node: self.data.model.nodes.get(pos)?,
             suffix,
         })
     }
@@ -366,8 +493,11 @@ impl Mib {
     /// The node with exactly this name (`ifDescr` or `IF-MIB::ifDescr`), without instance.
     pub fn node(&self, name: &str) -> Option<NodeInfo<'_>> {
         let pos = match name.split_once("::") {
-            Some((m, n)) => *self.by_qualified.get(&(m.to_string(), n.to_string()))?,
-            None => *self.by_name.get(name)?,
+            Some((m, n)) => *self
+                .data
+                .by_qualified
+                .get(&(m.to_string(), n.to_string()))?,
+            None => *self.data.by_name.get(name)?,
         };
         self.info(pos, &[])
     }
@@ -381,10 +511,11 @@ impl Mib {
     pub fn children(&self, oid: &Oid) -> Vec<NodeInfo<'_>> {
         let arcs = oid.arcs();
         let start = self
+            .data
             .model
             .nodes
             .partition_point(|n| n.oid.as_slice() <= arcs);
-        self.model.nodes[start..]
+        self.data.model.nodes[start..]
             .iter()
             .take_while(|n| n.oid.starts_with(arcs))
             .enumerate()
@@ -428,10 +559,13 @@ fn builtin_source() -> Box<dyn mib_rs::Source> {
 fn builtin_model_from_texts() -> Model {
     let loaded = mib_rs::Loader::new()
         .source(builtin_source())
-        .modules(BUILTIN_MODULES.iter().map(|(n, _)| n.to_string()))
+        .modules(DEFAULT_MODULES.iter().map(|n| n.to_string()))
         .load();
     match loaded {
-        Ok(mib) => Model::from_mib_rs(&mib),
+        Ok(mib) => {
+            let order: Vec<String> = DEFAULT_MODULES.iter().map(|n| n.to_string()).collect();
+            Model::from_mib_rs(&mib, &order)
+        }
         Err(_) => Model::default(),
     }
 }
@@ -492,9 +626,27 @@ impl<'a> NodeInfo<'a> {
         &self.node.name
     }
 
+    /// Every module that defines this node under this name, the one that names it first and
+    /// the others in the order they were read (`HOST-RESOURCES-MIB, HOST-RESOURCES-TYPES`).
+    pub fn defining_modules(&self) -> Vec<&'a str> {
+        let model = &self.mib.data.model;
+        let mut out = vec![self.module()];
+        for a in &model.aliases {
+            if a.oid == self.node.oid && a.name == self.node.name {
+                if let Some(m) = model.modules.get(a.module as usize) {
+                    if !out.contains(&m.as_str()) {
+                        out.push(m);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// The module that defines it (`IF-MIB`); empty for the three roots.
     pub fn module(&self) -> &'a str {
         self.mib
+            .data
             .model
             .modules
             .get(self.node.module as usize)
@@ -662,11 +814,12 @@ impl<'a> NodeInfo<'a> {
                     name: &i.name,
                     syntax: mib
                         .position(&i.oid)
-                        .and_then(|p| mib.model.nodes.get(p))
+                        .and_then(|p| mib.data.model.nodes.get(p))
                         .or_else(|| {
-                            mib.by_name
+                            mib.data
+                                .by_name
                                 .get(&i.name)
-                                .and_then(|p| mib.model.nodes.get(*p))
+                                .and_then(|p| mib.data.model.nodes.get(*p))
                         })
                         .and_then(|n| n.syntax.as_ref()),
                     implied: i.implied,
@@ -724,6 +877,15 @@ mod tests {
     }
 
     #[test]
+    fn builtin_is_shared_not_copied() {
+        let a = Mib::builtin();
+        let b = Mib::builtin();
+        assert!(Arc::ptr_eq(&a.data, &b.data));
+        assert!(Arc::ptr_eq(&a.data, &a.clone().data));
+        assert!(Arc::ptr_eq(&Mib::none().data, &Mib::none().data));
+    }
+
+    #[test]
     fn resolves_names_like_net_snmp() {
         let mib = Mib::builtin();
         let cases = [
@@ -762,13 +924,33 @@ mod tests {
                 ".1.3.6.1.2.1.1.5.0",
             ),
             ("system.sysName.0", ".1.3.6.1.2.1.1.5.0"),
-            ("entPhysicalDescr.1", ".1.3.6.1.2.1.47.1.1.1.1.2.1"),
             ("enterprises.8072", ".1.3.6.1.4.1.8072"),
+            // net-snmp's default modules name the Net-SNMP and UCD trees.
+            ("memTotalReal.0", ".1.3.6.1.4.1.2021.4.5.0"),
+            (
+                "NET-SNMP-EXTEND-MIB::nsExtendOutput1Line",
+                ".1.3.6.1.4.1.8072.1.3.2.3.1.1",
+            ),
         ];
         for (input, want) in cases {
             let got = mib.resolve(input).map(|o| o.to_dotted_leading());
             assert_eq!(got.as_deref(), Ok(want), "{input}");
         }
+    }
+
+    #[test]
+    fn entity_mib_is_shipped_but_not_loaded_by_default() {
+        // As in net-snmp, ENTITY-MIB is not in the default list; `-m +ENTITY-MIB` finds our
+        // built-in copy without any MIB directory.
+        assert!(Mib::builtin().resolve("entPhysicalDescr.1").is_err());
+        let cfg = MibConfig::default().with_modules("+ENTITY-MIB");
+        let (mib, warnings) = Mib::load(&cfg);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            mib.resolve("entPhysicalDescr.1")
+                .map(|o| o.to_dotted_leading()),
+            Ok(".1.3.6.1.2.1.47.1.1.1.1.2.1".to_string())
+        );
     }
 
     #[test]
@@ -857,10 +1039,10 @@ mod tests {
         );
 
         // Unknown arcs below a known node; unknown roots.
-        let o = oid("1.3.6.1.4.1.8072.3");
+        let o = oid("1.3.6.1.4.1.9999.3");
         assert_eq!(
             mib.format_oid(&o, OidStyle::Module, false),
-            "SNMPv2-SMI::enterprises.8072.3"
+            "SNMPv2-SMI::enterprises.9999.3"
         );
         let o = oid("5.5");
         assert_eq!(mib.format_oid(&o, OidStyle::Module, false), ".5.5");

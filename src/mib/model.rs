@@ -101,8 +101,10 @@ pub enum NodeKind {
     Column,
     /// A `NOTIFICATION-TYPE` or SMIv1 `TRAP-TYPE`.
     Notification,
-    /// An `OBJECT-GROUP` or `NOTIFICATION-GROUP`.
+    /// An `OBJECT-GROUP`.
     Group,
+    /// A `NOTIFICATION-GROUP`.
+    NotificationGroup,
     /// A `MODULE-COMPLIANCE`.
     Compliance,
     /// An `AGENT-CAPABILITIES`.
@@ -121,6 +123,7 @@ impl NodeKind {
             NodeKind::Node => "OBJECT-TYPE",
             NodeKind::Notification => "NOTIFICATION-TYPE",
             NodeKind::Group => "OBJECT-GROUP",
+            NodeKind::NotificationGroup => "NOTIFICATION-GROUP",
             NodeKind::Compliance => "MODULE-COMPLIANCE",
             NodeKind::Capability => "AGENT-CAPABILITIES",
             NodeKind::ModuleIdentity => "MODULE-IDENTITY",
@@ -257,8 +260,10 @@ pub(crate) struct Model {
 }
 
 impl Model {
-    /// Converts a resolved mib-rs MIB. `wanted` limits the user modules taken over (None: all).
-    pub fn from_mib_rs(mib: &mib_rs::Mib) -> Model {
+    /// Converts a resolved mib-rs MIB. `requested` is the order in which the modules were
+    /// asked for; it decides, as in net-snmp, which module names a node that several modules
+    /// define (see [`load_rank`]).
+    pub fn from_mib_rs(mib: &mib_rs::Mib, requested: &[String]) -> Model {
         let mut modules: Vec<String> = Vec::new();
         let mut module_ids: HashMap<String, u32> = HashMap::new();
         let mut module_id = |name: &str, modules: &mut Vec<String>| -> u32 {
@@ -270,20 +275,46 @@ impl Model {
             module_ids.insert(name.to_string(), id);
             id
         };
+        // The module that names each node: the first to define it in net-snmp's reading order.
+        let rank = load_rank(mib, requested);
+        let mut by_rank: Vec<mib_rs::Module<'_>> = mib.modules().collect();
+        by_rank.sort_by_key(|m| rank.get(m.name()).copied().unwrap_or(usize::MAX));
+        let mut owner: HashMap<mib_rs::raw::NodeId, String> = HashMap::new();
+        for m in &by_rank {
+            for node in m.nodes() {
+                if !node.name().is_empty() {
+                    owner
+                        .entry(node.id())
+                        .or_insert_with(|| m.name().to_string());
+                }
+            }
+        }
         let mut nodes = Vec::new();
         for node in mib.nodes() {
             let name = node.name();
             if name.is_empty() {
                 continue;
             }
-            let module_name = node.module().map(|m| m.name()).unwrap_or("");
+            let own = node.module().map(|m| m.name()).unwrap_or("");
+            let module_name = owner.get(&node.id()).map(String::as_str).unwrap_or(own);
             let module = module_id(module_name, &mut modules);
+            // The winning module's own definition gives the syntax, hints, enums and units.
+            let object = if module_name == own {
+                node.object()
+            } else {
+                mib.module(module_name)
+                    .and_then(|m| m.object(name))
+                    .or_else(|| node.object())
+            };
             let kind = match node.kind() {
                 mib_rs::Kind::Scalar => NodeKind::Scalar,
                 mib_rs::Kind::Table => NodeKind::Table,
                 mib_rs::Kind::Row => NodeKind::Row,
                 mib_rs::Kind::Column => NodeKind::Column,
                 mib_rs::Kind::Notification => NodeKind::Notification,
+                mib_rs::Kind::Group if node.group().is_some_and(|g| g.is_notification_group()) => {
+                    NodeKind::NotificationGroup
+                }
                 mib_rs::Kind::Group => NodeKind::Group,
                 mib_rs::Kind::Compliance => NodeKind::Compliance,
                 mib_rs::Kind::Capability => NodeKind::Capability,
@@ -306,7 +337,7 @@ impl Model {
                 augments: Vec::new(),
                 objects: Vec::new(),
             };
-            if let Some(obj) = node.object() {
+            if let Some(obj) = object {
                 rec.access = obj.access().to_string();
                 rec.status = obj.status().to_string();
                 rec.units = obj.units().to_string();
@@ -351,10 +382,11 @@ impl Model {
 
         // Names other modules give to the same OIDs (module-qualified input).
         let mut aliases = Vec::new();
-        for m in mib.modules() {
+        for m in &by_rank {
             for node in m.nodes() {
-                let owner = node.module().map(|o| o.name()).unwrap_or("");
-                if owner != m.name() && !node.name().is_empty() {
+                let own = node.module().map(|o| o.name()).unwrap_or("");
+                let named_by = owner.get(&node.id()).map(String::as_str).unwrap_or(own);
+                if named_by != m.name() && !node.name().is_empty() {
                     let module = module_id(m.name(), &mut modules);
                     aliases.push(Alias {
                         module,
@@ -374,6 +406,41 @@ impl Model {
             aliases,
         }
     }
+}
+
+/// The order in which net-snmp reads modules: each requested module after its imports, depth
+/// first, in the order asked; modules nobody asked for come last. When several modules define
+/// the same node, the first one read names it (`RFC1213-MIB::ipForwarding` under `-m ALL`,
+/// `TCP-MIB::tcp` rather than `IPV6-TCP-MIB::tcp` with the default list).
+fn load_rank(mib: &mib_rs::Mib, requested: &[String]) -> HashMap<String, usize> {
+    fn visit(
+        mib: &mib_rs::Mib,
+        name: &str,
+        rank: &mut HashMap<String, usize>,
+        next: &mut usize,
+        depth: usize,
+    ) {
+        if rank.contains_key(name) || depth > 64 {
+            return;
+        }
+        let Some(m) = mib.module(name) else { return };
+        // Marked before the imports, so that import cycles end.
+        rank.insert(name.to_string(), usize::MAX);
+        for imp in m.imports() {
+            visit(mib, &imp.module, rank, next, depth + 1);
+        }
+        rank.insert(name.to_string(), *next);
+        *next += 1;
+    }
+    let mut rank = HashMap::new();
+    let mut next = 0;
+    for name in requested {
+        visit(mib, name, &mut rank, &mut next, 0);
+    }
+    for m in mib.modules() {
+        visit(mib, m.name(), &mut rank, &mut next, 0);
+    }
+    rank
 }
 
 fn description(node: mib_rs::Node<'_>) -> String {

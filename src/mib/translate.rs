@@ -1,7 +1,7 @@
 //! Name <-> OID text, as snmptranslate and the other net-snmp tools print and parse it.
 
 use super::index::{self, IndexPart};
-use super::{Mib, MibError, NodeInfo, NodeKind};
+use super::{BaseType, Mib, MibError, NodeInfo, NodeKind};
 use crate::Oid;
 
 /// How an OID is printed (net-snmp's `-O` output options for OIDs).
@@ -64,7 +64,7 @@ fn labels(info: &NodeInfo<'_>) -> Vec<String> {
             let prefix = arcs.get(..k).unwrap_or(&[]);
             info.mib
                 .position(prefix)
-                .and_then(|p| info.mib.model.nodes.get(p))
+                .and_then(|p| info.mib.data.model.nodes.get(p))
                 .map(|n| n.name.clone())
                 .unwrap_or_else(|| prefix.last().map(|a| a.to_string()).unwrap_or_default())
         })
@@ -210,7 +210,8 @@ fn resolve_path(mib: &Mib, input: &str, path: &str) -> Result<Oid, MibError> {
             }
             Token::Word(w) => {
                 let child = if oid.is_empty() {
-                    mib.model
+                    mib.data
+                        .model
                         .nodes
                         .iter()
                         .position(|n| n.oid.len() == 1 && n.name == *w)
@@ -373,7 +374,12 @@ fn syntax_line(info: &NodeInfo<'_>) -> Option<String> {
         &s.ranges
     };
     if !cons.is_empty() {
-        line.push_str(&format!(" ({}) ", cons.join(" | ")));
+        if s.base == BaseType::Opaque {
+            // net-snmp prints the defining module where an Opaque's size would go.
+            line.push_str(&format!(" ({}) ", info.module()));
+        } else {
+            line.push_str(&format!(" ({}) ", cons.join(" | ")));
+        }
     }
     Some(line)
 }
@@ -392,6 +398,10 @@ fn defval_text(info: &NodeInfo<'_>) -> String {
             return v.to_string();
         }
     }
+    if d.starts_with('{') {
+        // A BITS value: net-snmp separates the labels with " , ".
+        return d.replace(", ", " , ").replace('"', "\\\"");
+    }
     d.replace('"', "\\\"")
 }
 
@@ -400,8 +410,17 @@ fn describe(mib: &Mib, info: &NodeInfo<'_>) -> Option<String> {
     let mut out = String::new();
     out.push_str(&format_info(info, OidStyle::Module, false));
     out.push('\n');
-    out.push_str(&format!("{} {}\n", info.name(), info.kind().macro_name()));
-    out.push_str(&format!("  -- FROM\t{}\n", info.module()));
+    // net-snmp 5.9 has no name for NOTIFICATION-GROUP and prints its internal type number.
+    let macro_name = match info.kind() {
+        NodeKind::NotificationGroup => "type_23",
+        k => k.macro_name(),
+    };
+    out.push_str(&format!("{} {}\n", info.name(), macro_name));
+    // Every module that defines the node, in the order they were read.
+    out.push_str(&format!(
+        "  -- FROM\t{}\n",
+        info.defining_modules().join(", ")
+    ));
     if let Some(tc) = info.textual_convention() {
         out.push_str(&format!("  -- TEXTUAL CONVENTION {tc}\n"));
     }
@@ -463,7 +482,10 @@ fn describe(mib: &Mib, info: &NodeInfo<'_>) -> Option<String> {
     for k in 1..arcs.len() {
         let prefix = arcs.get(..k).unwrap_or(&[]);
         let arc = prefix.last().copied().unwrap_or(0);
-        match mib.position(prefix).and_then(|p| mib.model.nodes.get(p)) {
+        match mib
+            .position(prefix)
+            .and_then(|p| mib.data.model.nodes.get(p))
+        {
             Some(n) => path.push(format!("{}({arc})", n.name)),
             None => path.push(arc.to_string()),
         }

@@ -62,8 +62,7 @@ use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinHandle;
 
-/// The largest datagram the receiver reads (the UDP maximum).
-pub const MAX_DATAGRAM: usize = 65_536;
+use crate::transport::RECEIVE_BUFFER;
 
 /// The unit in which queued datagram bytes are counted.
 const BUDGET_UNIT: usize = 256;
@@ -211,7 +210,7 @@ impl Receiver {
         }
         let (tx, rx) = mpsc::channel(config.queue_capacity.max(1));
         // At least one maximal datagram must fit, or a task could wait forever.
-        let units = (config.queue_bytes / BUDGET_UNIT).max(budget_units(MAX_DATAGRAM) as usize);
+        let units = (config.queue_bytes / BUDGET_UNIT).max(budget_units(RECEIVE_BUFFER) as usize);
         let budget = Arc::new(Semaphore::new(units.min(Semaphore::MAX_PERMITS)));
         let counters = Arc::new(Counters::default());
         let communities = config.communities.clone();
@@ -365,7 +364,7 @@ struct SocketTask {
 
 impl SocketTask {
     async fn run(mut self) {
-        let mut buf = vec![0u8; MAX_DATAGRAM];
+        let mut buf = vec![0u8; RECEIVE_BUFFER];
         loop {
             let (n, source) = match self.sock.recv_from(&mut buf).await {
                 Ok(x) => x,

@@ -5,10 +5,7 @@ use crate::{Oid, VarBind};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::SystemTime;
 
-/// sysUpTime.0 (RFC 3418), the first varbind of every SNMPv2 notification (RFC 3416 §4.2.6).
-pub const SYS_UPTIME_0: [u32; 9] = [1, 3, 6, 1, 2, 1, 1, 3, 0];
-/// snmpTrapOID.0 (RFC 3418), the second varbind of every SNMPv2 notification.
-pub const SNMP_TRAP_OID_0: [u32; 11] = [1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0];
+pub use crate::oid::{SNMP_TRAP_OID_0, SYS_UPTIME_0};
 /// snmpTraps (RFC 3418): the generic traps' OIDs are `snmpTraps.(generic-trap + 1)`.
 pub const SNMP_TRAPS: [u32; 10] = [1, 3, 6, 1, 6, 3, 1, 1, 5, 0];
 

@@ -26,7 +26,7 @@ use std::time::Instant;
 /// authenticated messages add entries).
 const MAX_ENGINES: usize = 4096;
 /// The largest message we say we accept (RFC 3417 §3: UDP).
-const MAX_SIZE: i32 = 65_507;
+const MAX_SIZE: i32 = crate::transport::MAX_DATAGRAM as i32;
 /// snmpEngineBoots' ceiling (RFC 3414 §2.2.2).
 const MAX_BOOTS: u32 = 2_147_483_647;
 
@@ -97,7 +97,7 @@ impl LocalEngine {
     /// boots 1, for a receiver that keeps no state.
     pub fn generate() -> LocalEngine {
         let mut id = vec![0x80, 0x00, 0x00, 0x00, 0x05];
-        id.extend_from_slice(&random_bytes());
+        id.extend_from_slice(&crate::usm::random_u64().to_be_bytes());
         LocalEngine {
             engine_id: id,
             boots: 1,
@@ -144,7 +144,7 @@ impl LocalEngine {
         }
         let text = format!(
             "# snmpkit listen engine state\nengine_id {}\nengine_boots {}\n",
-            hex(&engine.engine_id),
+            crate::hex::encode(&engine.engine_id),
             engine.boots
         );
         let tmp = path.with_extension("tmp");
@@ -168,30 +168,6 @@ fn parse_state(text: &str) -> Option<LocalEngine> {
         engine_id,
         boots: boots?,
     })
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-/// Eight random octets from the OS, or (where /dev/urandom is missing) from std's randomly
-/// keyed hasher and the clock.
-fn random_bytes() -> [u8; 8] {
-    use std::io::Read;
-    let mut b = [0u8; 8];
-    if std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut b))
-        .is_ok()
-    {
-        return b;
-    }
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u32(std::process::id());
-    if let Ok(d) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
-        h.write_u128(d.as_nanos());
-    }
-    h.finish().to_be_bytes()
 }
 
 /// The v3 configuration shared by every socket task.
@@ -287,7 +263,10 @@ impl V3State {
             }
             return V3Outcome::Drop {
                 reason: DropReason::UnknownEngineId,
-                detail: format!("engine ID {} in a reportable message", hex(&engine_id)),
+                detail: format!(
+                    "engine ID {} in a reportable message",
+                    crate::hex::encode(&engine_id)
+                ),
                 reply: Some(reply),
             };
         }
@@ -312,7 +291,7 @@ impl V3State {
                 format!(
                     "user {:?} is not configured for engine {}",
                     String::from_utf8_lossy(&head.user),
-                    hex(&engine_id)
+                    crate::hex::encode(&engine_id)
                 ),
             );
         };

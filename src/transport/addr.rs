@@ -1,8 +1,28 @@
 //! Agent address syntax as net-snmp takes it: `host`, `host:port`, `udp:host:port`,
 //! `udp6:[::1]:port`, `[::1]:port`, `::1`, and hostnames.
 
-use crate::error::Error;
 use std::net::{IpAddr, SocketAddr};
+
+/// Why an agent address could not be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AddrError {
+    /// The text is not an address in net-snmp's syntax.
+    #[error("Invalid agent address: {0}")]
+    Invalid(String),
+    /// A transport other than UDP was named (`tcp:`, `tls:`, ...).
+    #[error("Unsupported transport in {0}: only UDP (udp:, udp6:) is supported")]
+    UnsupportedTransport(String),
+    /// The host name did not resolve (to an address of the family asked for).
+    #[error("Unknown host ({host})")]
+    UnknownHost {
+        /// The name as given.
+        host: String,
+        /// The resolver's error, when it gave one.
+        #[source]
+        source: Option<std::io::Error>,
+    },
+}
 
 /// A parsed but not yet resolved agent address.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,8 +39,8 @@ pub struct AgentAddr {
 
 impl AgentAddr {
     /// Parses net-snmp's agent syntax, with `default_port` when none is given.
-    pub fn parse(s: &str, default_port: u16) -> Result<AgentAddr, Error> {
-        let bad = || Error::InvalidArgument(format!("Invalid agent address: {s}"));
+    pub fn parse(s: &str, default_port: u16) -> Result<AgentAddr, AddrError> {
+        let bad = || AddrError::Invalid(s.to_string());
         let (mut rest, mut v6, mut v4) = (s.trim(), false, false);
         let lower = rest.to_ascii_lowercase();
         for (prefix, six) in [
@@ -41,9 +61,7 @@ impl AgentAddr {
             || lower.starts_with("dtls")
             || lower.starts_with("tls")
         {
-            return Err(Error::InvalidArgument(format!(
-                "Unsupported transport in {s}: only UDP (udp:, udp6:) is supported"
-            )));
+            return Err(AddrError::UnsupportedTransport(s.to_string()));
         }
         if rest.is_empty() {
             return Err(bad());
@@ -84,13 +102,16 @@ impl AgentAddr {
     }
 
     /// Resolves the host (DNS if needed), preferring IPv4 unless `udp6:` was given.
-    pub async fn resolve(&self) -> Result<SocketAddr, Error> {
+    pub async fn resolve(&self) -> Result<SocketAddr, AddrError> {
         if let Ok(ip) = self.host.parse::<IpAddr>() {
             return Ok(SocketAddr::new(ip, self.port));
         }
         let addrs: Vec<SocketAddr> = tokio::net::lookup_host((self.host.as_str(), self.port))
             .await
-            .map_err(|_| Error::UnknownHost(self.host.clone()))?
+            .map_err(|e| AddrError::UnknownHost {
+                host: self.host.clone(),
+                source: Some(e),
+            })?
             .collect();
         let pick = if self.ipv6_only {
             addrs.iter().find(|a| a.is_ipv6())
@@ -100,8 +121,10 @@ impl AgentAddr {
                 .find(|a| a.is_ipv4())
                 .or(if self.ipv4_only { None } else { addrs.first() })
         };
-        pick.copied()
-            .ok_or_else(|| Error::UnknownHost(self.host.clone()))
+        pick.copied().ok_or_else(|| AddrError::UnknownHost {
+            host: self.host.clone(),
+            source: None,
+        })
     }
 }
 

@@ -4,9 +4,11 @@
 //! source address. Late, duplicate and stray datagrams find no waiting request and are dropped.
 
 mod addr;
-pub use addr::AgentAddr;
+mod engines;
+pub use addr::{AddrError, AgentAddr};
+pub use engines::{EngineCache, EngineInfo, DEFAULT_ENGINE_CAPACITY};
 
-use crate::codec::{decode_message, DecodeError, Message};
+use crate::codec::{decode_message, Message};
 use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -17,19 +19,32 @@ use tokio::net::UdpSocket;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-/// The largest datagram we send or accept (the IPv4 UDP maximum).
+/// The largest message we send, and the msgMaxSize we advertise: the largest UDP payload over
+/// IPv4 (65,535 less the IP and UDP headers).
 pub const MAX_DATAGRAM: usize = 65_507;
+
+/// The size of a receive buffer that holds any UDP datagram whole (over IPv6 a payload can
+/// reach 65,527 octets, more than we ever send).
+pub const RECEIVE_BUFFER: usize = 65_536;
 
 /// Errors raised while exchanging datagrams.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum TransportError {
-    /// No matching response arrived within timeout × (retries + 1).
-    #[error("Timeout: No Response")]
-    Timeout,
+    /// No matching response arrived from this address within timeout × (retries + 1).
+    /// The crate-level [`Error`](crate::Error) turns it into its one `Timeout`.
+    #[error("Timeout: No Response from {0}")]
+    Timeout(SocketAddr),
     /// The operating system refused a socket operation.
     #[error("{0}")]
     Io(#[from] io::Error),
+    /// The request's waiting slot was dropped without an answer (the transport's receive task
+    /// stopped). Not a timeout: nothing was waited out.
+    #[error("the transport stopped listening before an answer arrived")]
+    Closed,
+    /// A request to the same address under the same request-id or msgID is still waiting.
+    #[error("request key {0} is already waiting for an answer from this address")]
+    KeyInUse(i32),
     /// The request is larger than a UDP datagram can carry.
     #[error("message too large to send ({0} bytes)")]
     TooLarge(usize),
@@ -62,6 +77,7 @@ struct Shared {
     pending: Mutex<HashMap<Key, oneshot::Sender<Reply>>>,
     stray: AtomicU64,
     malformed: AtomicU64,
+    recv_errors: AtomicU64,
     dump: std::sync::atomic::AtomicBool,
 }
 
@@ -122,6 +138,8 @@ pub struct Transport {
 
 struct Inner {
     shared: Arc<Shared>,
+    local: Option<SocketAddr>,
+    engines: EngineCache,
     v4: tokio::sync::OnceCell<Family>,
     v6: tokio::sync::OnceCell<Family>,
     next_id: AtomicI32,
@@ -134,11 +152,26 @@ impl Default for Transport {
 }
 
 impl Transport {
-    /// A transport that binds its sockets (an ephemeral port per address family) on first use.
+    /// A transport that binds its sockets (an ephemeral port per address family) on first use,
+    /// sharing the process-wide [`EngineCache::shared`].
     pub fn new() -> Self {
+        Self::with_engine_cache(None, EngineCache::shared())
+    }
+
+    /// A transport whose socket for `local`'s address family binds to `local` (the other family
+    /// still binds an ephemeral port on any address).
+    pub fn bound_to(local: SocketAddr) -> Self {
+        Self::with_engine_cache(Some(local), EngineCache::shared())
+    }
+
+    /// A transport with its own SNMPv3 engine cache (and optionally a local address, as
+    /// [`Transport::bound_to`]).
+    pub fn with_engine_cache(local: Option<SocketAddr>, engines: EngineCache) -> Self {
         Transport {
             inner: Arc::new(Inner {
                 shared: Arc::new(Shared::default()),
+                local,
+                engines,
                 v4: tokio::sync::OnceCell::new(),
                 v6: tokio::sync::OnceCell::new(),
                 next_id: AtomicI32::new(initial_id()),
@@ -157,6 +190,16 @@ impl Transport {
         }
     }
 
+    /// The SNMPv3 engines this transport's clients have learned.
+    pub fn engines(&self) -> &EngineCache {
+        &self.inner.engines
+    }
+
+    /// The local address sockets bind to, when one was given.
+    pub fn local_bind(&self) -> Option<SocketAddr> {
+        self.inner.local
+    }
+
     /// Datagrams that arrived but matched no request (late, duplicate or stray).
     pub fn stray_count(&self) -> u64 {
         self.inner.shared.stray.load(Ordering::Relaxed)
@@ -172,6 +215,11 @@ impl Transport {
         self.inner.shared.malformed.load(Ordering::Relaxed)
     }
 
+    /// Errors the sockets reported while receiving (such as ICMP port-unreachable).
+    pub fn receive_error_count(&self) -> u64 {
+        self.inner.shared.recv_errors.load(Ordering::Relaxed)
+    }
+
     async fn family(&self, target: &SocketAddr) -> io::Result<&Family> {
         let cell = if target.is_ipv4() {
             &self.inner.v4
@@ -179,7 +227,10 @@ impl Transport {
             &self.inner.v6
         };
         cell.get_or_try_init(|| async {
-            let bind: SocketAddr = if target.is_ipv4() {
+            let local = self.inner.local.filter(|l| l.is_ipv4() == target.is_ipv4());
+            let bind: SocketAddr = if let Some(l) = local {
+                l
+            } else if target.is_ipv4() {
                 (IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0).into()
             } else {
                 (IpAddr::V6(Ipv6Addr::UNSPECIFIED), 0).into()
@@ -210,11 +261,17 @@ impl Transport {
         let fam = self.family(&target).await?;
         let (tx, mut rx) = oneshot::channel();
         let k = (key, normalize(target));
+        {
+            let mut pending = self.inner.shared.pending.lock().map_err(poisoned)?;
+            if pending.contains_key(&k) {
+                return Err(TransportError::KeyInUse(key));
+            }
+            pending.insert(k, tx);
+        }
         let guard = PendingGuard {
             shared: &self.inner.shared,
             key: k,
         };
-        guard.shared.pending.lock().map_err(poisoned)?.insert(k, tx);
         for _ in 0..=retries {
             dump(
                 &self.inner.shared,
@@ -226,12 +283,12 @@ impl Transport {
             fam.socket.send_to(bytes, target).await?;
             match tokio::time::timeout(timeout, &mut rx).await {
                 Ok(Ok(reply)) => return Ok(reply),
-                Ok(Err(_)) => return Err(TransportError::Timeout),
+                Ok(Err(_)) => return Err(TransportError::Closed),
                 Err(_) => continue,
             }
         }
         drop(guard);
-        Err(TransportError::Timeout)
+        Err(TransportError::Timeout(target))
     }
 
     /// Sends a datagram and expects no answer (traps).
@@ -291,22 +348,65 @@ fn message_key(m: &Message) -> i32 {
     }
 }
 
-async fn receive_loop(socket: Arc<UdpSocket>, shared: Weak<Shared>) {
-    let mut buf = vec![0u8; 65_536];
+/// Where the receive loop reads datagrams from: the UDP socket, or a scripted source in tests.
+trait Datagrams {
+    fn recv_from<'a>(
+        &'a self,
+        buf: &'a mut [u8],
+    ) -> impl std::future::Future<Output = io::Result<(usize, SocketAddr)>> + Send + 'a;
+    fn local_addr(&self) -> Option<SocketAddr>;
+}
+
+impl Datagrams for UdpSocket {
+    fn recv_from<'a>(
+        &'a self,
+        buf: &'a mut [u8],
+    ) -> impl std::future::Future<Output = io::Result<(usize, SocketAddr)>> + Send + 'a {
+        UdpSocket::recv_from(self, buf)
+    }
+    fn local_addr(&self) -> Option<SocketAddr> {
+        UdpSocket::local_addr(self).ok()
+    }
+}
+
+/// Consecutive receive errors after which the loop sleeps between attempts instead of only
+/// yielding (a persistent error must not spin a core).
+const ERRORS_BEFORE_BACKOFF: u32 = 8;
+
+async fn receive_loop<D: Datagrams>(socket: Arc<D>, shared: Weak<Shared>) {
+    let mut buf = vec![0u8; RECEIVE_BUFFER];
+    let mut errors_in_a_row: u32 = 0;
     loop {
-        let (n, from) = match socket.recv_from(&mut buf).await {
-            Ok(x) => x,
-            // ICMP port-unreachable and the like surface here on some systems; keep going.
-            Err(_) => continue,
-        };
+        let received = socket.recv_from(&mut buf).await;
         let Some(shared) = shared.upgrade() else {
             return;
         };
+        let (n, from) = match received {
+            Ok(x) => {
+                errors_in_a_row = 0;
+                x
+            }
+            Err(_) => {
+                // ICMP port-unreachable and the like surface here on some systems: count it and
+                // keep going, but give the other tasks their turn, and back off when the error
+                // persists, since an erroring socket is always ready and would never yield.
+                shared.recv_errors.fetch_add(1, Ordering::Relaxed);
+                drop(shared);
+                errors_in_a_row = errors_in_a_row.saturating_add(1);
+                if errors_in_a_row > ERRORS_BEFORE_BACKOFF {
+                    let ms = u64::from((errors_in_a_row - ERRORS_BEFORE_BACKOFF).min(100));
+                    tokio::time::sleep(Duration::from_millis(ms)).await;
+                } else {
+                    tokio::task::yield_now().await;
+                }
+                continue;
+            }
+        };
         let bytes = &buf[..n];
-        dump(&shared, "Received", bytes, from, socket.local_addr().ok());
+        dump(&shared, "Received", bytes, from, socket.local_addr());
         let message = match decode_message(bytes) {
             Ok(m) => m,
-            Err(DecodeError::BadVersion(_)) | Err(_) => {
+            Err(_) => {
                 shared.malformed.fetch_add(1, Ordering::Relaxed);
                 continue;
             }
@@ -344,6 +444,96 @@ fn initial_id() -> i32 {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::Error;
+    use std::sync::atomic::AtomicUsize;
+
+    /// Fails every receive; records how often another task ran meanwhile; lets the transport
+    /// go after `fail` errors so the loop ends.
+    struct Failing {
+        calls: AtomicUsize,
+        fail: usize,
+        other_ran: Arc<AtomicUsize>,
+        seen_other: AtomicUsize,
+        shared: Mutex<Option<Arc<Shared>>>,
+    }
+
+    impl Datagrams for Failing {
+        fn recv_from<'a>(
+            &'a self,
+            _buf: &'a mut [u8],
+        ) -> impl std::future::Future<Output = io::Result<(usize, SocketAddr)>> + Send + 'a
+        {
+            let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+            self.seen_other
+                .store(self.other_ran.load(Ordering::SeqCst), Ordering::SeqCst);
+            if n >= self.fail {
+                self.shared.lock().unwrap().take();
+            }
+            std::future::ready(Err(io::Error::from(io::ErrorKind::ConnectionRefused)))
+        }
+        fn local_addr(&self) -> Option<SocketAddr> {
+            None
+        }
+    }
+
+    /// A dropped oneshot was reported as a Timeout although nothing had been waited out.
+    #[tokio::test]
+    async fn dropped_reply_slot_is_not_a_timeout() {
+        let agent = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let target = agent.local_addr().unwrap();
+        let t = Transport::new();
+        let first = {
+            let t = t.clone();
+            tokio::spawn(async move {
+                t.request(target, 7, b"first", Duration::from_secs(30), 0)
+                    .await
+            })
+        };
+        // The first request is waiting once its datagram has arrived.
+        let mut buf = [0u8; 64];
+        let (n, _) = agent.recv_from(&mut buf).await.unwrap();
+        assert_eq!(&buf[..n], b"first");
+        // A second request under the same key is refused, not allowed to steal the slot.
+        let second = t.request(target, 7, b"second", Duration::from_millis(1), 0);
+        assert!(matches!(second.await, Err(TransportError::KeyInUse(7))));
+        // The receive task going away drops the waiting slot's sender.
+        let key = (7, target);
+        let slot = t.inner.shared.pending.lock().unwrap().remove(&key);
+        assert!(slot.is_some());
+        drop(slot);
+        let first = first.await.unwrap();
+        assert!(matches!(first, Err(TransportError::Closed)), "{first:?}");
+        assert!(!Error::from(first.unwrap_err()).is_timeout());
+    }
+
+    #[tokio::test]
+    async fn receive_loop_yields_on_a_persistent_error() {
+        let shared = Arc::new(Shared::default());
+        let other_ran = Arc::new(AtomicUsize::new(0));
+        let src = Arc::new(Failing {
+            calls: AtomicUsize::new(0),
+            fail: 12,
+            other_ran: other_ran.clone(),
+            seen_other: AtomicUsize::new(0),
+            shared: Mutex::new(Some(shared.clone())),
+        });
+        let weak = Arc::downgrade(&shared);
+        drop(shared);
+        let counter = other_ran.clone();
+        let other = tokio::spawn(async move {
+            for _ in 0..1000 {
+                counter.fetch_add(1, Ordering::SeqCst);
+                tokio::task::yield_now().await;
+            }
+        });
+        // On this single-threaded runtime the loop must hand the thread over between errors.
+        receive_loop(src.clone(), weak).await;
+        assert_eq!(src.calls.load(Ordering::SeqCst), 12);
+        assert!(src.seen_other.load(Ordering::SeqCst) > 0);
+        other.await.unwrap();
+    }
+
     #[test]
     fn hex_dump_looks_like_netsnmp() {
         // The first line of a discovery request as `snmpget -d` printed it.

@@ -36,6 +36,7 @@ pub use key::{
 };
 pub use privacy::PrivProtocol;
 pub use report::{report_oids, UsmReport};
+pub(crate) use security::random_u64;
 pub use security::{open, seal, SaltSource};
 pub use time::{EngineTime, TIME_WINDOW};
 

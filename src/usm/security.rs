@@ -19,7 +19,7 @@ pub struct SaltSource {
 impl SaltSource {
     /// A source seeded from the operating system's randomness.
     pub fn new() -> Self {
-        SaltSource::from_seed(random_seed())
+        SaltSource::from_seed(random_u64())
     }
 
     /// A source that starts at `seed` (for tests and reproducible captures).
@@ -57,8 +57,9 @@ impl Default for SaltSource {
 }
 
 /// 64 random bits from /dev/urandom, or, where that is missing, from std's randomly keyed
-/// hasher mixed with the clock and process id.
-fn random_seed() -> u64 {
+/// hasher mixed with the clock and process id. The crate's one source of random seeds (salts,
+/// generated engine IDs).
+pub(crate) fn random_u64() -> u64 {
     let mut b = [0u8; 8];
     if std::fs::File::open("/dev/urandom")
         .and_then(|mut f| f.read_exact(&mut b))

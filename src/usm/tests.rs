@@ -14,11 +14,7 @@ use crate::codec::{
 use crate::{Oid, Value, VarBind};
 
 fn hex(s: &str) -> Vec<u8> {
-    assert!(s.len() % 2 == 0, "odd hex length");
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex digit"))
-        .collect()
+    crate::hex::decode(s).expect("test vector in hex")
 }
 
 const RFC_ENGINE: &str = "000000000000000000000002";

@@ -299,16 +299,23 @@ impl Drop for Snmptrapd {
     }
 }
 
-/// The modules snmpkit builds in, for net-snmp's `-m` when comparing output with names.
-pub const BUILTIN_MODULES: &str = "ENTITY-MIB:EtherLike-MIB:HCNUM-TC:HOST-RESOURCES-MIB:\
-HOST-RESOURCES-TYPES:IANA-ENTITY-MIB:IANA-RTPROTO-MIB:IANAifType-MIB:IF-MIB:INET-ADDRESS-MIB:\
-IP-FORWARD-MIB:IP-MIB:SNMP-COMMUNITY-MIB:SNMP-FRAMEWORK-MIB:SNMP-MPD-MIB:SNMP-NOTIFICATION-MIB:\
-SNMP-TARGET-MIB:SNMP-USER-BASED-SM-MIB:SNMP-VIEW-BASED-ACM-MIB:SNMPv2-MIB:TCP-MIB:UDP-MIB:UUID-TC-MIB";
+/// The modules snmpkit loads without `-m` (net-snmp 5.9's default list), for net-snmp's `-m`
+/// when comparing output with names.
+pub const BUILTIN_MODULES: &str = "SNMPv2-MIB:IF-MIB:IP-MIB:TCP-MIB:UDP-MIB:HOST-RESOURCES-MIB:\
+NOTIFICATION-LOG-MIB:DISMAN-EVENT-MIB:DISMAN-SCHEDULE-MIB:HOST-RESOURCES-TYPES:MTA-MIB:\
+NETWORK-SERVICES-MIB:UCD-DISKIO-MIB:UCD-DLMOD-MIB:LM-SENSORS-MIB:UCD-SNMP-MIB:UCD-DEMO-MIB:\
+SNMP-TARGET-MIB:NET-SNMP-AGENT-MIB:SNMP-FRAMEWORK-MIB:SNMP-MPD-MIB:SNMP-USER-BASED-SM-MIB:\
+SNMP-VIEW-BASED-ACM-MIB:SNMP-COMMUNITY-MIB:IPV6-ICMP-MIB:IPV6-MIB:IPV6-TCP-MIB:IPV6-UDP-MIB:\
+IP-FORWARD-MIB:NET-SNMP-PASS-MIB:NET-SNMP-EXTEND-MIB:SNMP-NOTIFICATION-MIB:SNMPv2-TM:\
+NET-SNMP-VACM-MIB";
 
 /// `-M` for net-snmp: the reference collection in ../shared, then our own files for the
 /// modules it lacks (ENTITY-MIB and its imports). None, with a message, when ../shared is absent.
 pub fn reference_mib_path() -> Option<String> {
-    let reference = repo().join("../shared/reference/mibs");
+    // A worktree beside the repository can point at the reference MIBs with this variable.
+    let reference = std::env::var_os("SNMPKIT_REFERENCE_MIBS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/reference/mibs"));
     if !reference.is_dir() {
         eprintln!(
             "SKIPPED: {} is absent; the comparison with net-snmp's reference MIBs needs it",

@@ -34,6 +34,27 @@ const DEFAULT_MODULES: &[&str] = &[
     "SNMP-TARGET-MIB",
     "SNMP-NOTIFICATION-MIB",
     "SNMP-COMMUNITY-MIB",
+    // The rest of net-snmp 5.9's default module list, and NET-SNMP-TC for `-m +NET-SNMP-TC`.
+    "NOTIFICATION-LOG-MIB",
+    "DISMAN-EVENT-MIB",
+    "DISMAN-SCHEDULE-MIB",
+    "MTA-MIB",
+    "NETWORK-SERVICES-MIB",
+    "UCD-DISKIO-MIB",
+    "UCD-DLMOD-MIB",
+    "LM-SENSORS-MIB",
+    "UCD-SNMP-MIB",
+    "UCD-DEMO-MIB",
+    "NET-SNMP-AGENT-MIB",
+    "IPV6-ICMP-MIB",
+    "IPV6-MIB",
+    "IPV6-TCP-MIB",
+    "IPV6-UDP-MIB",
+    "NET-SNMP-PASS-MIB",
+    "NET-SNMP-EXTEND-MIB",
+    "SNMPv2-TM",
+    "NET-SNMP-VACM-MIB",
+    "NET-SNMP-TC",
 ];
 
 /// Where the authoritative text of each module is published.
@@ -55,6 +76,17 @@ fn publication(module: &str) -> &'static str {
         "SNMP-USER-BASED-SM-MIB" => "RFC 3414",
         "SNMP-VIEW-BASED-ACM-MIB" => "RFC 3415",
         "SNMP-COMMUNITY-MIB" => "RFC 3584",
+        "NOTIFICATION-LOG-MIB" => "RFC 3014",
+        "DISMAN-EVENT-MIB" => "RFC 2981",
+        "DISMAN-SCHEDULE-MIB" => "RFC 3231",
+        "MTA-MIB" => "RFC 2789",
+        "NETWORK-SERVICES-MIB" => "RFC 2788",
+        "IPV6-MIB" | "IPV6-TC" => "RFC 2465",
+        "IPV6-ICMP-MIB" => "RFC 2466",
+        "IPV6-TCP-MIB" => "RFC 2452",
+        "IPV6-UDP-MIB" => "RFC 2454",
+        "SNMPv2-TM" => "RFC 3417",
+        m if is_net_snmp(m) => "the module file of the Net-SNMP distribution",
         m if m.starts_with("IANA") => "the IANA registry",
         _ => "its RFC",
     }
@@ -180,9 +212,16 @@ fn rewrite(mib: &Mib, module: Module<'_>, raw: &str) -> String {
     out
 }
 
+/// Modules published by the Net-SNMP project rather than the IETF.
+fn is_net_snmp(module: &str) -> bool {
+    module.starts_with("NET-SNMP-") || module.starts_with("UCD-") || module == "LM-SENSORS-MIB"
+}
+
 fn organization(module: &str) -> &'static str {
     if module.starts_with("IANA") {
         "IANA"
+    } else if is_net_snmp(module) {
+        "Net-SNMP project"
     } else {
         "IETF"
     }

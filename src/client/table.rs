@@ -1,0 +1,818 @@
+//! Conceptual tables: the columns of a MIB table fetched into rows keyed by their index.
+//!
+//! A [`TableSpec`] names the columns, either from a MIB ([`TableSpec::from_mib`]: the table or
+//! its entry node gives the accessible columns and the INDEX clause) or by hand
+//! ([`TableSpec::new`]: an entry OID and column numbers). [`Client::table`] fetches it with
+//! GetBulk down the entry (v2c and v3, `max_repetitions` per request, snmptable's `-Cr`) or
+//! with GetNext one row per request (v1, or [`TableOptions::get_next`], snmptable's `-CB`),
+//! and returns a [`Table`]: rows in the order their index was first seen, each keyed by its
+//! decoded index ([`RowIndex`]) and holding one typed [`Value`] per column, `None` where the
+//! agent returned nothing.
+//!
+//! The rules are net-snmp's snmptable's: exceptions are skipped, columns the MIB does not list
+//! are counted ([`Table::unknown_columns`]), a GetNext row takes its index from the first
+//! column still inside the table and leaves the columns that jumped past it empty, and a walk
+//! that stops increasing ends the table. The number of rows is bounded
+//! ([`TableOptions::max_rows`]).
+//!
+//! ```no_run
+//! use snmpkit::client::{TableOptions, TableSpec};
+//! use snmpkit::mib::Mib;
+//! use snmpkit::{Client, ClientOptions, Security};
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let mib = Mib::builtin();
+//! let if_table = TableSpec::by_name(&mib, "IF-MIB::ifTable")?
+//!     .select(&["ifDescr", "ifOperStatus", "ifInOctets"])?;
+//! let client = Client::connect("192.0.2.1", Security::v2c("public"), ClientOptions::default())
+//!     .await?;
+//! let table = client
+//!     .table(&if_table, &TableOptions::new().max_repetitions(25))
+//!     .await?;
+//! for row in table.rows() {
+//!     let if_index = row.index().integer().unwrap_or(0);
+//!     let descr = row.get("ifDescr").and_then(|v| v.as_str()).unwrap_or("?");
+//!     let octets = row.get("ifInOctets").and_then(|v| v.as_u64()).unwrap_or(0);
+//!     println!("{if_index:>4} {descr:<16} {octets}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+use super::walk::{Walk, WalkEnd, WalkOptions};
+use super::Client;
+use crate::codec::{Pdu, PduType, Version};
+use crate::error::{Error, Result};
+use crate::mib::{self, DecodedIndex, IndexValue, Mib, NodeKind};
+use crate::{Oid, Value, VarBind};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Why a [`TableSpec`] could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TableError {
+    /// The node is not a table or a table entry (snmptable's `Was that a table?`).
+    #[error("Was that a table? {0}")]
+    NotATable(Oid),
+    /// The table has no accessible columns.
+    #[error("Was that a table? {0}")]
+    NoColumns(Oid),
+    /// A name that is not known to the MIB.
+    #[error("{0}: Unknown Object Identifier")]
+    UnknownName(String),
+    /// A column asked for by [`TableSpec::select`] is not a column of this table.
+    #[error("{column} is not a column of {table}")]
+    NoSuchColumn {
+        /// The table.
+        table: String,
+        /// The column asked for.
+        column: String,
+    },
+}
+
+/// One column of a table: its name, OID and number within the entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    name: String,
+    oid: Oid,
+    arc: u32,
+}
+
+impl Column {
+    /// The column's descriptor (`ifDescr`), or its number when the table was made by hand.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The column's OID (the entry's OID plus [`Column::arc`]).
+    pub fn oid(&self) -> &Oid {
+        &self.oid
+    }
+
+    /// The column's number under the entry (2 for ifDescr).
+    pub fn arc(&self) -> u32 {
+        self.arc
+    }
+}
+
+/// Which table to read and which of its columns: made from a MIB or by hand.
+#[derive(Debug, Clone)]
+pub struct TableSpec {
+    name: String,
+    table: Oid,
+    entry: Oid,
+    columns: Arc<[Column]>,
+    /// Every column number the MIB lists as accessible (the selected ones when made by hand):
+    /// anything else the agent returns is counted as unknown.
+    known: Vec<u32>,
+    /// Decodes row indexes; None when made by hand.
+    mib: Option<Mib>,
+}
+
+impl TableSpec {
+    /// The table at `node` (the table itself or its entry) with every accessible column, in
+    /// MIB order, as snmptable shows it. Rows are keyed by the decoded INDEX (following
+    /// AUGMENTS).
+    pub fn from_mib(mib: &Mib, node: &Oid) -> std::result::Result<TableSpec, TableError> {
+        let not_table = || TableError::NotATable(node.clone());
+        let found = mib
+            .node_at(node)
+            .filter(|n| n.suffix().is_empty())
+            .ok_or_else(not_table)?;
+        let (table, entry) = match found.kind() {
+            NodeKind::Table => (found, found.row().ok_or_else(not_table)?),
+            // snmptable refuses the entry; taking its table is friendlier and unambiguous.
+            NodeKind::Row => (found.table().ok_or_else(not_table)?, found),
+            _ => return Err(not_table()),
+        };
+        let columns: Vec<Column> = mib
+            .children(&entry.oid())
+            .into_iter()
+            .filter(|c| c.kind() == NodeKind::Column && c.access() != "not-accessible")
+            .filter_map(|c| {
+                let oid = c.oid();
+                let arc = *oid.arcs().last()?;
+                Some(Column {
+                    name: c.name().to_string(),
+                    oid,
+                    arc,
+                })
+            })
+            .collect();
+        if columns.is_empty() {
+            return Err(TableError::NoColumns(table.oid()));
+        }
+        Ok(TableSpec {
+            name: table.name().to_string(),
+            table: table.oid(),
+            entry: entry.oid(),
+            known: columns.iter().map(|c| c.arc).collect(),
+            columns: columns.into(),
+            mib: Some(mib.clone()),
+        })
+    }
+
+    /// Like [`TableSpec::from_mib`], with the table named as a user types it: `ifTable`,
+    /// `IF-MIB::ifXTable`, `hrStorageEntry` or a numeric OID.
+    pub fn by_name(mib: &Mib, name: &str) -> std::result::Result<TableSpec, TableError> {
+        let oid = mib
+            .resolve(name)
+            .map_err(|_| TableError::UnknownName(name.to_string()))?;
+        TableSpec::from_mib(mib, &oid)
+    }
+
+    /// A table without a MIB: the entry's OID and the column numbers to read. Columns are
+    /// named by their number and rows keyed by their raw index arcs.
+    pub fn new(entry: Oid, column_arcs: &[u32]) -> TableSpec {
+        let columns: Vec<Column> = column_arcs
+            .iter()
+            .map(|&arc| Column {
+                name: arc.to_string(),
+                oid: entry.child(&[arc]),
+                arc,
+            })
+            .collect();
+        let mut table = entry.clone();
+        table.pop();
+        TableSpec {
+            name: table.to_string(),
+            table,
+            entry,
+            known: column_arcs.to_vec(),
+            columns: columns.into(),
+            mib: None,
+        }
+    }
+
+    /// Keeps only the named columns, in the order given. The entry is still walked whole
+    /// with GetBulk; with GetNext only these columns are asked for.
+    pub fn select(mut self, names: &[&str]) -> std::result::Result<TableSpec, TableError> {
+        let mut picked = Vec::with_capacity(names.len());
+        for n in names {
+            let c = self.columns.iter().find(|c| c.name == *n).ok_or_else(|| {
+                TableError::NoSuchColumn {
+                    table: self.name.clone(),
+                    column: n.to_string(),
+                }
+            })?;
+            picked.push(c.clone());
+        }
+        self.columns = picked.into();
+        Ok(self)
+    }
+
+    /// The table's descriptor (`ifTable`), or its numeric OID when made by hand.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The table's OID.
+    pub fn table_oid(&self) -> &Oid {
+        &self.table
+    }
+
+    /// The entry's OID: the columns are its children.
+    pub fn entry_oid(&self) -> &Oid {
+        &self.entry
+    }
+
+    /// The columns that will be read, in order.
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    /// The index of a row from the arcs after a column's OID.
+    fn row_index(&self, arcs: &[u32]) -> RowIndex {
+        let decoded = self.mib.as_ref().and_then(|mib| {
+            let parts = mib.node_at(&self.entry)?.table_index()?;
+            Some(mib::decode_index(&parts, arcs))
+        });
+        RowIndex {
+            oid: Oid::from_slice(arcs),
+            decoded,
+        }
+    }
+}
+
+/// How a table is fetched. Start from [`TableOptions::new`] (snmptable's defaults).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TableOptions {
+    /// GetBulk max-repetitions (snmptable's `-Cr`, default 10). With GetNext, snmptable prints
+    /// in batches of this many rows; the fetch itself ignores it.
+    pub max_repetitions: u32,
+    /// GetNext instead of GetBulk (snmptable's `-CB`). SNMPv1 always uses GetNext.
+    pub get_next: bool,
+    /// Stop after this many rows (default 100,000), so a misbehaving agent cannot exhaust
+    /// memory; the table then ends with [`TableEnd::RowLimit`]. `None`: no limit.
+    pub max_rows: Option<usize>,
+}
+
+impl Default for TableOptions {
+    fn default() -> Self {
+        TableOptions {
+            max_repetitions: 10,
+            get_next: false,
+            max_rows: Some(100_000),
+        }
+    }
+}
+
+impl TableOptions {
+    /// snmptable's defaults: GetBulk with max-repetitions 10, at most 100,000 rows.
+    pub fn new() -> TableOptions {
+        TableOptions::default()
+    }
+
+    /// Sets the GetBulk max-repetitions (`-Cr`); 0 is taken as 1.
+    pub fn max_repetitions(mut self, n: u32) -> TableOptions {
+        self.max_repetitions = n.max(1);
+        self
+    }
+
+    /// Uses GetNext, one row per request, instead of GetBulk (`-CB`).
+    pub fn get_next(mut self, yes: bool) -> TableOptions {
+        self.get_next = yes;
+        self
+    }
+
+    /// Bounds the number of rows (`None`: unbounded).
+    pub fn max_rows(mut self, n: Option<usize>) -> TableOptions {
+        self.max_rows = n;
+        self
+    }
+
+    /// Whether a fetch with these options on an agent of `version` uses GetBulk.
+    pub fn uses_bulk(&self, version: Version) -> bool {
+        !self.get_next && version != Version::V1
+    }
+}
+
+/// The index of a row: its sub-identifiers and, with a MIB, their decoded values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowIndex {
+    oid: Oid,
+    decoded: Option<DecodedIndex>,
+}
+
+impl RowIndex {
+    /// The index sub-identifiers (what follows a column's OID in an instance).
+    pub fn arcs(&self) -> &[u32] {
+        self.oid.arcs()
+    }
+
+    /// The index sub-identifiers as an OID.
+    pub fn oid(&self) -> &Oid {
+        &self.oid
+    }
+
+    /// The index decoded against the table's INDEX clause (RFC 2578 §7.7); None when the
+    /// table was made without a MIB.
+    pub fn decoded(&self) -> Option<&DecodedIndex> {
+        self.decoded.as_ref()
+    }
+
+    /// The value of a single-integer index (ifIndex, hrStorageIndex); None for other
+    /// indexes.
+    pub fn integer(&self) -> Option<u32> {
+        match self.decoded.as_ref().map(|d| d.components.as_slice()) {
+            Some(
+                [mib::IndexComponent {
+                    value: IndexValue::Integer { value, .. },
+                    ..
+                }],
+            ) if self.decoded.as_ref().is_some_and(|d| d.rest.is_empty()) => Some(*value),
+            Some(_) => None,
+            None => match self.arcs() {
+                [one] => Some(*one),
+                _ => None,
+            },
+        }
+    }
+
+    /// The index as net-snmp shows it after a column name, without the leading dot:
+    /// `2`, `3."shaaes"`, `ipv4."127.0.0.1"`. Numeric when there is no MIB or
+    /// `numeric` is set (`-On`, `-Ob`).
+    pub fn display(&self, numeric: bool) -> String {
+        match &self.decoded {
+            Some(d) if !numeric => {
+                let s = d.display();
+                s.strip_prefix('.').map(String::from).unwrap_or(s)
+            }
+            _ => self.oid.to_string(),
+        }
+    }
+}
+
+/// One row: its index and one cell per column of the [`TableSpec`].
+#[derive(Debug, Clone)]
+pub struct Row {
+    index: RowIndex,
+    cells: Vec<Option<Value>>,
+    columns: Arc<[Column]>,
+}
+
+impl Row {
+    /// The row's index.
+    pub fn index(&self) -> &RowIndex {
+        &self.index
+    }
+
+    /// The cells, in the order of [`TableSpec::columns`]; None where the agent returned
+    /// nothing for that column.
+    pub fn cells(&self) -> &[Option<Value>] {
+        &self.cells
+    }
+
+    /// The value of the column named `column` (`ifDescr`, or its number for a table made
+    /// by hand).
+    pub fn get(&self, column: &str) -> Option<&Value> {
+        let i = self.columns.iter().position(|c| c.name == column)?;
+        self.cells.get(i)?.as_ref()
+    }
+
+    /// The value of the column with this number under the entry (2 for ifDescr).
+    pub fn get_arc(&self, arc: u32) -> Option<&Value> {
+        let i = self.columns.iter().position(|c| c.arc == arc)?;
+        self.cells.get(i)?.as_ref()
+    }
+
+    /// The cell of `column` as a varbind, with its full instance OID (column OID + index),
+    /// for the formatters.
+    pub fn varbind(&self, column: usize) -> Option<VarBind> {
+        let c = self.columns.get(column)?;
+        let v = self.cells.get(column)?.as_ref()?;
+        Some(VarBind::new(c.oid.child(self.index.arcs()), v.clone()))
+    }
+}
+
+/// Why a table fetch ended without an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TableEnd {
+    /// The agent returned an OID past the table (or an exception).
+    Complete,
+    /// The agent said noSuchName: the end of its MIB (net-snmp prints `End of MIB`).
+    EndOfMib,
+    /// The agent returned an OID or index that did not increase; what came before is kept.
+    NotIncreasing,
+    /// [`TableOptions::max_rows`] rows were read; the rest was not fetched.
+    RowLimit,
+}
+
+/// A fetched table: the rows in the order their index was first seen.
+#[derive(Debug, Clone)]
+pub struct Table {
+    columns: Arc<[Column]>,
+    rows: Vec<Row>,
+    end: TableEnd,
+    unknown_columns: bool,
+}
+
+impl Table {
+    /// The columns, in the order of each row's cells.
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    /// The rows, in the order their index was first seen.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// Takes the rows.
+    pub fn into_rows(self) -> Vec<Row> {
+        self.rows
+    }
+
+    /// The row with this index, if any.
+    pub fn row(&self, index: &[u32]) -> Option<&Row> {
+        self.rows.iter().find(|r| r.index.arcs() == index)
+    }
+
+    /// How the fetch ended.
+    pub fn end(&self) -> &TableEnd {
+        &self.end
+    }
+
+    /// Whether the agent returned columns the MIB does not list as accessible (snmptable's
+    /// `WARNING: More columns on agent than in MIB`).
+    pub fn unknown_columns(&self) -> bool {
+        self.unknown_columns
+    }
+}
+
+/// Row assembly without I/O: varbinds in, rows out.
+struct Assembler<'a> {
+    spec: &'a TableSpec,
+    rows: Vec<Row>,
+    by_index: HashMap<Oid, usize>,
+    unknown_columns: bool,
+    max_rows: Option<usize>,
+    full: bool,
+}
+
+impl<'a> Assembler<'a> {
+    fn new(spec: &'a TableSpec, max_rows: Option<usize>) -> Self {
+        Assembler {
+            spec,
+            rows: Vec::new(),
+            by_index: HashMap::new(),
+            unknown_columns: false,
+            max_rows,
+            full: false,
+        }
+    }
+
+    /// The row for `index`, made when first seen; None once the row limit is reached.
+    fn row_mut(&mut self, index: &[u32]) -> Option<&mut Row> {
+        let key = Oid::from_slice(index);
+        let pos = match self.by_index.get(&key) {
+            Some(p) => *p,
+            None => {
+                if self.max_rows.is_some_and(|m| self.rows.len() >= m) {
+                    self.full = true;
+                    return None;
+                }
+                self.rows.push(Row {
+                    index: self.spec.row_index(index),
+                    cells: vec![None; self.spec.columns.len()],
+                    columns: self.spec.columns.clone(),
+                });
+                self.by_index.insert(key, self.rows.len() - 1);
+                self.rows.len() - 1
+            }
+        };
+        self.rows.get_mut(pos)
+    }
+
+    /// Files the varbinds of a walk down the entry (GetBulk).
+    fn add_walked(&mut self, varbinds: Vec<VarBind>) {
+        for vb in varbinds {
+            if vb.value.is_exception() {
+                continue;
+            }
+            let Some([col, index @ ..]) = vb.oid.strip_prefix(&self.spec.entry) else {
+                continue;
+            };
+            if !self.spec.known.contains(col) {
+                self.unknown_columns = true;
+                continue;
+            }
+            let Some(c) = self.spec.columns.iter().position(|x| x.arc == *col) else {
+                continue;
+            };
+            if let Some(row) = self.row_mut(index) {
+                if let Some(cell) = row.cells.get_mut(c) {
+                    *cell = Some(vb.value);
+                }
+            }
+        }
+    }
+
+    /// Files one GetNext response (one varbind per column, in column order). Returns the
+    /// row's index, or None when no column is still inside the table.
+    fn add_row(&mut self, varbinds: Vec<VarBind>) -> Option<Vec<u32>> {
+        let mut index: Option<Vec<u32>> = None;
+        let mut cells: Vec<(usize, Value)> = Vec::new();
+        for (c, vb) in varbinds.into_iter().enumerate() {
+            let Some(column) = self.spec.columns.get(c) else {
+                break;
+            };
+            if vb.value.is_exception() {
+                continue;
+            }
+            let Some([col, rest @ ..]) = vb.oid.strip_prefix(&self.spec.entry) else {
+                continue;
+            };
+            if *col != column.arc {
+                continue;
+            }
+            match &index {
+                None => index = Some(rest.to_vec()),
+                Some(i) if i.as_slice() != rest => continue,
+                Some(_) => {}
+            }
+            cells.push((c, vb.value));
+        }
+        let index = index?;
+        if let Some(row) = self.row_mut(&index) {
+            for (c, v) in cells {
+                if let Some(cell) = row.cells.get_mut(c) {
+                    *cell = Some(v);
+                }
+            }
+        }
+        Some(index)
+    }
+
+    fn finish(self, end: TableEnd) -> Table {
+        Table {
+            columns: self.spec.columns.clone(),
+            rows: self.rows,
+            end: if self.full { TableEnd::RowLimit } else { end },
+            unknown_columns: self.unknown_columns,
+        }
+    }
+}
+
+impl Client {
+    /// Reads a table: GetBulk down the entry, or GetNext one row per request on SNMPv1 and
+    /// with [`TableOptions::get_next`]. An error-status from the agent is
+    /// [`Error::Status`] (except noSuchName to a GetNext, the end of the agent's MIB:
+    /// [`TableEnd::EndOfMib`]); timeouts and other failures are errors too, and the rows
+    /// read so far are dropped.
+    pub async fn table(&self, spec: &TableSpec, opts: &TableOptions) -> Result<Table> {
+        let mut asm = Assembler::new(spec, opts.max_rows);
+        let end = if opts.uses_bulk(self.version()) {
+            self.table_bulk(spec, opts, &mut asm).await?
+        } else {
+            self.table_getnext(spec, &mut asm).await?
+        };
+        Ok(asm.finish(end))
+    }
+
+    async fn table_bulk(
+        &self,
+        spec: &TableSpec,
+        opts: &TableOptions,
+        asm: &mut Assembler<'_>,
+    ) -> Result<TableEnd> {
+        let walk_opts = WalkOptions {
+            bulk: Some((0, opts.max_repetitions.max(1))),
+            ..WalkOptions::default()
+        };
+        let mut walk = Walk::new(self.clone(), spec.entry.clone(), walk_opts);
+        loop {
+            let page = walk.next_page().await?;
+            asm.add_walked(page.varbinds);
+            if asm.full {
+                return Ok(TableEnd::RowLimit);
+            }
+            match page.end {
+                None => continue,
+                Some(WalkEnd::Status {
+                    status,
+                    index,
+                    varbinds,
+                }) => {
+                    return Err(Error::Status {
+                        status,
+                        index,
+                        varbinds,
+                    })
+                }
+                Some(WalkEnd::EndOfMib) => return Ok(TableEnd::EndOfMib),
+                Some(WalkEnd::NotIncreasing { .. }) => return Ok(TableEnd::NotIncreasing),
+                Some(_) => return Ok(TableEnd::Complete),
+            }
+        }
+    }
+
+    async fn table_getnext(&self, spec: &TableSpec, asm: &mut Assembler<'_>) -> Result<TableEnd> {
+        let mut next: Vec<Oid> = spec.columns.iter().map(|c| c.oid.clone()).collect();
+        let mut last_index: Option<Oid> = None;
+        loop {
+            let resp = self
+                .request(Pdu::request(PduType::GetNext, 0, &next))
+                .await?;
+            if resp.error_status == 2 {
+                // noSuchName: past the end of the agent's MIB.
+                return Ok(TableEnd::EndOfMib);
+            }
+            if resp.error_status != 0 {
+                return Err(Error::Status {
+                    status: resp.error_status.into(),
+                    index: resp.error_index,
+                    varbinds: resp.varbinds,
+                });
+            }
+            let Some(index) = asm.add_row_checked(resp.varbinds, last_index.as_ref()) else {
+                return Ok(TableEnd::Complete);
+            };
+            let index = match index {
+                Ok(i) => i,
+                Err(()) => return Ok(TableEnd::NotIncreasing),
+            };
+            if asm.full {
+                return Ok(TableEnd::RowLimit);
+            }
+            next = spec.columns.iter().map(|c| c.oid.child(&index)).collect();
+            last_index = Some(Oid::from_slice(&index));
+        }
+    }
+}
+
+impl Assembler<'_> {
+    /// [`Assembler::add_row`], refusing (Err) an index that does not follow `last`: an agent
+    /// that does not move forward would keep the walk going for ever.
+    fn add_row_checked(
+        &mut self,
+        varbinds: Vec<VarBind>,
+        last: Option<&Oid>,
+    ) -> Option<std::result::Result<Vec<u32>, ()>> {
+        let index = first_index(self.spec, &varbinds)?;
+        if last.is_some_and(|l| l.arcs() >= index.as_slice()) {
+            return Some(Err(()));
+        }
+        self.add_row(varbinds).map(Ok)
+    }
+}
+
+/// The index a GetNext response's row takes: that of the first column still in the table.
+fn first_index(spec: &TableSpec, varbinds: &[VarBind]) -> Option<Vec<u32>> {
+    varbinds
+        .iter()
+        .zip(spec.columns.iter())
+        .filter(|(vb, _)| !vb.value.is_exception())
+        .find_map(|(vb, column)| match vb.oid.strip_prefix(&spec.entry) {
+            Some([col, rest @ ..]) if *col == column.arc => Some(rest.to_vec()),
+            _ => None,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vb(oid: &[u32], v: Value) -> VarBind {
+        VarBind::new(Oid::from_slice(oid), v)
+    }
+
+    const IF_ENTRY: [u32; 9] = [1, 3, 6, 1, 2, 1, 2, 2, 1];
+
+    fn col(c: u32, index: &[u32]) -> Vec<u32> {
+        let mut v = IF_ENTRY.to_vec();
+        v.push(c);
+        v.extend_from_slice(index);
+        v
+    }
+
+    #[test]
+    fn spec_from_the_mib_takes_accessible_columns_and_the_index() {
+        let mib = Mib::builtin();
+        let t = TableSpec::by_name(&mib, "ifTable").unwrap();
+        assert_eq!(t.name(), "ifTable");
+        assert_eq!(t.entry_oid().arcs(), &IF_ENTRY);
+        assert_eq!(t.columns()[0].name(), "ifIndex");
+        assert_eq!(t.columns()[1].arc(), 2);
+        // The entry names the same table.
+        let e = TableSpec::by_name(&mib, "ifEntry").unwrap();
+        assert_eq!(e.table_oid(), t.table_oid());
+        // vacmSecurityToGroupTable's index columns are not-accessible.
+        let v = TableSpec::by_name(&mib, "vacmSecurityToGroupTable").unwrap();
+        assert!(v.columns().iter().all(|c| c.name() != "vacmSecurityModel"));
+        assert_eq!(
+            TableSpec::by_name(&mib, "sysName").unwrap_err(),
+            TableError::NotATable("1.3.6.1.2.1.1.5".parse().unwrap())
+        );
+        assert!(matches!(
+            TableSpec::by_name(&mib, "nonsense"),
+            Err(TableError::UnknownName(_))
+        ));
+        assert!(matches!(
+            t.clone().select(&["ifDescr", "sysName"]),
+            Err(TableError::NoSuchColumn { .. })
+        ));
+    }
+
+    #[test]
+    fn bulk_varbinds_become_rows_keyed_by_decoded_index() {
+        let mib = Mib::builtin();
+        let spec = TableSpec::by_name(&mib, "ifTable")
+            .unwrap()
+            .select(&["ifOperStatus", "ifDescr"])
+            .unwrap();
+        let mut asm = Assembler::new(&spec, None);
+        asm.add_walked(vec![
+            vb(&col(1, &[1]), Value::Integer(1)),
+            vb(&col(2, &[1]), Value::OctetString(b"lo".to_vec())),
+            vb(&col(2, &[12]), Value::OctetString(b"eth0".to_vec())),
+            vb(&col(8, &[12]), Value::Integer(2)),
+            vb(&col(8, &[1]), Value::Integer(1)),
+            vb(&col(99, &[1]), Value::Integer(1)),
+            vb(&col(8, &[13]), Value::EndOfMibView),
+        ]);
+        let t = asm.finish(TableEnd::Complete);
+        assert!(t.unknown_columns());
+        assert_eq!(t.rows().len(), 2);
+        let r = &t.rows()[0];
+        assert_eq!(r.index().integer(), Some(1));
+        assert_eq!(r.get("ifDescr"), Some(&Value::OctetString(b"lo".to_vec())));
+        assert_eq!(r.get_arc(8), Some(&Value::Integer(1)));
+        assert_eq!(r.cells()[0], Some(Value::Integer(1)));
+        let r = t.row(&[12]).unwrap();
+        assert_eq!(r.index().display(false), "12");
+        assert_eq!(r.varbind(1).unwrap().oid, Oid::from_slice(&col(2, &[12])));
+    }
+
+    #[test]
+    fn string_indexes_decode_as_net_snmp_shows_them() {
+        let mib = Mib::builtin();
+        let spec = TableSpec::by_name(&mib, "vacmSecurityToGroupTable").unwrap();
+        let mut entry = spec.entry_oid().arcs().to_vec();
+        entry.extend_from_slice(&[3, 3, 6, 115, 104, 97, 97, 101, 115]);
+        let mut asm = Assembler::new(&spec, None);
+        asm.add_walked(vec![vb(&entry, Value::OctetString(b"g".to_vec()))]);
+        let t = asm.finish(TableEnd::Complete);
+        let idx = t.rows()[0].index();
+        assert_eq!(idx.display(false), "3.\"shaaes\"");
+        assert_eq!(idx.display(true), "3.6.115.104.97.97.101.115");
+        assert_eq!(idx.integer(), None);
+        assert_eq!(idx.decoded().unwrap().components.len(), 2);
+    }
+
+    #[test]
+    fn getnext_rows_take_the_first_column_still_in_the_table() {
+        let spec = TableSpec::new(Oid::from_slice(&IF_ENTRY), &[2, 3]);
+        let mut asm = Assembler::new(&spec, None);
+        // Column 2 has index 5; column 3 jumped to 7: left empty in row 5.
+        let got = asm.add_row_checked(
+            vec![
+                vb(&col(2, &[5]), Value::OctetString(b"a".to_vec())),
+                vb(&col(3, &[7]), Value::Integer(6)),
+            ],
+            None,
+        );
+        assert_eq!(got, Some(Ok(vec![5])));
+        // Column 2 ran out (next column); column 3 sets the index.
+        let got = asm.add_row_checked(
+            vec![
+                vb(&col(3, &[5]), Value::Integer(6)),
+                vb(&col(3, &[7]), Value::Integer(6)),
+            ],
+            Some(&Oid::from_slice(&[5])),
+        );
+        assert_eq!(got, Some(Ok(vec![7])));
+        // Not increasing.
+        let got = asm.add_row_checked(
+            vec![vb(&col(2, &[6]), Value::Integer(1))],
+            Some(&Oid::from_slice(&[7])),
+        );
+        assert_eq!(got, Some(Err(())));
+        // Nothing left in the table.
+        let got = asm.add_row_checked(vec![vb(&[1, 3, 6, 1, 2, 1, 2, 3], Value::Integer(1))], None);
+        assert_eq!(got, None);
+        let t = asm.finish(TableEnd::Complete);
+        assert_eq!(t.rows().len(), 2);
+        assert_eq!(t.rows()[0].get("3"), None);
+        assert_eq!(t.rows()[1].get("3"), Some(&Value::Integer(6)));
+        assert_eq!(t.rows()[1].index().display(false), "7");
+        assert_eq!(t.rows()[1].index().integer(), Some(7));
+    }
+
+    #[test]
+    fn row_limit_ends_the_table() {
+        let spec = TableSpec::new(Oid::from_slice(&IF_ENTRY), &[2]);
+        let mut asm = Assembler::new(&spec, Some(2));
+        asm.add_walked(
+            (1..=5)
+                .map(|i| vb(&col(2, &[i]), Value::Integer(i64::from(i))))
+                .collect(),
+        );
+        let t = asm.finish(TableEnd::Complete);
+        assert_eq!(t.rows().len(), 2);
+        assert_eq!(t.end(), &TableEnd::RowLimit);
+    }
+}
