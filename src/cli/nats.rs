@@ -102,7 +102,8 @@ impl ListenSink {
                 .submit(OutMessage::notification(&i.subject, n, json, ack));
             return;
         }
-        let _ = n;
+        #[cfg(not(feature = "nats"))]
+        let _ = (n, json);
         if let Some(a) = ack {
             a.acknowledge();
         }

@@ -708,7 +708,7 @@ mod tests {
     #[test]
     fn subject_tokens_are_valid() {
         assert_eq!(subject_token("10.0.0.1:1161"), "10_0_0_1_1161");
-        assert_eq!(subject_token("udp6:[::1]:161"), "udp6_____1__161");
+        assert_eq!(subject_token("udp6:[::1]:161"), "udp6____1__161");
         assert_eq!(subject_token("core-rtr_1"), "core-rtr_1");
         assert_eq!(subject_token(""), "_");
         assert_eq!(subject_token("a b*>"), "a___");
@@ -719,6 +719,41 @@ mod tests {
         for bad in ["", "a..b", "a.*", "a.>", "a b", ".a", "a."] {
             assert!(!valid_subject(bad), "{bad:?}");
         }
+    }
+
+    fn notification(kind: NotificationKind, request_id: i32) -> Notification {
+        use crate::{Value, VarBind};
+        Notification {
+            received_at: SystemTime::now(),
+            source: "127.0.0.1:40000".parse().unwrap(),
+            local: "127.0.0.1:162".parse().unwrap(),
+            version: crate::codec::Version::V2c,
+            kind,
+            sender: crate::notify::Sender::Community(b"public".to_vec()),
+            request_id,
+            trap_oid: None,
+            uptime: Some(5),
+            v1: None,
+            varbinds: vec![VarBind::new(
+                "1.3.6.1.2.1.1.3.0".parse().unwrap(),
+                Value::TimeTicks(5),
+            )],
+        }
+    }
+
+    #[test]
+    fn inform_ids_are_stable_and_trap_ids_unique() {
+        let a = notification(NotificationKind::Inform, 7);
+        let mut again = a.clone();
+        again.received_at += Duration::from_secs(3); // a retransmission, read later
+        assert_eq!(notification_msg_id(&a), notification_msg_id(&again));
+        assert!(notification_msg_id(&a).starts_with("snmp-inform-"));
+        assert_ne!(
+            notification_msg_id(&a),
+            notification_msg_id(&notification(NotificationKind::Inform, 8))
+        );
+        let t = notification(NotificationKind::TrapV2, 7);
+        assert_ne!(notification_msg_id(&t), notification_msg_id(&t));
     }
 
     #[test]
