@@ -2,9 +2,13 @@
 //!
 //! `cargo run --example poll_many -- public 127.0.0.1:11161 [::1]:11161 ...`
 
-use snmpkit::client::WalkLimit;
-use snmpkit::{Client, ClientOptions, Oid, Security, Transport};
+use snmpkit::client::{TableOptions, TableSpec};
+use snmpkit::{oid, Client, ClientOptions, Oid, Security, Transport};
 use std::time::Duration;
+
+/// Constants, built at compile time: no string is parsed at run time.
+const SYS_UPTIME_0: Oid = oid!(1, 3, 6, 1, 2, 1, 1, 3, 0);
+const IF_ENTRY: Oid = oid!(1, 3, 6, 1, 2, 1, 2, 2, 1);
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -24,13 +28,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         tasks.push(tokio::spawn(async move {
             let client =
                 Client::connect_with(transport, &agent, Security::v2c(community), options).await?;
-            let uptime = Oid::from_slice(&[1, 3, 6, 1, 2, 1, 1, 3, 0]);
-            let in_octets = Oid::from_slice(&[1, 3, 6, 1, 2, 1, 2, 2, 1, 10]);
-            let up = client.get(&[uptime]).await?;
-            let counters = client
-                .bulk_walk(&in_octets, WalkLimit::count(10_000))
+            let up = client.get(&[SYS_UPTIME_0]).await?;
+            // ifInOctets and ifOutOctets side by side, one row per interface.
+            let counters = TableSpec::new(IF_ENTRY, &[10, 16]);
+            let table = client
+                .table(&counters, &TableOptions::new().max_repetitions(25))
                 .await?;
-            Ok::<_, snmpkit::Error>((agent, up, counters.len()))
+            Ok::<_, snmpkit::Error>((agent, up, table.rows().len()))
         }));
     }
     for t in tasks {

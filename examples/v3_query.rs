@@ -43,9 +43,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Value::OctetString(name) = &vbs[0].value {
         println!("sysName.0 = {}", String::from_utf8_lossy(name));
     }
-    if let Value::OctetString(id) = &vbs[1].value {
-        let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
-        println!("snmpEngineID.0 = {hex}");
+    if let Some(id) = vbs[1].value.as_bytes() {
+        println!("snmpEngineID.0 = {}", snmpkit::hex::encode(id));
     }
 
     // The system group as a stream: one response in memory at a time.

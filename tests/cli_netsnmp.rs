@@ -563,7 +563,7 @@ fn bad_arguments_give_one_line_and_nonzero_exit() {
                 "i",
                 "abc",
             ],
-            "Bad value",
+            "Bad variable type (Type of attribute is OCTET STRING, not INTEGER)",
         ),
         (
             "set",
@@ -575,7 +575,7 @@ fn bad_arguments_give_one_line_and_nonzero_exit() {
                 "1.3.6.1.2.1.1.5.0",
                 "i",
             ],
-            "Needs type and value",
+            "Needs value",
         ),
         (
             "walk",

@@ -210,7 +210,7 @@ async fn json_lines_with_community_filter_over_ipv4_and_ipv6() {
             "varbinds": [
                 {"oid": ".1.3.6.1.2.1.1.3.0", "name": "DISMAN-EVENT-MIB::sysUpTimeInstance", "type": "Timeticks", "value": 55},
                 {"oid": ".1.3.6.1.6.3.1.1.4.1.0", "name": "SNMPv2-MIB::snmpTrapOID.0", "type": "OID", "value": ".1.3.6.1.6.3.1.1.5.4", "display": "IF-MIB::linkUp"},
-                {"oid": ".1.3.6.1.2.1.1.5.0", "name": "SNMPv2-MIB::sysName.0", "type": "STRING", "value": "r1"},
+                {"oid": ".1.3.6.1.2.1.1.5.0", "name": "SNMPv2-MIB::sysName.0", "type": "STRING", "value": "r1", "hex": "7231"},
             ],
         })
     );

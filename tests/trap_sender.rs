@@ -157,7 +157,8 @@ fn inform_without_receiver_times_out() {
         ],
     );
     assert_eq!(r.code, 1);
-    assert_eq!(r.stderr, "snmpinform: Timeout\n");
+    // Prefixed with the command as typed (`snmpinform:` when run under that name).
+    assert_eq!(r.stderr, "snmpkit inform: Timeout\n");
 }
 
 #[test]

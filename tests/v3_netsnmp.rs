@@ -231,7 +231,7 @@ fn engine_id_option_skips_discovery_and_context_is_selected() {
     let theirs = netsnmp("snmpget", &bad);
     assert_eq!(ours.code, 1);
     assert_eq!(ours.code, theirs.code);
-    assert_eq!(ours.stderr, "snmpget: Unknown engine ID\n");
+    assert_eq!(ours.stderr, "snmpkit get: Unknown engine ID\n");
     // -n: the default context answers, an unknown one is refused as net-snmp reports it.
     let mut ctx: Vec<&str> = base.to_vec();
     ctx.extend(["-n", "", agent.as_str(), "1.3.6.1.2.1.1.5.0"]);
@@ -367,10 +367,12 @@ fn failures_have_netsnmp_wording_and_exit_codes() {
             "Timeout: No Response from",
         ),
     ];
+    // Run under snmpget's name, so messages name the program as net-snmp's do.
+    let links = Links::install();
     for (what, sec, msg) in cases {
         let mut args = sec.clone();
         args.extend(["-t", "0.3", "-r", "1", "-m", "", &a, "1.3.6.1.2.1.1.5.0"]);
-        let ours = snmpkit("get", &args);
+        let ours = links.run("snmpget", &args);
         let theirs = netsnmp("snmpget", &args);
         assert_eq!(ours.code, 1, "{what}: {}", ours.stderr);
         assert_eq!(ours.code, theirs.code, "{what}");

@@ -12,10 +12,10 @@ use std::time::Duration;
 /// Options every manager command takes, spelled as net-snmp spells them.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct CommonArgs {
-    /// SNMP version: 1, 2c or 3.
+    /// SNMP version: 1, 2c or 3 (default 3, or snmp.conf's defVersion); v1 and v2c need -c.
     #[arg(short = 'v', value_name = "1|2c|3")]
     pub version: Option<String>,
-    /// Community string (v1/v2c).
+    /// Community string (v1/v2c; no default, unless snmp.conf's defCommunity gives one).
     #[arg(short = 'c', value_name = "COMMUNITY")]
     pub community: Option<String>,
     /// Timeout in seconds (fractions allowed).
@@ -36,7 +36,8 @@ pub struct CommonArgs {
     /// MIB directories (`+DIR` adds to the default path).
     #[arg(short = 'M', value_name = "DIRS")]
     pub mib_dirs: Option<String>,
-    /// Input options (accepted for compatibility).
+    /// Input options: `r` sends set/trap values without checking them against the MIB; the
+    /// others are accepted for compatibility.
     #[arg(short = 'I', value_name = "INOPTS")]
     pub input: Vec<String>,
     /// Logging options (accepted for compatibility).
@@ -206,6 +207,22 @@ impl CommonArgs {
         load_mib(self.mibs.as_deref(), self.mib_dirs.as_deref())
     }
 
+    /// Whether `set`/`trap` values are checked against the MIB (not with `-Ir`).
+    pub fn checks_values(&self) -> bool {
+        !self.input.iter().any(|i| i.contains('r'))
+    }
+
+    /// The checks net-snmp makes while reading the command line, before any OID is parsed:
+    /// a valid version, and a community for v1/v2c (from -c or snmp.conf's defCommunity).
+    pub fn precheck(&self) -> Result<(), Fatal> {
+        let merged = self.with_conf_defaults(&super::snmpconf::load());
+        let version = parse_version(merged.version.as_deref().unwrap_or("3"))?;
+        if version != Version::V3 && merged.community.is_none() {
+            return Err(Fatal("No community name specified.".into(), 1));
+        }
+        Ok(())
+    }
+
     /// Validates the options and resolves the agent, building a session.
     pub async fn session(
         &self,
@@ -286,10 +303,11 @@ impl CommonArgs {
         let security = match version {
             Version::V1 | Version::V2c => Security::Community {
                 version,
+                // net-snmp has no default community: -c, or snmp.conf's defCommunity.
                 community: self
                     .community
                     .clone()
-                    .unwrap_or_else(|| "public".into())
+                    .ok_or_else(|| Fatal("No community name specified.".into(), 1))?
                     .into_bytes(),
             },
             Version::V3 => Security::Usm(Box::new(self.v3_security(prog)?)),

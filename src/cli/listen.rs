@@ -66,6 +66,10 @@ pub struct ListenArgs {
     /// The subject for --nats (default snmp.notifications); a JetStream stream must cover it.
     #[arg(long, value_name = "SUBJECT")]
     pub nats_subject: Option<String>,
+    /// Append the notifications to FILE instead of writing them to stdout (snmptrapd's
+    /// `-Lf FILE`).
+    #[arg(long, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
     /// Addresses to listen on, in snmptrapd's syntax (`udp:HOST:PORT`, `udp6:[ADDR]:PORT`,
     /// `HOST:PORT`, `[ADDR]:PORT`, `PORT`). Default: `udp:0.0.0.0:162` and `udp6:[::]:162`.
     #[arg(
@@ -82,11 +86,11 @@ pub async fn run(args: ListenArgs) -> i32 {
     let render = match Render::from_args(&args) {
         Ok(r) => r,
         Err(msg) => {
-            eprintln!("snmpkit listen: {msg}");
+            eprintln!("{}: {msg}", super::prog());
             return 1;
         }
     };
-    let sink = match super::nats::ListenSink::start(
+    let broker = match super::nats::ListenSink::start(
         "snmpkit listen",
         args.nats.as_deref(),
         args.nats_subject.as_deref(),
@@ -99,10 +103,10 @@ pub async fn run(args: ListenArgs) -> i32 {
             return 1;
         }
     };
-    match setup(&args, sink.active()).await {
-        Ok(rx) => serve(rx, &args, render, sink).await,
+    match setup(&args, broker.active()).await {
+        Ok(rx) => serve(rx, &args, render, broker).await,
         Err(msg) => {
-            eprintln!("snmpkit listen: {msg}");
+            eprintln!("{}: {msg}", super::prog());
             1
         }
     }
@@ -115,7 +119,7 @@ async fn setup(args: &ListenArgs, defer_inform_acks: bool) -> Result<Receiver, S
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             let conf = TrapdConfig::parse(&text);
             for w in &conf.warnings {
-                eprintln!("snmpkit listen: warning: {}: {w}", path.display());
+                eprintln!("{}: warning: {}: {w}", super::prog(), path.display());
             }
             conf
         }
@@ -138,7 +142,7 @@ async fn setup(args: &ListenArgs, defer_inform_acks: bool) -> Result<Receiver, S
         let privacy = u.privacy.as_ref().map(|(p, s)| (*p, s.as_bytes()));
         match V3User::new(&u.name, u.engine_id.clone(), auth, privacy) {
             Ok(v) => users.push(v),
-            Err(e) => eprintln!("snmpkit listen: warning: user {:?} ignored: {e}", u.name),
+            Err(e) => eprintln!("{}: warning: user {:?} ignored: {e}", super::prog(), u.name),
         }
     }
     let engine = if users.is_empty() && engine_id.is_none() && args.state_file.is_none() {
@@ -176,12 +180,13 @@ async fn setup(args: &ListenArgs, defer_inform_acks: bool) -> Result<Receiver, S
     let addrs: Vec<String> = rx.local_addrs().iter().map(|a| udp_name(*a)).collect();
     if let Some(e) = &engine {
         eprintln!(
-            "snmpkit listen: SNMPv3 engine ID 0x{}, engine boots {}",
+            "{}: SNMPv3 engine ID 0x{}, engine boots {}",
+            super::prog(),
             hex(&e.engine_id).to_ascii_lowercase(),
             e.boots
         );
     }
-    eprintln!("snmpkit listen: listening on {}", addrs.join(", "));
+    eprintln!("{}: listening on {}", super::prog(), addrs.join(", "));
     Ok(rx)
 }
 
@@ -193,7 +198,10 @@ fn local_engine(args: &ListenArgs, engine_id: Option<&[u8]>) -> Result<LocalEngi
         return LocalEngine::load_or_create(p, engine_id).map_err(|e| e.to_string());
     }
     let fallback = |why: String| {
-        eprintln!("snmpkit listen: warning: {why}; the engine ID and boots are not persisted");
+        eprintln!(
+            "{}: warning: {why}; the engine ID and boots are not persisted",
+            super::prog()
+        );
         match engine_id {
             Some(id) => LocalEngine {
                 engine_id: id.to_vec(),
@@ -236,9 +244,23 @@ async fn serve(
     mut rx: Receiver,
     args: &ListenArgs,
     r: Render,
-    sink: super::nats::ListenSink,
+    broker: super::nats::ListenSink,
 ) -> i32 {
     let exec = args.exec.clone().map(|cmd| Exec::new(cmd, args.verbose));
+    let mut sink: Box<dyn Write> = match &args.log_file {
+        Some(path) => match std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                eprintln!("{}: cannot open {}: {e}", super::prog(), path.display());
+                return 1;
+            }
+        },
+        None => Box::new(std::io::stdout()),
+    };
     let mut shutdown = Box::pin(shutdown_signal());
     let mut out = String::with_capacity(64 * 1024);
     let mut jsons = Vec::new();
@@ -256,7 +278,7 @@ async fn serve(
         let mut next = Some(first);
         let mut batch = 0;
         while let Some((n, ack)) = next.take() {
-            let json = if args.json || exec.is_some() || sink.active() {
+            let json = if args.json || exec.is_some() || broker.active() {
                 Some(r.json(&n))
             } else {
                 None
@@ -271,23 +293,18 @@ async fn serve(
             if let Some(j) = json.as_ref().filter(|_| exec.is_some()) {
                 jsons.push(j.clone());
             }
-            sink.forward(&n, json, ack);
+            broker.forward(&n, json, ack);
             batch += 1;
             if batch < 512 && out.len() < 256 * 1024 {
                 next = rx.try_recv_with_ack();
             }
         }
-        let mut stdout = std::io::stdout().lock();
-        if let Err(e) = stdout
-            .write_all(out.as_bytes())
-            .and_then(|_| stdout.flush())
-        {
+        if let Err(e) = sink.write_all(out.as_bytes()).and_then(|_| sink.flush()) {
             if e.kind() != std::io::ErrorKind::BrokenPipe {
-                eprintln!("snmpkit listen: cannot write output: {e}");
+                eprintln!("{}: cannot write output: {e}", super::prog());
             }
             break 'outer;
         }
-        drop(stdout);
         if let Some(ex) = &exec {
             for j in jsons.drain(..) {
                 ex.submit(j);
@@ -295,7 +312,7 @@ async fn serve(
         }
     }
     let mut line = summary(&rx.stats(), exec.as_ref());
-    if let Some(n) = sink.finish().await {
+    if let Some(n) = broker.finish().await {
         line.push_str("; ");
         line.push_str(&n);
     }
@@ -327,7 +344,8 @@ async fn shutdown_signal() {
 
 fn summary(s: &Stats, exec: Option<&Exec>) -> String {
     let mut line = format!(
-        "snmpkit listen: {} received, {} decoded, {} dropped",
+        "{}: {} received, {} decoded, {} dropped",
+        super::prog(),
         s.received,
         s.delivered,
         s.dropped_total()
@@ -383,7 +401,10 @@ impl Exec {
         if self.pending.load(Ordering::Relaxed) >= EXEC_CONCURRENCY + EXEC_QUEUE {
             self.dropped.fetch_add(1, Ordering::Relaxed);
             if self.verbose {
-                eprintln!("snmpkit listen: handler queue full, notification not handed to --exec");
+                eprintln!(
+                    "{}: handler queue full, notification not handed to --exec",
+                    super::prog()
+                );
             }
             return;
         }
@@ -396,7 +417,7 @@ impl Exec {
                 if let Err(e) = run_handler(&cmd, json).await {
                     failed.fetch_add(1, Ordering::Relaxed);
                     if verbose {
-                        eprintln!("snmpkit listen: --exec handler: {e}");
+                        eprintln!("{}: --exec handler: {e}", super::prog());
                     }
                 }
             }

@@ -92,14 +92,6 @@ pub(crate) fn report_error(s: &Session, e: &Error, timeout_dot: bool) -> i32 {
     }
 }
 
-fn prog_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Get => "snmpget",
-        Kind::GetNext => "snmpgetnext",
-        Kind::Bulk => "snmpbulkget",
-    }
-}
-
 fn fatal(f: Fatal) -> i32 {
     eprintln!("{}", f.0);
     f.1
@@ -107,7 +99,10 @@ fn fatal(f: Fatal) -> i32 {
 
 /// Runs get / getnext / bulkget.
 pub async fn get(a: RequestArgs, kind: Kind) -> i32 {
-    let prog = prog_name(kind);
+    let prog = super::prog();
+    if let Err(f) = a.common.precheck() {
+        return fatal(f);
+    }
     if a.args.is_empty() {
         eprintln!("{prog}: Missing object name");
         return 1;
@@ -166,85 +161,75 @@ pub async fn get(a: RequestArgs, kind: Kind) -> i32 {
     }
 }
 
-/// Parses `OID TYPE VALUE` triples.
-fn set_varbinds(args: &[String], mib: &snmpkit::mib::Mib) -> Result<Vec<VarBind>, Fatal> {
+/// Parses `OID TYPE VALUE` triples as snmpset does: each object, then its type letter
+/// (snmpset takes `= i u t a o s x d b n U I F D`), then its value, checked against the MIB.
+fn set_varbinds(
+    args: &[String],
+    mib: &snmpkit::mib::Mib,
+    check: bool,
+) -> Result<Vec<VarBind>, Fatal> {
     if args.is_empty() {
-        return Err(Fatal("snmpset: Missing object name".into(), 1));
-    }
-    if args.len() % 3 != 0 {
-        return Err(Fatal(
-            format!(
-                "{}: Needs type and value",
-                args[args.len() - (args.len() % 3)]
-            ),
-            1,
-        ));
+        return Err(Fatal(format!("{}: Missing object name", super::prog()), 1));
     }
     let mut out = Vec::new();
     for t in args.chunks(3) {
+        match t {
+            [name] => return Err(Fatal(format!("{name}: Needs type and value"), 1)),
+            [name, letter] => {
+                check_set_letter(name, letter)?;
+                return Err(Fatal(format!("{name}: Needs value"), 1));
+            }
+            _ => {}
+        }
+        check_set_letter(&t[0], &t[1])?;
         let oid: Oid = parse_oid(&t[0], mib)?;
-        let value = typed_value(&t[0], &oid, &t[1], &t[2], mib)?;
+        let value = typed_value(&t[0], &oid, &t[1], &t[2], mib, check)?;
         out.push(VarBind::new(oid, value));
     }
     Ok(out)
 }
 
-/// A `TYPE VALUE` pair as snmpset reads it, with the MIB's help: `=` takes the type from the
-/// object's syntax, `i` accepts enumeration labels (`down` or `down(2)`), `o` accepts names.
+/// snmpset's own list of type letters (without the Counter types `c` and `C`, which
+/// snmptrap takes but snmpset refuses).
+fn check_set_letter(name: &str, letter: &str) -> Result<(), Fatal> {
+    match letter.chars().next() {
+        Some(c) if "=iutaosxdbnUIFD".contains(c) => Ok(()),
+        c => Err(Fatal(
+            format!("{name}: Bad object type: {}", c.unwrap_or(' ')),
+            1,
+        )),
+    }
+}
+
+/// A `TYPE VALUE` pair as snmpset and snmptrap read it, checked against the MIB unless
+/// `check` is false (`-Ir`); errors are printed after the object as typed.
 pub(crate) fn typed_value(
     name: &str,
     oid: &Oid,
     letter: &str,
     text: &str,
     mib: &snmpkit::mib::Mib,
+    check: bool,
 ) -> Result<Value, Fatal> {
-    use snmpkit::mib::BaseType;
-    let node = mib.lookup(oid);
-    let syntax = node.as_ref().and_then(|n| n.syntax());
-    let letter = if letter == "=" {
-        match syntax.map(|s| s.base) {
-            Some(BaseType::Integer32) => "i",
-            Some(BaseType::Unsigned32) | Some(BaseType::Gauge32) => "u",
-            Some(BaseType::Counter32) => "c",
-            Some(BaseType::Counter64) => "C",
-            Some(BaseType::TimeTicks) => "t",
-            Some(BaseType::IpAddress) => "a",
-            Some(BaseType::ObjectIdentifier) => "o",
-            Some(BaseType::Bits) => "b",
-            Some(BaseType::OctetString) => "s",
-            _ => {
-                return Err(Fatal(
-                    format!("{name}: no MIB type to use with '=' (give a type letter)"),
-                    1,
-                ))
-            }
-        }
+    let parse = if check {
+        snmpkit::format::parse_value
     } else {
-        letter
+        snmpkit::format::parse_value_unchecked
     };
-    if letter == "i" && text.trim().parse::<i64>().is_err() {
-        let label = text.trim();
-        let label = label.split('(').next().unwrap_or(label);
-        if let Some((n, _)) = syntax.and_then(|s| s.enums.iter().find(|(_, l)| l == label)) {
-            return Ok(Value::Integer(*n));
-        }
-    }
-    if letter == "o" && text.parse::<Oid>().is_err() {
-        if let Ok(o) = mib.resolve(text) {
-            return Ok(Value::ObjectIdentifier(o));
-        }
-    }
-    Value::from_type_letter(letter, text).map_err(|e| Fatal(format!("{name}: {e}"), 1))
+    parse(mib, oid, letter, text).map_err(|e| Fatal(format!("{name}: {e}"), 1))
 }
 
 /// Runs set.
 pub async fn set(a: RequestArgs) -> i32 {
+    if let Err(f) = a.common.precheck() {
+        return fatal(f);
+    }
     let mib = a.common.load_mib();
-    let vbs = match set_varbinds(&a.args, &mib) {
+    let vbs = match set_varbinds(&a.args, &mib, a.common.checks_values()) {
         Ok(v) => v,
         Err(f) => return fatal(f),
     };
-    let s = match a.common.session(&a.agent, "snmpset", mib).await {
+    let s = match a.common.session(&a.agent, super::prog(), mib).await {
         Ok(s) => s,
         Err(f) => return fatal(f),
     };

@@ -8,16 +8,17 @@
 //! `-Ch`, `-Ci`, `-Cb`, `-Cl`, `-CB`, `-Cr N`, `-Cw WIDTH`, `-Cc WIDTH`. As in net-snmp,
 //! `f`, `w`, `c` and `r` take the argument that follows the `-C` option (`-Cr10` also works).
 //!
-//! `--json` prints one object per row: `"index"` (the index as `-Ci` shows it) and one key per
-//! column name that the agent returned, holding the enum label, the DISPLAY-HINT text, or the
-//! plain value (a number or a string), as `snmpkit::format::value_json` gives them. The rows
+//! `--json` prints one object per row (`snmpkit::format::table_row_json`): `"index"`, an
+//! object of the typed INDEX components, and one key per column name that the agent returned,
+//! holding the enum label, the DISPLAY-HINT text, or the plain value, as
+//! `snmpkit::format::value_json` gives them. The rows
 //! come from the library (`Client::table`); this file handles arguments and prints.
 
 use super::config::{parse_oid, CommonArgs, Fatal};
 use super::request::report_error;
 use snmpkit::client::{TableEnd, TableError, TableOptions, TableSpec};
 use snmpkit::format::{
-    error_status_text, format_oid, format_value_for, value_json, OidFormat, OutputOptions,
+    error_status_text, format_oid, format_value_for, table_row_json, OidFormat, OutputOptions,
 };
 use snmpkit::mib::NodeInfo;
 use snmpkit::Error;
@@ -208,9 +209,14 @@ pub async fn run(a: TableArgs) -> i32 {
         eprintln!("{}", f.0);
         f.1
     };
+    if let Err(f) = a.common.precheck() {
+        return fail(f);
+    }
     let raw: Vec<String> = std::env::args().skip(1).collect();
     let after_sub = match raw.first().map(String::as_str) {
         Some("table") => raw.get(1..).unwrap_or(&[]),
+        // Run as `snmptable`: the arguments follow the program name directly.
+        _ if super::prog() == "snmptable" => &raw[..],
         _ => &[],
     };
     let followers = if after_sub.is_empty() {
@@ -261,7 +267,7 @@ pub async fn run(a: TableArgs) -> i32 {
     let table_name = format_oid(spec.table_oid(), &o, &mib);
     let mut common = a.common.clone();
     common.app.clear();
-    let s = match common.session(&args[0], "snmptable", mib.clone()).await {
+    let s = match common.session(&args[0], super::prog(), mib.clone()).await {
         Ok(s) => s,
         Err(f) => return fail(f),
     };
@@ -287,7 +293,8 @@ pub async fn run(a: TableArgs) -> i32 {
     };
     let rows = table.as_ref().map(|t| t.rows()).unwrap_or(&[]);
     match table.as_ref().map(|t| t.end()) {
-        Some(TableEnd::EndOfMib) => super::out::line("End of MIB"),
+        // With --json, stdout carries only JSON lines.
+        Some(TableEnd::EndOfMib) if !s.json => super::out::line("End of MIB"),
         Some(TableEnd::RowLimit) => {
             eprintln!("{table_name}: WARNING: stopped after {} rows", rows.len())
         }
@@ -295,17 +302,15 @@ pub async fn run(a: TableArgs) -> i32 {
     }
     if s.json {
         for r in rows {
-            // Written by hand to keep the keys in table order: the index, then the columns.
-            let index = r.index().display(numeric_index(&o));
-            let mut line = format!("{{\"index\":{}", serde_json::Value::String(index));
-            for (i, c) in spec.columns().iter().enumerate() {
-                if let Some(vb) = r.varbind(i) {
-                    let v = value_json(&vb, &s.output, &mib);
-                    let key = serde_json::Value::String(c.name().to_string());
-                    line.push_str(&format!(",{key}:{v}"));
-                }
-            }
-            line.push('}');
+            let cells: Vec<(&str, Option<snmpkit::VarBind>)> = spec
+                .columns()
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.name(), r.varbind(i)))
+                .collect();
+            let cells: Vec<(&str, Option<&snmpkit::VarBind>)> =
+                cells.iter().map(|(n, vb)| (*n, vb.as_ref())).collect();
+            let line = table_row_json(&cells, &s.output, &mib);
             super::out::line(&line);
         }
         return 0;

@@ -8,7 +8,7 @@ use super::config::{parse_oid, CommonArgs, Fatal};
 use super::request::report_error;
 use snmpkit::client::Client;
 use snmpkit::codec::{TrapV1, Version};
-use snmpkit::{Oid, Value, VarBind};
+use snmpkit::{Oid, VarBind};
 
 /// Arguments of `trap` and `inform`.
 #[derive(clap::Args, Debug)]
@@ -34,7 +34,12 @@ fn parse_uptime(s: &str) -> Result<u32, Fatal> {
         .map_err(|_| Fatal(format!("Bad uptime value: {s}"), 1))
 }
 
-fn varbinds(args: &[String], prog: &str, mib: &snmpkit::mib::Mib) -> Result<Vec<VarBind>, Fatal> {
+fn varbinds(
+    args: &[String],
+    prog: &str,
+    mib: &snmpkit::mib::Mib,
+    check: bool,
+) -> Result<Vec<VarBind>, Fatal> {
     if args.len() % 3 != 0 {
         return Err(Fatal(
             format!(
@@ -47,8 +52,7 @@ fn varbinds(args: &[String], prog: &str, mib: &snmpkit::mib::Mib) -> Result<Vec<
     args.chunks(3)
         .map(|t| {
             let oid = parse_oid(&t[0], mib)?;
-            let value = Value::from_type_letter(&t[1], &t[2])
-                .map_err(|e| Fatal(format!("{}: {e}", t[0]), 1))?;
+            let value = super::request::typed_value(&t[0], &oid, &t[1], &t[2], mib, check)?;
             Ok(VarBind::new(oid, value))
         })
         .collect()
@@ -56,11 +60,14 @@ fn varbinds(args: &[String], prog: &str, mib: &snmpkit::mib::Mib) -> Result<Vec<
 
 /// Runs `trap` (inform if `inform` or -Ci) and returns the exit code.
 pub async fn run(a: TrapArgs, mut inform: bool) -> i32 {
-    let prog = if inform { "snmpinform" } else { "snmptrap" };
+    let prog = super::prog();
     let fail = |f: Fatal| {
         eprintln!("{}", f.0);
         f.1
     };
+    if let Err(f) = a.common.precheck() {
+        return fail(f);
+    }
     let mib = a.common.load_mib();
     let s = match a.common.session_port(&a.agent, prog, 162, mib).await {
         Ok(s) => s,
@@ -113,7 +120,7 @@ pub async fn run(a: TrapArgs, mut inform: bool) -> i32 {
             Ok(u) => u,
             Err(f) => return fail(f),
         };
-        let vbs = match varbinds(&a.args[5..], prog, &s.mib) {
+        let vbs = match varbinds(&a.args[5..], prog, &s.mib, a.common.checks_values()) {
             Ok(v) => v,
             Err(f) => return fail(f),
         };
@@ -142,7 +149,7 @@ pub async fn run(a: TrapArgs, mut inform: bool) -> i32 {
         Ok(o) => o,
         Err(f) => return fail(f),
     };
-    let vbs = match varbinds(&a.args[2..], prog, &s.mib) {
+    let vbs = match varbinds(&a.args[2..], prog, &s.mib, a.common.checks_values()) {
         Ok(v) => v,
         Err(f) => return fail(f),
     };

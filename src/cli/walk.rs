@@ -9,7 +9,11 @@ use std::time::Instant;
 
 /// Runs walk (GetNext) or bulkwalk (GetBulk).
 pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
-    let prog = if bulk { "snmpbulkwalk" } else { "snmpwalk" };
+    let prog = super::prog();
+    if let Err(Fatal(m, c)) = a.common.precheck() {
+        eprintln!("{m}");
+        return c;
+    }
     if a.args.len() > 1 {
         eprintln!("{prog}: only one OID may be walked");
         return 1;
@@ -73,7 +77,19 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
                 break;
             }
         };
-        print_varbinds(&s, &page.varbinds);
+        if s.json && page.end == Some(WalkEnd::Exception) {
+            // In JSON a walk lists only the instances found: the endOfMibView that ends it
+            // is not an object of the agent's, so it gets no line.
+            let found: Vec<_> = page
+                .varbinds
+                .iter()
+                .filter(|vb| !vb.value.is_exception())
+                .cloned()
+                .collect();
+            print_varbinds(&s, &found);
+        } else {
+            print_varbinds(&s, &page.varbinds);
+        }
         match page.end {
             None => continue,
             Some(WalkEnd::EndOfMib) => {
@@ -110,11 +126,19 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
             Err(c) => return c,
         }
     }
+    // With --json, stdout carries only JSON lines: -Cp and -Ct go to stderr.
+    let report = |line: String| {
+        if s.json {
+            eprintln!("{line}");
+        } else {
+            super::out::line(&line);
+        }
+    };
     if s.app.print_count {
-        super::out::line(&format!("Variables found: {}", walk.found() + extra));
+        report(format!("Variables found: {}", walk.found() + extra));
     }
     if s.app.print_time {
-        super::out::line(&format!(
+        report(format!(
             "Total traversal time = {:.6} seconds",
             started.elapsed().as_secs_f64()
         ));

@@ -3,8 +3,10 @@
 //! A [`TableSpec`] names the columns, either from a MIB ([`TableSpec::from_mib`]: the table or
 //! its entry node gives the accessible columns and the INDEX clause) or by hand
 //! ([`TableSpec::new`]: an entry OID and column numbers). [`Client::table`] fetches it with
-//! GetBulk down the entry (v2c and v3, `max_repetitions` per request, snmptable's `-Cr`) or
-//! with GetNext one row per request (v1, or [`TableOptions::get_next`], snmptable's `-CB`),
+//! GetBulk (v2c and v3, `max_repetitions` per request, snmptable's `-Cr`): down the whole
+//! entry for a table with all its columns, as snmptable does, or the chosen columns side by
+//! side, one varbind per column, for a selection. On v1, or with [`TableOptions::get_next`]
+//! (snmptable's `-CB`), it uses GetNext, one row per request,
 //! and returns a [`Table`]: rows in the order their index was first seen, each keyed by its
 //! decoded index ([`RowIndex`]) and holding one typed [`Value`] per column, `None` where the
 //! agent returned nothing.
@@ -106,6 +108,10 @@ pub struct TableSpec {
     /// Every column number the MIB lists as accessible (the selected ones when made by hand):
     /// anything else the agent returns is counted as unknown.
     known: Vec<u32>,
+    /// Whether the columns are all the entry's accessible columns (from the MIB, not
+    /// narrowed by [`TableSpec::select`]): GetBulk then walks the entry, as snmptable does;
+    /// otherwise it asks for the chosen columns side by side.
+    whole_entry: bool,
     /// Decodes row indexes; None when made by hand.
     mib: Option<Mib>,
 }
@@ -149,6 +155,7 @@ impl TableSpec {
             entry: entry.oid(),
             known: columns.iter().map(|c| c.arc).collect(),
             columns: columns.into(),
+            whole_entry: true,
             mib: Some(mib.clone()),
         })
     }
@@ -181,12 +188,14 @@ impl TableSpec {
             entry,
             known: column_arcs.to_vec(),
             columns: columns.into(),
+            whole_entry: false,
             mib: None,
         }
     }
 
-    /// Keeps only the named columns, in the order given. The entry is still walked whole
-    /// with GetBulk; with GetNext only these columns are asked for.
+    /// Keeps only the named columns, in the order given. Only these columns are then asked
+    /// for: with GetBulk, one varbind per column in each request, each column followed to its
+    /// end.
     pub fn select(mut self, names: &[&str]) -> std::result::Result<TableSpec, TableError> {
         let mut picked = Vec::with_capacity(names.len());
         for n in names {
@@ -198,6 +207,9 @@ impl TableSpec {
             })?;
             picked.push(c.clone());
         }
+        self.whole_entry = self.whole_entry
+            && picked.len() == self.known.len()
+            && picked.iter().zip(&self.known).all(|(c, k)| c.arc == *k);
         self.columns = picked.into();
         Ok(self)
     }
@@ -451,6 +463,8 @@ struct Assembler<'a> {
     unknown_columns: bool,
     max_rows: Option<usize>,
     full: bool,
+    /// A side-by-side column went backwards.
+    not_increasing: bool,
 }
 
 impl<'a> Assembler<'a> {
@@ -462,6 +476,7 @@ impl<'a> Assembler<'a> {
             unknown_columns: false,
             max_rows,
             full: false,
+            not_increasing: false,
         }
     }
 
@@ -565,8 +580,10 @@ impl Client {
     /// read so far are dropped.
     pub async fn table(&self, spec: &TableSpec, opts: &TableOptions) -> Result<Table> {
         let mut asm = Assembler::new(spec, opts.max_rows);
-        let end = if opts.uses_bulk(self.version()) {
+        let end = if opts.uses_bulk(self.version()) && spec.whole_entry {
             self.table_bulk(spec, opts, &mut asm).await?
+        } else if opts.uses_bulk(self.version()) {
+            self.table_bulk_columns(spec, opts, &mut asm).await?
         } else {
             self.table_getnext(spec, &mut asm).await?
         };
@@ -610,6 +627,51 @@ impl Client {
         }
     }
 
+    /// GetBulk over the chosen columns side by side: each request carries one varbind per
+    /// column still open, and a column closes when the agent answers past it.
+    async fn table_bulk_columns(
+        &self,
+        spec: &TableSpec,
+        opts: &TableOptions,
+        asm: &mut Assembler<'_>,
+    ) -> Result<TableEnd> {
+        let mut cursors: Vec<Cursor> = spec
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(column, c)| Cursor {
+                column,
+                last: c.oid.clone(),
+            })
+            .collect();
+        let max_repetitions = i32::try_from(opts.max_repetitions.max(1)).unwrap_or(i32::MAX);
+        while !cursors.is_empty() {
+            let oids: Vec<Oid> = cursors.iter().map(|c| c.last.clone()).collect();
+            let resp = self
+                .request(Pdu::get_bulk(0, 0, max_repetitions, &oids))
+                .await?;
+            if resp.error_status != 0 {
+                return Err(Error::Status {
+                    status: resp.error_status.into(),
+                    index: resp.error_index,
+                    varbinds: resp.varbinds,
+                });
+            }
+            let step = asm.add_columns(&mut cursors, resp.varbinds);
+            if asm.full {
+                return Ok(TableEnd::RowLimit);
+            }
+            if step == Step::Stalled {
+                return Ok(TableEnd::NotIncreasing);
+            }
+        }
+        Ok(if asm.not_increasing {
+            TableEnd::NotIncreasing
+        } else {
+            TableEnd::Complete
+        })
+    }
+
     async fn table_getnext(&self, spec: &TableSpec, asm: &mut Assembler<'_>) -> Result<TableEnd> {
         let mut next: Vec<Oid> = spec.columns.iter().map(|c| c.oid.clone()).collect();
         let mut last_index: Option<Oid> = None;
@@ -644,7 +706,82 @@ impl Client {
     }
 }
 
+/// Where one column of a side-by-side GetBulk has got to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Cursor {
+    /// The column's position in the spec.
+    column: usize,
+    /// The last instance received (the column's OID before the first).
+    last: Oid,
+}
+
+/// What a side-by-side GetBulk response did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// Some column moved forward (or every column closed).
+    Continue,
+    /// No column moved forward: asking again would get the same answer.
+    Stalled,
+}
+
 impl Assembler<'_> {
+    /// Files a side-by-side GetBulk response: varbind `k` continues cursor `k % n`
+    /// (RFC 3416 §4.2.3, no non-repeaters). A cursor closes at an exception, at an OID past
+    /// its column, or at one that does not increase; closed cursors are removed. A response
+    /// that moves no cursor (a short one) has stalled.
+    fn add_columns(&mut self, cursors: &mut Vec<Cursor>, varbinds: Vec<VarBind>) -> Step {
+        let n = cursors.len();
+        if n == 0 || varbinds.is_empty() {
+            cursors.clear();
+            return Step::Continue;
+        }
+        let mut closed = vec![false; n];
+        let mut moved = false;
+        for (k, vb) in varbinds.into_iter().enumerate() {
+            let j = k % n;
+            let (Some(cursor), Some(done)) = (cursors.get_mut(j), closed.get_mut(j)) else {
+                continue;
+            };
+            if *done {
+                continue;
+            }
+            let Some(column) = self.spec.columns.get(cursor.column) else {
+                *done = true;
+                continue;
+            };
+            let index = match vb.oid.strip_prefix(&column.oid) {
+                Some(_) if vb.oid <= cursor.last => {
+                    self.not_increasing = true;
+                    *done = true;
+                    continue;
+                }
+                Some(index) if !vb.value.is_exception() => index.to_vec(),
+                _ => {
+                    *done = true;
+                    continue;
+                }
+            };
+            let c = cursor.column;
+            cursor.last = vb.oid;
+            moved = true;
+            match self.row_mut(&index) {
+                Some(row) => {
+                    if let Some(cell) = row.cells.get_mut(c) {
+                        *cell = Some(vb.value);
+                    }
+                }
+                None => return Step::Continue,
+            }
+        }
+        let mut flags = closed.into_iter();
+        cursors.retain(|_| !flags.next().unwrap_or(true));
+        if moved || cursors.is_empty() {
+            Step::Continue
+        } else {
+            Step::Stalled
+        }
+    }
+
     /// [`Assembler::add_row`], refusing (Err) an index that does not follow `last`: an agent
     /// that does not move forward would keep the walk going for ever.
     fn add_row_checked(
@@ -800,6 +937,76 @@ mod tests {
         assert_eq!(t.rows()[1].get("3"), Some(&Value::Integer(6)));
         assert_eq!(t.rows()[1].index().display(false), "7");
         assert_eq!(t.rows()[1].index().integer(), Some(7));
+    }
+
+    #[test]
+    fn side_by_side_bulk_follows_each_column_to_its_end() {
+        let spec = TableSpec::new(Oid::from_slice(&IF_ENTRY), &[2, 10]);
+        let mut asm = Assembler::new(&spec, None);
+        let mut cursors: Vec<Cursor> = (0..2)
+            .map(|column| Cursor {
+                column,
+                last: spec.columns()[column].oid().clone(),
+            })
+            .collect();
+        // max-repetitions 2: (2.1, 10.1), (2.2, 10.2).
+        let step = asm.add_columns(
+            &mut cursors,
+            vec![
+                vb(&col(2, &[1]), Value::OctetString(b"lo".to_vec())),
+                vb(&col(10, &[1]), Value::Counter32(5)),
+                vb(&col(2, &[2]), Value::OctetString(b"eth0".to_vec())),
+                vb(&col(10, &[2]), Value::Counter32(6)),
+            ],
+        );
+        assert_eq!(step, Step::Continue);
+        assert_eq!(cursors.len(), 2);
+        assert_eq!(cursors[1].last, Oid::from_slice(&col(10, &[2])));
+        // Column 2 runs into column 3: it closes; column 10 goes on to row 3.
+        let step = asm.add_columns(
+            &mut cursors,
+            vec![
+                vb(&col(3, &[1]), Value::Integer(24)),
+                vb(&col(10, &[3]), Value::Counter32(7)),
+            ],
+        );
+        assert_eq!(step, Step::Continue);
+        assert_eq!(cursors.len(), 1);
+        assert_eq!(cursors[0].column, 1);
+        // A column that goes backwards closes.
+        assert!(!asm.not_increasing);
+        let mut again = cursors.clone();
+        let step = asm.add_columns(&mut again, vec![vb(&col(10, &[3]), Value::Counter32(7))]);
+        assert_eq!(step, Step::Continue);
+        assert!(again.is_empty());
+        assert!(asm.not_increasing);
+        // A short answer that moves no column has stalled.
+        let mut two = vec![
+            Cursor {
+                column: 0,
+                last: Oid::from_slice(&col(2, &[2])),
+            },
+            cursors[0].clone(),
+        ];
+        let step = asm.add_columns(&mut two, vec![vb(&col(2, &[2]), Value::Integer(1))]);
+        assert_eq!(step, Step::Stalled);
+        assert_eq!(two.len(), 1);
+        let t = asm.finish(TableEnd::Complete);
+        assert_eq!(t.rows().len(), 3);
+        assert_eq!(t.rows()[2].get("2"), None);
+        assert_eq!(t.rows()[2].get("10"), Some(&Value::Counter32(7)));
+        assert_eq!(t.rows()[1].get("2").and_then(Value::as_str), Some("eth0"));
+    }
+
+    #[test]
+    fn select_keeps_the_whole_entry_walk_only_for_all_columns() {
+        let mib = Mib::builtin();
+        let t = TableSpec::by_name(&mib, "sysORTable").unwrap();
+        assert!(t.whole_entry);
+        let all: Vec<&str> = t.columns().iter().map(|c| c.name()).collect();
+        assert!(t.clone().select(&all).unwrap().whole_entry);
+        assert!(!t.clone().select(&["sysORDescr"]).unwrap().whole_entry);
+        assert!(!TableSpec::new(t.entry_oid().clone(), &[2, 3, 4]).whole_entry);
     }
 
     #[test]

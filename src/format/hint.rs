@@ -5,12 +5,12 @@
 //! before the digits without a leading zero (`.05`).
 
 /// One parsed item of an octet-string hint: `[*]WIDTH CODE [SEPARATOR [TERMINATOR]]`.
-struct Spec {
-    star: bool,
-    width: usize,
-    code: u8,
-    separ: Option<u8>,
-    term: Option<u8>,
+pub(crate) struct Spec {
+    pub(crate) star: bool,
+    pub(crate) width: usize,
+    pub(crate) code: u8,
+    pub(crate) separ: Option<u8>,
+    pub(crate) term: Option<u8>,
 }
 
 /// Whether `ch` can be a separator or terminator after a specification with `width`
@@ -20,7 +20,7 @@ fn is_delim(ch: u8, width: usize) -> bool {
 }
 
 /// Parses the specification at the front of `hint`, returning it and the rest.
-fn parse_spec(hint: &[u8]) -> (Spec, &[u8]) {
+pub(crate) fn parse_spec(hint: &[u8]) -> (Spec, &[u8]) {
     let mut h = hint;
     let star = h.first() == Some(&b'*');
     if star {

@@ -3,19 +3,40 @@
 use super::hint::{display_integer, display_octets};
 use super::{decode_opaque, format_oid, OpaqueValue, OutputOptions};
 use crate::hex::encode as hex;
-use crate::mib::{BaseType, Mib, NodeInfo};
-use crate::{Value, VarBind};
+use crate::mib::{BaseType, IndexComponent, IndexValue, Mib, NodeInfo};
+use crate::{Oid, Value, VarBind};
 use serde_json::{json, Map, Value as J};
 
+/// A float as the shortest decimal that reads back as the same `f32` (`0.46`, not the
+/// `0.46000000834465027` of its widening to f64). Not-a-number and infinities are null.
+fn shortest_f32(f: f32) -> J {
+    format!("{f}")
+        .parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+        .map(J::Number)
+        .unwrap_or(J::Null)
+}
+
 /// A varbind as a JSON object: `oid` (numeric, leading dot), `type` (net-snmp's type name),
-/// and `value` (a number, a string, or null for exceptions). Strings that are not UTF-8 text
-/// carry their bytes as `hex` and the value as hex too.
+/// and `value`. The keys depend only on the value's type and the MIB, never on the bytes:
+///
+/// - integers, Counter32, Gauge32 and Timeticks are numbers;
+/// - Counter64 and the Opaque 64-bit integers are decimal strings (`"18446744073709551615"`),
+///   always, so nothing is lost in jq 1.6, JavaScript or any IEEE-double JSON reader;
+/// - Opaque floats and doubles are numbers written with the shortest text that reads back
+///   as the same float (`0.46`);
+/// - an OCTET STRING is `"type":"STRING"` with `value` (its bytes read as UTF-8, invalid
+///   sequences replaced by U+FFFD) and `hex` (the exact bytes, lowercase hex), whatever the
+///   bytes are: an empty string and a MAC address have the same keys;
+/// - exceptions (`noSuchObject`, `noSuchInstance`, `endOfMibView`) have a null `value`.
 ///
 /// With a MIB that describes the object, the object also gains `name`
-/// (`IF-MIB::ifOperStatus.2`), `label` for an enumerated integer (`"up"`), `display` for a
-/// value with a DISPLAY-HINT (`"0:c:29:5a:1b:3c"`, `"2026-11-25,1:23:45.0"`) or an OID value
-/// the MIB names (`"SNMPv2-SMI::zeroDotZero"`), `bits` for the named bits that are set, and
-/// `units` (unless `-OU`).
+/// (`IF-MIB::ifOperStatus.2`), `label` for an enumerated integer (`"up"`), `display` for every
+/// value of an object with a DISPLAY-HINT other than plain text (`"0:c:29:5a:1b:3c"`,
+/// `"2026-11-25,1:23:45.0"`) and for an OID value the MIB names
+/// (`"SNMPv2-SMI::zeroDotZero"`), `bits` for the named bits that are set, and `units`
+/// (unless `-OU`).
 pub fn varbind_json(vb: &VarBind, o: &OutputOptions, mib: &Mib) -> J {
     let mut m = Map::new();
     m.insert("oid".into(), J::String(vb.oid.to_dotted_leading()));
@@ -27,7 +48,7 @@ pub fn varbind_json(vb: &VarBind, o: &OutputOptions, mib: &Mib) -> J {
     m.insert("type".into(), J::String(ty.into()));
     let extras = node
         .as_ref()
-        .map(|info| mib_extras(&value, vb, info, o, mib))
+        .map(|info| mib_extras(vb, info, o, mib))
         .unwrap_or_default();
     m.insert("value".into(), value);
     if let Some(l) = extras.label {
@@ -54,31 +75,22 @@ pub fn value_json(vb: &VarBind, o: &OutputOptions, mib: &Mib) -> J {
     let Some(info) = mib.lookup(&vb.oid).filter(|n| !n.module().is_empty()) else {
         return value;
     };
-    let extras = mib_extras(&value, vb, &info, o, mib);
+    let extras = mib_extras(vb, &info, o, mib);
     match extras.label.or(extras.display) {
         Some(s) => J::String(s),
         None => value,
     }
 }
 
-/// The type name and plain JSON value; strings that are not text and unknown tags also put
-/// `hex` and `tag` into `m`.
+/// The type name and plain JSON value; octet strings and unknown tags also put `hex` and
+/// `tag` into `m`.
 fn plain_value(v: &Value, m: &mut Map<String, J>) -> (&'static str, J) {
     match v {
         Value::Integer(i) => ("INTEGER", json!(i)),
-        Value::OctetString(b) => match std::str::from_utf8(b) {
-            Ok(s)
-                if !s
-                    .chars()
-                    .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) =>
-            {
-                ("STRING", J::String(s.to_string()))
-            }
-            _ => {
-                m.insert("hex".into(), J::String(hex(b)));
-                ("Hex-STRING", J::String(hex(b)))
-            }
-        },
+        Value::OctetString(b) => {
+            m.insert("hex".into(), J::String(hex(b)));
+            ("STRING", J::String(String::from_utf8_lossy(b).into_owned()))
+        }
         Value::Null => ("NULL", J::Null),
         Value::ObjectIdentifier(o) => ("OID", J::String(o.to_dotted_leading())),
         Value::IpAddress(a) => (
@@ -88,12 +100,14 @@ fn plain_value(v: &Value, m: &mut Map<String, J>) -> (&'static str, J) {
         Value::Counter32(n) => ("Counter32", json!(n)),
         Value::Gauge32(n) => ("Gauge32", json!(n)),
         Value::TimeTicks(t) => ("Timeticks", json!(t)),
-        Value::Counter64(n) => ("Counter64", json!(n)),
+        Value::Counter64(n) => ("Counter64", J::String(n.to_string())),
         Value::Opaque(b) => match decode_opaque(b) {
-            Some(OpaqueValue::Float(f)) => ("Opaque", json!(f)),
+            Some(OpaqueValue::Float(f)) => ("Opaque", shortest_f32(f)),
             Some(OpaqueValue::Double(d)) => ("Opaque", json!(d)),
-            Some(OpaqueValue::I64(i)) => ("Opaque", json!(i)),
-            Some(OpaqueValue::U64(u)) | Some(OpaqueValue::Counter64(u)) => ("Opaque", json!(u)),
+            Some(OpaqueValue::I64(i)) => ("Opaque", J::String(i.to_string())),
+            Some(OpaqueValue::U64(u)) | Some(OpaqueValue::Counter64(u)) => {
+                ("Opaque", J::String(u.to_string()))
+            }
             None => ("Opaque", J::String(hex(b))),
         },
         Value::NoSuchObject => ("noSuchObject", J::Null),
@@ -111,7 +125,7 @@ fn plain_value(v: &Value, m: &mut Map<String, J>) -> (&'static str, J) {
 struct MibExtras {
     /// The enumeration label.
     label: Option<String>,
-    /// The hinted or MIB-named display form, when it differs from the plain value.
+    /// The hinted or MIB-named display form (for every value of a hinted object).
     display: Option<String>,
     /// The named bits that are set.
     bits: Option<Vec<J>>,
@@ -120,39 +134,33 @@ struct MibExtras {
 }
 
 /// What the MIB adds: enum label, hinted or named display form, named bits, units.
-fn mib_extras(
-    plain: &J,
-    vb: &VarBind,
-    info: &NodeInfo<'_>,
-    o: &OutputOptions,
-    mib: &Mib,
-) -> MibExtras {
+fn mib_extras(vb: &VarBind, info: &NodeInfo<'_>, o: &OutputOptions, mib: &Mib) -> MibExtras {
     let mut x = MibExtras::default();
     let hint = info.display_hint().filter(|_| !o.no_display_hint);
     let base = info.base_type();
+    // A plain `d` hint would only repeat the number.
+    let int_hint = hint.filter(|h| *h != "d" && !h.is_empty());
     let mut typed = true;
     match (&vb.value, base) {
         (Value::Integer(i), Some(BaseType::Integer32)) => {
             if let Some(label) = info.enum_label(*i) {
                 x.label = Some(label.into());
-            } else if let Some(d) = hint.and_then(|h| display_integer(*i, h, false)) {
-                if d != i.to_string() {
-                    x.display = Some(d);
-                }
+            } else if let Some(d) = int_hint.and_then(|h| display_integer(*i, h, false)) {
+                x.display = Some(d);
             }
         }
         (Value::Gauge32(n), Some(BaseType::Gauge32 | BaseType::Unsigned32)) => {
-            if let Some(d) = hint.and_then(|h| display_integer(i64::from(*n), h, true)) {
-                if d != n.to_string() {
-                    x.display = Some(d);
-                }
+            if let Some(d) = int_hint.and_then(|h| display_integer(i64::from(*n), h, true)) {
+                x.display = Some(d);
             }
         }
         (Value::OctetString(b), Some(BaseType::OctetString)) => {
-            if let Some(d) = hint.and_then(|h| display_octets(b, h, o.two_digit_hex)) {
-                if plain.as_str() != Some(d.as_str()) {
-                    x.display = Some(d);
-                }
+            // A text hint (`255a`) would only repeat `value`; any other hint always gives
+            // `display`, even when this value happens to print as its own text.
+            if let Some(h) = hint.filter(|h| !is_text_hint(h)) {
+                let d = display_octets(b, h, o.two_digit_hex)
+                    .unwrap_or_else(|| String::from_utf8_lossy(b).into_owned());
+                x.display = Some(d);
             }
         }
         (Value::OctetString(b), Some(BaseType::Bits)) => {
@@ -188,4 +196,85 @@ fn mib_extras(
         x.units = info.units().map(String::from);
     }
     x
+}
+
+/// Whether a hint only copies text (`255a`, `255t`).
+fn is_text_hint(hint: &str) -> bool {
+    let h = hint.trim_start_matches(|c: char| c.is_ascii_digit());
+    h == "a" || h == "t"
+}
+
+/// An INDEX component's value as the varbind its index object would carry.
+fn index_varbind(c: &IndexComponent, mib: &Mib) -> Option<VarBind> {
+    let node = mib.node(&c.name)?;
+    let base = node.base_type().unwrap_or(BaseType::Integer32);
+    let value = match &c.value {
+        IndexValue::Integer { value, .. } => match base {
+            BaseType::Unsigned32 | BaseType::Gauge32 => Value::Gauge32(*value),
+            BaseType::TimeTicks => Value::TimeTicks(*value),
+            BaseType::Counter32 => Value::Counter32(*value),
+            _ => Value::Integer(i64::from(*value)),
+        },
+        IndexValue::IpAddress(a) => Value::IpAddress(*a),
+        IndexValue::Octets(b) => Value::OctetString(b.clone()),
+        IndexValue::Oid(arcs) => Value::ObjectIdentifier(Oid::from_slice(arcs)),
+    };
+    Some(VarBind::new(node.oid().child(&c.arcs), value))
+}
+
+/// One conceptual row as a JSON object (`table --json`), keys in table order: `index`, an
+/// object with one member per INDEX component (`{"ifIndex":1}`,
+/// `{"vacmGroupName":"grp","vacmAccessContextPrefix":"","vacmAccessSecurityModel":0,
+/// "vacmAccessSecurityLevel":"noAuthNoPriv"}`), then one member per column the agent
+/// returned. Index components and columns follow the same rule: the enumeration label, else
+/// the MIB's display form, else the value as [`varbind_json`] gives it (so a Counter64 is a
+/// string in both). Sub-identifiers the INDEX clause does not account for are kept as
+/// `"_rest": "1.2"`.
+pub fn table_row_json(cells: &[(&str, Option<&VarBind>)], o: &OutputOptions, mib: &Mib) -> String {
+    // Pairs, not a serde_json map: a map sorts its keys, a row keeps the table's order.
+    let mut index: Vec<(String, J)> = Vec::new();
+    let decoded = cells
+        .iter()
+        .find_map(|(_, vb)| *vb)
+        .and_then(|vb| mib.lookup(&vb.oid)?.decode_index());
+    if let Some(d) = decoded {
+        for c in &d.components {
+            let v = match index_varbind(c, mib) {
+                Some(vb) => {
+                    let j = varbind_json(&vb, o, mib);
+                    match (&c.value, j.get("label").or_else(|| j.get("display"))) {
+                        (_, Some(v)) => v.clone(),
+                        // An address or name without a hint: net-snmp's own reading of it
+                        // (`127.0.0.1` for an InetAddress after its type), without quotes.
+                        (IndexValue::Octets(_), None) => {
+                            J::String(c.display.trim_matches('"').to_string())
+                        }
+                        (_, None) => j.get("value").cloned().unwrap_or(J::Null),
+                    }
+                }
+                None => J::String(c.display.clone()),
+            };
+            index.push((c.name.clone(), v));
+        }
+        if !d.rest.is_empty() {
+            let rest: Vec<String> = d.rest.iter().map(u32::to_string).collect();
+            index.push(("_rest".into(), J::String(rest.join("."))));
+        }
+    }
+    let mut line = String::from("{\"index\":{");
+    for (i, (k, v)) in index.iter().enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        line.push_str(&format!("{}:{v}", J::String(k.clone())));
+    }
+    line.push('}');
+    for (name, vb) in cells {
+        if let Some(vb) = vb {
+            let key = J::String((*name).to_string());
+            line.push_str(&format!(",{key}:{}", value_json(vb, o, mib)));
+        }
+    }
+    line.push('}');
+    line
 }

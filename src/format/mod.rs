@@ -13,12 +13,16 @@
 //! modules (`tests/mib_output.rs`).
 
 mod hint;
+mod input;
 mod json;
 mod notification;
 mod text;
 
 pub use hint::{display_integer, display_octets};
-pub use json::{value_json, varbind_json};
+pub use input::{
+    parse_octets_with_hint, parse_value, parse_value_unchecked, InputError, TYPE_LETTERS,
+};
+pub use json::{table_row_json, value_json, varbind_json};
 pub use notification::{notification_json, notification_text, rfc3339};
 pub use text::{format_oid, format_value, format_value_for, format_varbind};
 

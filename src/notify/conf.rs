@@ -169,17 +169,7 @@ fn parse_create_user(args: &[String]) -> Result<UserConfig, String> {
 
 /// Parses an engine ID in hex, with or without `0x`.
 pub fn parse_hex(s: &str) -> Option<Vec<u8>> {
-    let h = s
-        .strip_prefix("0x")
-        .or_else(|| s.strip_prefix("0X"))
-        .unwrap_or(s);
-    if h.is_empty() || h.len() % 2 != 0 {
-        return None;
-    }
-    (0..h.len())
-        .step_by(2)
-        .map(|i| h.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok()))
-        .collect()
+    crate::hex::decode(s).filter(|id| !id.is_empty())
 }
 
 /// Splits a line into words; double or single quotes group words with spaces.

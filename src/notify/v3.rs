@@ -610,10 +610,7 @@ mod tests {
 
     #[test]
     fn discovery_is_answered_with_our_engine() {
-        let bytes: Vec<u8> = (0..PROBE.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&PROBE[i..i + 2], 16).unwrap())
-            .collect();
+        let bytes = crate::hex::decode(PROBE).unwrap();
         let cfg = cfg();
         let mut st = V3State::new();
         let V3Outcome::Discovery { reply } =
@@ -642,10 +639,7 @@ mod tests {
 
     #[test]
     fn garbage_v3_never_panics() {
-        let bytes: Vec<u8> = (0..PROBE.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&PROBE[i..i + 2], 16).unwrap())
-            .collect();
+        let bytes = crate::hex::decode(PROBE).unwrap();
         let cfg = cfg();
         let mut st = V3State::new();
         // Flip every bit of the probe in turn; whatever still decodes must be handled.

@@ -330,6 +330,100 @@ pub fn reference_mib_path() -> Option<String> {
     ))
 }
 
+/// tests/fixtures/responder.py serving `OID HEX-TLV` lines (a responder written apart from
+/// snmpkit's codec), killed on drop.
+pub struct ValueResponder {
+    child: Child,
+    pub port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl ValueResponder {
+    /// Starts the responder with these `OID HEX-TLV` lines and waits for its port.
+    pub fn start(values: &str) -> ValueResponder {
+        let dir = tempfile::tempdir().unwrap();
+        let portfile = dir.path().join("port");
+        let vfile = dir.path().join("values.txt");
+        std::fs::write(&vfile, values).unwrap();
+        let child = Command::new("python3")
+            .arg(repo().join("tests/fixtures/responder.py"))
+            .arg(&portfile)
+            .arg(&vfile)
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("python3 runs the test responder");
+        let mut r = ValueResponder {
+            child,
+            port: 0,
+            _dir: dir,
+        };
+        let start = Instant::now();
+        loop {
+            if let Ok(p) = std::fs::read_to_string(&portfile) {
+                if let Ok(port) = p.trim().parse() {
+                    r.port = port;
+                    return r;
+                }
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "responder did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// `127.0.0.1:PORT`.
+    pub fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for ValueResponder {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A temporary directory holding net-snmp's command names as symbolic links to the binary
+/// under test, made by `snmpkit install-links` (links, not copies: nothing is written to an
+/// executable that another test may be forking, so no ETXTBSY).
+pub struct Links {
+    pub dir: tempfile::TempDir,
+}
+
+impl Links {
+    /// Runs `snmpkit install-links` into a fresh directory.
+    pub fn install() -> Links {
+        let dir = tempfile::tempdir().unwrap();
+        let r = snmpkit("install-links", &[dir.path().to_str().unwrap()]);
+        assert_eq!(r.code, 0, "install-links: {}", r.stderr);
+        Links { dir }
+    }
+
+    /// Runs the link `name` with `args`, in the same clean environment as [`netsnmp`].
+    pub fn run(&self, name: &str, args: &[&str]) -> Run {
+        let r = finish(
+            Command::new(self.dir.path().join(name))
+                .args(args)
+                .env("SNMPCONFPATH", clean_env_dir())
+                .env("HOME", clean_env_dir())
+                .env_remove("MIBS")
+                .env_remove("MIBDIRS")
+                .stdin(Stdio::null())
+                .output()
+                .unwrap(),
+        );
+        assert!(
+            !r.stderr.contains("panicked"),
+            "{name} panicked: {}",
+            r.stderr
+        );
+        r
+    }
+}
+
 /// A TCP port on 127.0.0.1 that was free a moment ago.
 pub fn free_tcp_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

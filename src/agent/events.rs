@@ -1,0 +1,171 @@
+//! Events and notification sinks: a Set of ifAdminStatus to down(2) or up(1) becomes linkDown
+//! or linkUp (IF-MIB) to every sink, sent with the client's trap, trap_v1 and inform calls.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::Counters;
+use crate::codec::TrapV1;
+use crate::{Client, ClientOptions, Oid, Security, Value, VarBind};
+
+/// linkDown (IF-MIB, RFC 2863): snmpTraps.3.
+pub const LINK_DOWN: [u32; 10] = [1, 3, 6, 1, 6, 3, 1, 1, 5, 3];
+/// linkUp (IF-MIB, RFC 2863): snmpTraps.4.
+pub const LINK_UP: [u32; 10] = [1, 3, 6, 1, 6, 3, 1, 1, 5, 4];
+/// ifTable's entry: ifIndex .1, ifAdminStatus .7, ifOperStatus .8.
+const IF_ENTRY: [u32; 9] = [1, 3, 6, 1, 2, 1, 2, 2, 1];
+/// The v1 enterprise when the recording has no sysObjectID: snmpTraps' parent as RFC 3584
+/// §3.2 maps generic traps.
+const SNMP_TRAPS: [u32; 9] = [1, 3, 6, 1, 6, 3, 1, 1, 5];
+/// How many notifications may be in flight at once; more are dropped and counted.
+const MAX_PENDING: usize = 1024;
+
+/// An interface went down or came up on a simulated device.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LinkEvent {
+    /// The device (local address) whose interface changed.
+    pub device: IpAddr,
+    /// ifIndex.
+    pub if_index: u32,
+    /// up(1) (linkUp) or down(2) (linkDown).
+    pub up: bool,
+    /// The device's sysUpTime at the change.
+    pub uptime: u32,
+    /// The device's sysObjectID (the v1 trap's enterprise), if recorded.
+    pub enterprise: Option<Oid>,
+}
+
+impl LinkEvent {
+    /// linkDown or linkUp.
+    pub fn trap_oid(&self) -> Oid {
+        Oid::from_slice(if self.up { &LINK_UP } else { &LINK_DOWN })
+    }
+
+    /// ifIndex, ifAdminStatus and ifOperStatus of the interface, as the notification
+    /// carries them.
+    pub fn varbinds(&self) -> Vec<VarBind> {
+        let status = Value::Integer(if self.up { 1 } else { 2 });
+        let i = self.if_index;
+        vec![
+            VarBind::new(
+                Oid::from_slice(&IF_ENTRY).child(&[1, i]),
+                Value::Integer(i64::from(i)),
+            ),
+            VarBind::new(Oid::from_slice(&IF_ENTRY).child(&[7, i]), status.clone()),
+            VarBind::new(Oid::from_slice(&IF_ENTRY).child(&[8, i]), status),
+        ]
+    }
+}
+
+/// How a sink receives notifications (snmpd.conf's directive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SinkKind {
+    /// `trapsink`: SNMPv1 Trap-PDU.
+    TrapV1,
+    /// `trap2sink`: SNMPv2c trap.
+    TrapV2c,
+    /// `informsink`: SNMPv2c inform, resent until acknowledged.
+    InformV2c,
+}
+
+/// A notification destination.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sink {
+    /// Trap, v2c trap or inform.
+    pub kind: SinkKind,
+    /// The receiver in net-snmp syntax (`127.0.0.1:162`, `udp6:[::1]:1162`); port 162 by
+    /// default.
+    pub address: String,
+    /// The community to send with.
+    pub community: Vec<u8>,
+}
+
+/// Sends events to every sink from a background task; bounded.
+pub(crate) struct Notifier {
+    clients: Vec<(SinkKind, Client)>,
+    pending: Arc<tokio::sync::Semaphore>,
+}
+
+impl Notifier {
+    /// Resolves every sink. Unresolvable sinks are reported in the error.
+    pub async fn new(sinks: &[Sink]) -> Result<Notifier, String> {
+        let mut clients = Vec::new();
+        for s in sinks {
+            let security = match s.kind {
+                SinkKind::TrapV1 => Security::v1(&s.community),
+                _ => Security::v2c(&s.community),
+            };
+            // Informs: net-snmp's habit of resending each second, for about a minute.
+            let options = ClientOptions {
+                timeout: Duration::from_secs(1),
+                retries: 60,
+                ..ClientOptions::default()
+            };
+            let c = Client::connect_port(&s.address, 162, security, options)
+                .await
+                .map_err(|e| format!("sink {}: {e}", s.address))?;
+            clients.push((s.kind, c));
+        }
+        Ok(Notifier {
+            clients,
+            pending: Arc::new(tokio::sync::Semaphore::new(MAX_PENDING)),
+        })
+    }
+
+    /// Sends `event` to every sink without waiting; informs are retried in their own task.
+    pub fn send(&self, event: &LinkEvent, counters: &Arc<Counters>) {
+        for (kind, client) in &self.clients {
+            let Ok(permit) = self.pending.clone().try_acquire_owned() else {
+                Counters::bump(&counters.notifications_failed);
+                continue;
+            };
+            let (kind, client, event, counters) =
+                (*kind, client.clone(), event.clone(), counters.clone());
+            tokio::spawn(async move {
+                let ok = match kind {
+                    SinkKind::TrapV1 => {
+                        let agent_addr = match event.device {
+                            IpAddr::V4(a) if !a.is_unspecified() => a.octets(),
+                            _ => client
+                                .local_ip_for_target()
+                                .and_then(|ip| match ip {
+                                    IpAddr::V4(a) => Some(a.octets()),
+                                    IpAddr::V6(_) => None,
+                                })
+                                .unwrap_or([0; 4]),
+                        };
+                        let trap = TrapV1 {
+                            enterprise: event
+                                .enterprise
+                                .clone()
+                                .unwrap_or_else(|| Oid::from_slice(&SNMP_TRAPS)),
+                            agent_addr,
+                            // RFC 1157: linkDown is generic-trap 2, linkUp 3.
+                            generic_trap: if event.up { 3 } else { 2 },
+                            specific_trap: 0,
+                            time_stamp: event.uptime,
+                            varbinds: event.varbinds(),
+                        };
+                        client.trap_v1(trap).await.is_ok()
+                    }
+                    SinkKind::TrapV2c => client
+                        .trap(event.uptime, &event.trap_oid(), &event.varbinds())
+                        .await
+                        .is_ok(),
+                    SinkKind::InformV2c => client
+                        .inform(event.uptime, &event.trap_oid(), &event.varbinds())
+                        .await
+                        .is_ok(),
+                };
+                Counters::bump(if ok {
+                    &counters.notifications_sent
+                } else {
+                    &counters.notifications_failed
+                });
+                drop(permit);
+            });
+        }
+    }
+}

@@ -1,0 +1,452 @@
+//! The agent as the authoritative SNMPv3 engine (RFC 3412 §7.2, RFC 3414 §3.2): discovery,
+//! user, level, digest, decryption and time-window checks, each failure counted in usmStats
+//! and reported; then the request is answered within the requester's msgMaxSize.
+//!
+//! The pieces are the receiver's: `usm::open`/`usm::seal` verify and protect over the bytes,
+//! [`LocalEngine`](crate::notify::LocalEngine) keeps the engine ID and boots.
+
+use std::net::IpAddr;
+use std::time::Instant;
+
+use super::responder::{clamp_max_size, status, Agent, Outcome, MAX_MESSAGE};
+use super::{Access, Counters, UserRule};
+use crate::codec::{
+    flags, DecodedV3, Pdu, PduType, ScopedPdu, ScopedPduData, UsmParams, V3Message, Version,
+};
+use crate::usm::{self, SaltSource, SecurityLevel, UserKeys, UsmError, UsmReport, TIME_WINDOW};
+use crate::{Oid, Value, VarBind};
+
+/// snmpUnknownContexts.0 (SNMP-TARGET-MIB, RFC 3413).
+const UNKNOWN_CONTEXTS: [u32; 10] = [1, 3, 6, 1, 6, 3, 12, 1, 5, 0];
+
+/// A configured user with keys localized to our engine.
+#[derive(Debug)]
+pub(crate) struct LocalUser {
+    keys: UserKeys,
+    access: Option<Access>,
+    min_level: SecurityLevel,
+}
+
+impl LocalUser {
+    pub fn new(rule: &UserRule, engine_id: &[u8]) -> Result<LocalUser, UsmError> {
+        Ok(LocalUser {
+            keys: rule.credentials.localize(engine_id)?,
+            access: rule.access,
+            min_level: rule.min_level,
+        })
+    }
+}
+
+/// What a Report answers (RFC 3412 §7.1 step 3).
+struct Head {
+    msg_id: i32,
+    user: Vec<u8>,
+    request_id: i32,
+    context: Vec<u8>,
+}
+
+impl Agent {
+    /// Our (snmpEngineBoots, snmpEngineTime) at `now`.
+    fn clock(&self, now: Instant) -> (u32, u32) {
+        let t = now.saturating_duration_since(self.started).as_secs();
+        (
+            self.engine.boots,
+            u32::try_from(t)
+                .unwrap_or(i32::MAX as u32)
+                .min(i32::MAX as u32),
+        )
+    }
+
+    pub(crate) fn handle_v3(
+        &self,
+        bytes: &[u8],
+        decoded: DecodedV3,
+        local: IpAddr,
+        now: Instant,
+    ) -> Outcome {
+        let msg = &decoded.msg;
+        if msg.security_model != 3 {
+            Counters::bump(&self.counters.unsupported);
+            return Outcome::default();
+        }
+        let Ok(level) = SecurityLevel::from_flags(msg.flags) else {
+            Counters::bump(&self.counters.malformed);
+            return Outcome::default();
+        };
+        let reportable = msg.flags & flags::REPORTABLE != 0;
+        let mut head = Head {
+            msg_id: msg.msg_id,
+            user: msg.usm.user_name.clone(),
+            request_id: match &msg.data {
+                ScopedPduData::Plaintext(s) => s.pdu.request_id,
+                ScopedPduData::Encrypted(_) => 0,
+            },
+            context: Vec::new(),
+        };
+        let max_size = clamp_max_size(msg.max_size);
+        let (boots, time) = (msg.usm.engine_boots, msg.usm.engine_time);
+        // RFC 3414 §3.2 step 3: discovery, or a message for another engine.
+        if msg.usm.engine_id != self.engine.engine_id {
+            return self.reject(&head, UsmReport::UnknownEngineId, reportable, None, now);
+        }
+        let Some(user) = self
+            .users
+            .iter()
+            .find(|u| u.keys.user_name() == head.user.as_slice())
+        else {
+            return self.reject(&head, UsmReport::UnknownUserName, reportable, None, now);
+        };
+        if level > user.keys.security_level() {
+            return self.reject(&head, UsmReport::UnsupportedSecLevel, reportable, None, now);
+        }
+        let opened = match usm::open(bytes, decoded, &user.keys) {
+            Ok(m) => m,
+            Err(UsmError::WrongDigest) => {
+                return self.reject(&head, UsmReport::WrongDigest, reportable, None, now)
+            }
+            Err(UsmError::Decryption(_)) => {
+                return self.reject(&head, UsmReport::DecryptionError, reportable, None, now)
+            }
+            Err(_) => {
+                return self.reject(&head, UsmReport::UnsupportedSecLevel, reportable, None, now)
+            }
+        };
+        let ScopedPduData::Plaintext(scoped) = opened.data else {
+            return self.reject(&head, UsmReport::DecryptionError, reportable, None, now);
+        };
+        head.request_id = scoped.pdu.request_id;
+        head.context = scoped.context_name.clone();
+        // Step 7: the time window, for authenticated messages; the Report is authenticated
+        // so the requester can trust our clock.
+        if level != SecurityLevel::NoAuthNoPriv {
+            let (our_boots, our_time) = self.clock(now);
+            if boots != our_boots || time.abs_diff(our_time) > TIME_WINDOW {
+                let keys = Some(&user.keys);
+                return self.reject(&head, UsmReport::NotInTimeWindow, reportable, keys, now);
+            }
+        }
+        let pdu = scoped.pdu;
+        if !matches!(
+            pdu.pdu_type,
+            PduType::Get | PduType::GetNext | PduType::GetBulk | PduType::Set
+        ) {
+            Counters::bump(&self.counters.unsupported);
+            return Outcome::default();
+        }
+        let sid = if scoped.context_name.is_empty() {
+            Some(0)
+        } else {
+            self.names.get(&scoped.context_name).copied()
+        };
+        let Some(sid) = sid else {
+            let count = {
+                let mut st = self.lock();
+                st.unknown_contexts = st.unknown_contexts.wrapping_add(1);
+                st.unknown_contexts
+            };
+            if !reportable {
+                return Outcome::default();
+            }
+            let vb = VarBind::new(Oid::from_slice(&UNKNOWN_CONTEXTS), Value::Counter32(count));
+            return Outcome {
+                reply: Some(self.report(&head, vb, level, Some(&user.keys), now)),
+                events: Vec::new(),
+            };
+        };
+        let overhead =
+            160 + 2 * self.engine.engine_id.len() + head.user.len() + scoped.context_name.len();
+        let budget = max_size.saturating_sub(overhead);
+        let (response, events) = match user.access {
+            Some(access) if level >= user.min_level => {
+                let mut st = self.lock();
+                self.process(&mut st, local, sid, Version::V3, access, &pdu, budget, now)
+            }
+            // No access entry for this user at this level (RFC 3415 §3.2: noAccessEntry).
+            _ => (
+                Pdu {
+                    pdu_type: PduType::Response,
+                    request_id: pdu.request_id,
+                    error_status: status::AUTHORIZATION_ERROR,
+                    error_index: 0,
+                    varbinds: pdu.varbinds.clone(),
+                },
+                Vec::new(),
+            ),
+        };
+        let (our_boots, our_time) = self.clock(now);
+        let reply = V3Message {
+            msg_id: head.msg_id,
+            max_size: MAX_MESSAGE as i32,
+            flags: level.flags(),
+            security_model: 3,
+            usm: UsmParams {
+                engine_id: self.engine.engine_id.clone(),
+                engine_boots: our_boots,
+                engine_time: our_time,
+                user_name: head.user.clone(),
+                auth_params: Vec::new(),
+                priv_params: Vec::new(),
+            },
+            data: ScopedPduData::Plaintext(ScopedPdu {
+                context_engine_id: self.engine.engine_id.clone(),
+                context_name: scoped.context_name,
+                pdu: response,
+            }),
+        };
+        match usm::seal(reply, &user.keys, SaltSource::global()) {
+            Ok(b) => Outcome {
+                reply: Some(b),
+                events,
+            },
+            Err(_) => Outcome::default(),
+        }
+    }
+
+    /// Counts a USM failure and, for a reportable message, builds its Report.
+    fn reject(
+        &self,
+        head: &Head,
+        which: UsmReport,
+        reportable: bool,
+        keys: Option<&UserKeys>,
+        now: Instant,
+    ) -> Outcome {
+        Counters::bump(&self.counters.usm_rejected);
+        let i = UsmReport::ALL.iter().position(|r| *r == which).unwrap_or(0);
+        let count = {
+            let mut st = self.lock();
+            let c = st.usm.get_mut(i);
+            c.map(|c| {
+                *c = c.wrapping_add(1);
+                *c
+            })
+            .unwrap_or(0)
+        };
+        if !reportable {
+            return Outcome::default();
+        }
+        let level = if keys.is_some() {
+            SecurityLevel::AuthNoPriv
+        } else {
+            SecurityLevel::NoAuthNoPriv
+        };
+        let vb = VarBind::new(which.oid(), Value::Counter32(count));
+        Outcome {
+            reply: Some(self.report(head, vb, level, keys, now)),
+            events: Vec::new(),
+        }
+    }
+
+    /// A Report PDU from our engine carrying `vb`, at `level` (with `keys` when above
+    /// noAuthNoPriv).
+    fn report(
+        &self,
+        head: &Head,
+        vb: VarBind,
+        level: SecurityLevel,
+        keys: Option<&UserKeys>,
+        now: Instant,
+    ) -> Vec<u8> {
+        let (boots, time) = self.clock(now);
+        let level = if keys.is_some() {
+            level
+        } else {
+            SecurityLevel::NoAuthNoPriv
+        };
+        let report = V3Message {
+            msg_id: head.msg_id,
+            max_size: MAX_MESSAGE as i32,
+            flags: level.flags(),
+            security_model: 3,
+            usm: UsmParams {
+                engine_id: self.engine.engine_id.clone(),
+                engine_boots: boots,
+                engine_time: time,
+                user_name: head.user.clone(),
+                auth_params: Vec::new(),
+                priv_params: Vec::new(),
+            },
+            data: ScopedPduData::Plaintext(ScopedPdu {
+                context_engine_id: self.engine.engine_id.clone(),
+                context_name: head.context.clone(),
+                pdu: Pdu {
+                    pdu_type: PduType::Report,
+                    request_id: head.request_id,
+                    error_status: 0,
+                    error_index: 0,
+                    varbinds: vec![vb],
+                },
+            }),
+        };
+        let none = UserKeys::none(head.user.clone(), &self.engine.engine_id);
+        usm::seal(report.clone(), keys.unwrap_or(&none), SaltSource::global())
+            .unwrap_or_else(|_| report.encode().bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::AgentConfig;
+    use super::*;
+    use crate::codec::{decode_message, Message};
+    use crate::notify::LocalEngine;
+    use crate::usm::{AuthProtocol, Credentials, PrivProtocol};
+
+    fn agent() -> Agent {
+        let cfg = AgentConfig {
+            engine: Some(LocalEngine {
+                engine_id: vec![0x80, 0, 0x1f, 0x88, 4, b'l', b'a', b'b'],
+                boots: 3,
+            }),
+            users: vec![UserRule {
+                credentials: Credentials::new("ops")
+                    .auth(AuthProtocol::Sha256, "opsauthpass")
+                    .privacy(PrivProtocol::Aes128, "opsprivpass"),
+                access: Some(Access::ReadWrite),
+                min_level: SecurityLevel::AuthPriv,
+            }],
+            ..AgentConfig::default()
+        };
+        Agent::new(
+            cfg,
+            vec![super::super::responder::test_recording(vec![(
+                "1.3.6.1.2.1.1.5.0".parse().unwrap(),
+                Value::OctetString(b"r1".to_vec()),
+            )])],
+        )
+        .unwrap()
+    }
+
+    fn request(a: &Agent, msg: V3Message, keys: Option<&UserKeys>) -> V3Message {
+        let bytes = match keys {
+            Some(k) => usm::seal(msg, k, SaltSource::global()).unwrap(),
+            None => msg.encode().bytes,
+        };
+        let out = a.handle(
+            &bytes,
+            "127.0.0.1:5000".parse().unwrap(),
+            "127.0.0.1".parse().unwrap(),
+            Instant::now(),
+        );
+        let reply = out.reply.expect("an answer");
+        let Message::V3(d) = decode_message(&reply).unwrap() else {
+            panic!("not v3")
+        };
+        match keys {
+            Some(k) if d.msg.flags & flags::AUTH != 0 => usm::open(&reply, d, k).unwrap(),
+            _ => d.msg,
+        }
+    }
+
+    fn msg(engine: &[u8], user: &str, level: SecurityLevel, boots: u32, time: u32) -> V3Message {
+        V3Message {
+            msg_id: 77,
+            max_size: 65507,
+            flags: level.flags() | flags::REPORTABLE,
+            security_model: 3,
+            usm: UsmParams {
+                engine_id: engine.to_vec(),
+                engine_boots: boots,
+                engine_time: time,
+                user_name: user.as_bytes().to_vec(),
+                auth_params: Vec::new(),
+                priv_params: Vec::new(),
+            },
+            data: ScopedPduData::Plaintext(ScopedPdu {
+                context_engine_id: engine.to_vec(),
+                context_name: Vec::new(),
+                pdu: Pdu::request(PduType::Get, 5, &["1.3.6.1.2.1.1.5.0".parse().unwrap()]),
+            }),
+        }
+    }
+
+    fn report_of(m: &V3Message) -> Option<UsmReport> {
+        match &m.data {
+            ScopedPduData::Plaintext(s) => UsmReport::from_pdu(&s.pdu),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn discovery_then_checks_then_answer() {
+        let a = agent();
+        let eid = a.engine_id().to_vec();
+        let r = request(&a, msg(&[], "", SecurityLevel::NoAuthNoPriv, 0, 0), None);
+        assert_eq!(report_of(&r), Some(UsmReport::UnknownEngineId));
+        assert_eq!(
+            (r.usm.engine_id.clone(), r.usm.engine_boots),
+            (eid.clone(), 3)
+        );
+        let r = request(
+            &a,
+            msg(&eid, "nobody", SecurityLevel::NoAuthNoPriv, 3, 0),
+            None,
+        );
+        assert_eq!(report_of(&r), Some(UsmReport::UnknownUserName));
+        let keys = Credentials::new("ops")
+            .auth(AuthProtocol::Sha256, "opsauthpass")
+            .privacy(PrivProtocol::Aes128, "opsprivpass")
+            .localize(&eid)
+            .unwrap();
+        let wrong = Credentials::new("ops")
+            .auth(AuthProtocol::Sha256, "wrongpassword")
+            .localize(&eid)
+            .unwrap();
+        let r = request(
+            &a,
+            msg(&eid, "ops", SecurityLevel::AuthNoPriv, 3, 0),
+            Some(&wrong),
+        );
+        assert_eq!(report_of(&r), Some(UsmReport::WrongDigest));
+        let r = request(
+            &a,
+            msg(&eid, "ops", SecurityLevel::AuthPriv, 3, 5000),
+            Some(&keys),
+        );
+        assert_eq!(report_of(&r), Some(UsmReport::NotInTimeWindow));
+        assert_ne!(r.flags & flags::AUTH, 0);
+        let r = request(
+            &a,
+            msg(&eid, "ops", SecurityLevel::AuthPriv, 3, 0),
+            Some(&keys),
+        );
+        let ScopedPduData::Plaintext(s) = r.data else {
+            panic!("still encrypted")
+        };
+        assert_eq!(s.pdu.pdu_type, PduType::Response);
+        assert_eq!(s.pdu.varbinds[0].value, Value::OctetString(b"r1".to_vec()));
+        // Below the user's rwuser level: authorizationError.
+        let r = request(
+            &a,
+            msg(&eid, "ops", SecurityLevel::AuthNoPriv, 3, 0),
+            Some(&keys),
+        );
+        let ScopedPduData::Plaintext(s) = r.data else {
+            panic!("encrypted")
+        };
+        assert_eq!(s.pdu.error_status, status::AUTHORIZATION_ERROR);
+        // Every rejection is readable in usmStats.
+        let r = request(
+            &a,
+            msg(&eid, "ops", SecurityLevel::AuthPriv, 3, 0),
+            Some(&keys),
+        );
+        let _ = r;
+        let mut m = msg(&eid, "ops", SecurityLevel::AuthPriv, 3, 0);
+        if let ScopedPduData::Plaintext(s) = &mut m.data {
+            s.pdu = Pdu::request(
+                PduType::GetNext,
+                6,
+                &["1.3.6.1.6.3.15.1.1.4".parse().unwrap()],
+            );
+        }
+        let r = request(&a, m, Some(&keys));
+        let ScopedPduData::Plaintext(s) = r.data else {
+            panic!("encrypted")
+        };
+        assert_eq!(
+            s.pdu.varbinds[0],
+            VarBind::new(UsmReport::UnknownEngineId.oid(), Value::Counter32(1))
+        );
+    }
+}
