@@ -13,6 +13,7 @@
 pub mod agent;
 pub mod client;
 pub mod codec;
+pub mod conf;
 mod error;
 pub mod format;
 pub mod hex;
@@ -20,6 +21,8 @@ pub mod mib;
 pub mod notify;
 mod oid;
 pub mod poll;
+#[cfg(feature = "rasn")]
+pub mod rasn_compat;
 pub mod sink;
 pub mod transport;
 pub mod usm;

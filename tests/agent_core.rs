@@ -50,15 +50,27 @@ impl Agent {
     /// Starts the agent with the router recording (plus `args`) on `address` (`{PORT}` is
     /// replaced by a free port) and waits for its readiness line.
     fn start(address: &str, args: &[&str]) -> Agent {
+        Self::start_with_config(address, args, None)
+    }
+
+    /// Like `start`, with `config` as its snmpd.conf.
+    fn start_with_config(address: &str, args: &[&str], config: Option<&str>) -> Agent {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("router.snmpwalk");
         std::fs::write(&data, ROUTER).unwrap();
+        let mut extra: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        if let Some(c) = config {
+            let path = dir.path().join("snmpd.conf");
+            std::fs::write(&path, c).unwrap();
+            extra.push("--config".into());
+            extra.push(path.display().to_string());
+        }
         let port = free_udp_port();
         let mut child = Command::new(snmpkit_bin())
             .arg("agent")
             .arg("--data")
             .arg(&data)
-            .args(args)
+            .args(&extra)
             .arg(address.replace("{PORT}", &port.to_string()))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -87,14 +99,15 @@ impl Agent {
     /// Waits (up to 10 s) for a stderr line containing `needle`.
     fn wait_for(&self, needle: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
+        let mut seen = String::new();
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
             match self.lines.recv_timeout(left) {
                 Ok(l) if l.contains(needle) => return l,
-                Ok(_) => {}
+                Ok(l) => seen.push_str(&format!("{l}\n")),
                 Err(_) => break,
             }
         }
-        panic!("the agent never printed {needle:?}");
+        panic!("the agent never printed {needle:?}; it printed:\n{seen}");
     }
 
     fn at(&self, host: &str) -> String {
@@ -451,4 +464,346 @@ fn malformed_datagrams_are_dropped_counted_and_survived() {
     let (code, summary) = a.stop();
     assert_eq!(code, 0);
     assert!(summary.contains("2000 malformed"), "{summary}");
+}
+
+/// Every authentication protocol with privacy, and the privacy protocols net-snmp offers.
+const V3_USERS: &[(&str, &str, Option<&str>)] = &[
+    ("md5des", "MD5", Some("DES")),
+    ("shaaes", "SHA", Some("AES")),
+    ("sha224aes", "SHA-224", Some("AES")),
+    ("sha256aes", "SHA-256", Some("AES")),
+    ("sha384aes192", "SHA-384", Some("AES-192")),
+    ("sha512aes256", "SHA-512", Some("AES-256")),
+    ("sha256des", "SHA-256", Some("DES")),
+    ("md5auth", "MD5", None),
+];
+
+fn v3_config() -> String {
+    let mut c = String::from("rocommunity public 127.0.0.1\n");
+    for (user, auth, privacy) in V3_USERS {
+        match privacy {
+            Some(p) => c.push_str(&format!(
+                "createUser {user} {auth} \"{user} auth pass\" {p} \"{user} priv pass\"\n\
+                 rwuser {user} priv\n"
+            )),
+            None => c.push_str(&format!(
+                "createUser {user} {auth} \"{user} auth pass\"\nrouser {user} auth\n"
+            )),
+        }
+    }
+    c.push_str("createUser nopriv\nrouser nopriv noauth\n");
+    c
+}
+
+fn v3_args<'a>(user: &'a str, auth: Option<&'a str>, privacy: Option<&'a str>) -> Vec<String> {
+    let mut a = vec!["-v3".to_string(), "-u".into(), user.into(), "-On".into()];
+    match (auth, privacy) {
+        (Some(au), Some(p)) => a.extend([
+            "-l".into(),
+            "authPriv".into(),
+            "-a".into(),
+            au.into(),
+            "-A".into(),
+            format!("{user} auth pass"),
+            "-x".into(),
+            p.into(),
+            "-X".into(),
+            format!("{user} priv pass"),
+        ]),
+        (Some(au), None) => a.extend([
+            "-l".into(),
+            "authNoPriv".into(),
+            "-a".into(),
+            au.into(),
+            "-A".into(),
+            format!("{user} auth pass"),
+        ]),
+        _ => a.extend(["-l".into(), "noAuthNoPriv".into()]),
+    }
+    a
+}
+
+fn run_v3(tool: &str, base: &[String], rest: &[&str]) -> Run {
+    let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
+    args.extend_from_slice(rest);
+    netsnmp(tool, &args)
+}
+
+#[test]
+fn v3_users_work_with_net_snmp_for_every_protocol_pair() {
+    let state = tempfile::tempdir().unwrap();
+    let engine = state.path().join("engine");
+    let engine = engine.to_str().unwrap();
+    let a = Agent::start_with_config(
+        "udp:127.0.0.1:{PORT}",
+        &["--state-file", engine],
+        Some(&v3_config()),
+    );
+    let target = a.at("127.0.0.1");
+    for (user, auth, privacy) in V3_USERS {
+        let base = v3_args(user, Some(auth), *privacy);
+        let r = run_v3("snmpget", &base, &[&target, ".1.3.6.1.2.1.1.5.0"]);
+        assert_eq!(
+            r.stdout.trim(),
+            ".1.3.6.1.2.1.1.5.0 = STRING: \"r1\"",
+            "{user}: {}",
+            r.stderr
+        );
+        let r = run_v3(
+            "snmpbulkwalk",
+            &base,
+            &["-Cr10", &target, ".1.3.6.1.2.1.2.2"],
+        );
+        assert_eq!(r.stdout.lines().count(), 12, "{user}: {}", r.stderr);
+        if privacy.is_some() {
+            let r = run_v3(
+                "snmpset",
+                &base,
+                &[&target, ".1.3.6.1.2.1.1.6.0", "s", user],
+            );
+            assert_eq!(r.code, 0, "{user}: {}", r.stderr);
+        }
+    }
+    // noAuthNoPriv user, and a walk over v3.
+    let r = run_v3(
+        "snmpwalk",
+        &v3_args("nopriv", None, None),
+        &[&target, ".1.3.6.1.2.1.1"],
+    );
+    assert_eq!(r.stdout.lines().count(), 7, "{}", r.stderr);
+    // net-snmp's usual errors: wrong password, unknown user, unsupported level, read-only.
+    let mut wrong = v3_args("sha256aes", Some("SHA-256"), Some("AES"));
+    if let Some(p) = wrong
+        .iter_mut()
+        .find(|w| w.as_str() == "sha256aes auth pass")
+    {
+        *p = "not the password".into();
+    }
+    let r = run_v3("snmpget", &wrong, &[&target, ".1.3.6.1.2.1.1.5.0"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("Authentication failure (incorrect password, community or key)"),
+        "{}",
+        r.stderr
+    );
+    let r = run_v3(
+        "snmpget",
+        &v3_args("ghost", Some("SHA"), Some("AES")),
+        &[&target, ".1.3.6.1.2.1.1.5.0"],
+    );
+    assert!(r.stderr.contains("Unknown user name"), "{}", r.stderr);
+    let r = run_v3(
+        "snmpget",
+        &v3_args("md5auth", Some("MD5"), Some("DES")),
+        &[&target, ".1.3.6.1.2.1.1.5.0"],
+    );
+    assert!(
+        r.stderr.contains("Unsupported security level"),
+        "{}",
+        r.stderr
+    );
+    let r = run_v3(
+        "snmpset",
+        &v3_args("md5auth", Some("MD5"), None),
+        &[&target, ".1.3.6.1.2.1.1.6.0", "s", "x"],
+    );
+    assert!(r.stderr.contains("Reason: noAccess"), "{}", r.stderr);
+    // Each rejection is counted in usmStats, readable over SNMP (the recording has no
+    // usmStats, so a walk shows none: the engine's own objects answer a Get).
+    let stats: Vec<String> = (1..=6)
+        .map(|n| format!(".1.3.6.1.6.3.15.1.1.{n}.0"))
+        .collect();
+    let mut args = vec!["-v2c", "-c", "public", "-Ovq", &target];
+    args.extend(stats.iter().map(String::as_str));
+    let r = netsnmp("snmpget", &args);
+    let counts: Vec<u64> = r
+        .stdout
+        .lines()
+        .map(|l| l.trim().parse().unwrap())
+        .collect();
+    // unsupportedSecLevel, unknownUserName, unknownEngineID (discovery), wrongDigest.
+    assert!(
+        counts[0] >= 1 && counts[2] >= 1 && counts[3] >= 1 && counts[4] >= 1,
+        "{counts:?}"
+    );
+    let r = netsnmp(
+        "snmpwalk",
+        &["-v2c", "-c", "public", "-On", &target, ".1.3.6.1.6.3"],
+    );
+    assert!(!r.stdout.contains(".1.3.6.1.6.3.15"), "{}", r.stdout);
+    // Engine boots come from the state file and go up at each start.
+    let boots = |a: &Agent| {
+        let r = netsnmp(
+            "snmpget",
+            &[
+                "-v2c",
+                "-c",
+                "public",
+                "-Ovq",
+                &a.at("127.0.0.1"),
+                ".1.3.6.1.6.3.10.2.1.2.0",
+            ],
+        );
+        r.stdout.trim().to_string()
+    };
+    assert_eq!(boots(&a), "1");
+    let (code, _) = a.stop();
+    assert_eq!(code, 0);
+    let b = Agent::start_with_config(
+        "udp:127.0.0.1:{PORT}",
+        &["--state-file", engine],
+        Some(&v3_config()),
+    );
+    assert_eq!(boots(&b), "2");
+}
+
+#[test]
+fn link_down_and_up_reach_snmptrapd_from_every_sink() {
+    let trapd = Snmptrapd::start("disableAuthorization yes\n");
+    let config = format!(
+        "rocommunity public 127.0.0.1\nrwcommunity private 127.0.0.1\n\
+         trapsink 127.0.0.1:{p} public\ntrap2sink 127.0.0.1:{p} public\n\
+         informsink 127.0.0.1:{p} public\n",
+        p = trapd.port
+    );
+    let a = Agent::start_with_config("udp:127.0.0.1:{PORT}", &[], Some(&config));
+    let target = a.at("127.0.0.1");
+    let r = netsnmp(
+        "snmpset",
+        &[
+            "-v2c",
+            "-c",
+            "private",
+            &target,
+            ".1.3.6.1.2.1.2.2.1.7.2",
+            "i",
+            "2",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = netsnmp(
+        "snmpget",
+        &[
+            "-v2c",
+            "-c",
+            "public",
+            "-Ov",
+            &target,
+            ".1.3.6.1.2.1.2.2.1.8.2",
+        ],
+    );
+    assert_eq!(r.stdout.trim(), "INTEGER: 2");
+    let varbinds = ".1.3.6.1.2.1.2.2.1.1.2 = INTEGER: 2\t.1.3.6.1.2.1.2.2.1.7.2 = INTEGER: 2\t\
+                    .1.3.6.1.2.1.2.2.1.8.2 = INTEGER: 2";
+    let log = trapd.wait_for("Link Down Trap");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut log2 = log.clone();
+    while log2.matches("OID: .1.3.6.1.6.3.1.1.5.3").count() < 2 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+        log2 = trapd.log();
+    }
+    // The v1 trap (generic linkDown, enterprise sysObjectID) and the v2c trap and inform.
+    assert!(
+        log2.contains(".1.3.6.1.4.1.8072.3.2.10 Link Down Trap (0)"),
+        "{log2}"
+    );
+    assert_eq!(
+        log2.matches("OID: .1.3.6.1.6.3.1.1.5.3").count(),
+        2,
+        "{log2}"
+    );
+    assert_eq!(log2.matches(varbinds).count(), 3, "{log2}");
+    let r = netsnmp(
+        "snmpset",
+        &[
+            "-v2c",
+            "-c",
+            "private",
+            &target,
+            ".1.3.6.1.2.1.2.2.1.7.2",
+            "i",
+            "1",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let log = trapd.wait_for("Link Up Trap");
+    assert!(log.contains("Link Up Trap (0)"), "{log}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut log = log;
+    while log.matches("OID: .1.3.6.1.6.3.1.1.5.4").count() < 2 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+        log = trapd.log();
+    }
+    assert_eq!(log.matches("OID: .1.3.6.1.6.3.1.1.5.4").count(), 2, "{log}");
+    let (code, summary) = a.stop();
+    assert_eq!(code, 0);
+    assert!(summary.contains("6 sent, 0 failed"), "{summary}");
+}
+
+#[test]
+fn a_directory_serves_each_recording_under_its_community_and_context() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("edge.snmprec"),
+        "1.3.6.1.2.1.1.5.0|4|edge-1\n1.3.6.1.2.1.2.2.1.6.1|4x|0a1b2c3d4e5f\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("core.snmprec"),
+        "1.3.6.1.2.1.1.5.0|4|core-1\n1.3.6.1.2.1.1.3.0|67|100\n",
+    )
+    .unwrap();
+    let config =
+        "rocommunity public 127.0.0.1\ncreateUser ops SHA-256 \"ops auth pass\" AES \"ops priv pass\"\n\
+                  rouser ops priv\n";
+    let a = Agent::start_with_config(
+        "udp:127.0.0.1:{PORT}",
+        &["--data", dir.path().to_str().unwrap()],
+        Some(config),
+    );
+    let target = a.at("127.0.0.1");
+    let name = |community: &str| {
+        netsnmp(
+            "snmpget",
+            &[
+                "-v2c",
+                "-c",
+                community,
+                "-Ov",
+                "-t",
+                "0.5",
+                "-r",
+                "1",
+                &target,
+                ".1.3.6.1.2.1.1.5.0",
+            ],
+        )
+        .stdout
+        .trim()
+        .to_string()
+    };
+    assert_eq!(name("edge"), "STRING: \"edge-1\"");
+    assert_eq!(name("core"), "STRING: \"core-1\"");
+    // The recording given as a file serves the configured communities.
+    assert_eq!(name("public"), "STRING: \"r1\"");
+    let r = netsnmp("snmpwalk", &["-v2c", "-c", "edge", "-On", &target, ".1"]);
+    assert_eq!(
+        lines(&r.stdout),
+        vec![
+            ".1.3.6.1.2.1.1.5.0 = STRING: \"edge-1\"",
+            ".1.3.6.1.2.1.2.2.1.6.1 = Hex-STRING: 0A 1B 2C 3D 4E 5F ",
+            ".1.3.6.1.2.1.2.2.1.6.1 = No more variables left in this MIB View (It is past the end of the MIB tree)",
+        ]
+    );
+    let v3 = |context: &str| {
+        let mut args = v3_args("ops", Some("SHA-256"), Some("AES"));
+        args.extend(["-n".to_string(), context.to_string(), "-Ov".into()]);
+        run_v3("snmpget", &args, &[&target, ".1.3.6.1.2.1.1.5.0"])
+    };
+    let r = v3("core");
+    assert_eq!(r.stdout.trim(), "STRING: \"core-1\"", "{}", r.stderr);
+    assert_eq!(v3("").stdout.trim(), "STRING: \"r1\"");
+    let r = v3("nowhere");
+    assert!(r.stderr.contains("Bad context specified"), "{}", r.stderr);
 }

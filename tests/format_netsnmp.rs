@@ -4,52 +4,10 @@
 
 mod common;
 use common::*;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
-struct Responder {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Responder {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn responder() -> Responder {
-    let dir = tempfile::tempdir().unwrap();
-    let portfile = dir.path().join("port");
-    let child = Command::new("python3")
-        .arg(repo().join("tests/fixtures/responder.py"))
-        .arg(&portfile)
-        .arg(repo().join("tests/fixtures/values.txt"))
-        .stdin(Stdio::null())
-        .spawn()
-        .expect("python3 runs the test responder");
-    // Owned by the guard at once, so it is killed and reaped however this ends.
-    let mut r = Responder {
-        child,
-        port: 0,
-        _dir: dir,
-    };
-    let start = Instant::now();
-    loop {
-        if let Ok(p) = std::fs::read_to_string(&portfile) {
-            if let Ok(port) = p.trim().parse() {
-                r.port = port;
-                return r;
-            }
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "responder did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+fn responder() -> ValueResponder {
+    let values = std::fs::read_to_string(repo().join("tests/fixtures/values.txt")).unwrap();
+    ValueResponder::start(&values)
 }
 
 #[test]

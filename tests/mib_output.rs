@@ -12,8 +12,6 @@
 mod common;
 use common::*;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 /// The reference collection: `shared/` sits beside the checkout (in CI as in development).
 fn reference() -> std::path::PathBuf {
@@ -276,50 +274,8 @@ fn output_options_match_net_snmp_with_standard_mibs() {
     }
 }
 
-struct Responder {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Responder {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn responder(values: &str) -> Responder {
-    let dir = tempfile::tempdir().unwrap();
-    let portfile = dir.path().join("port");
-    let vfile = dir.path().join("values.txt");
-    std::fs::write(&vfile, values).unwrap();
-    let child = Command::new("python3")
-        .arg(repo().join("tests/fixtures/responder.py"))
-        .arg(&portfile)
-        .arg(&vfile)
-        .stdin(Stdio::null())
-        .spawn()
-        .expect("python3 runs the test responder");
-    let mut r = Responder {
-        child,
-        port: 0,
-        _dir: dir,
-    };
-    let start = Instant::now();
-    loop {
-        if let Ok(p) = std::fs::read_to_string(&portfile) {
-            if let Ok(port) = p.trim().parse() {
-                r.port = port;
-                return r;
-            }
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "responder did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+fn responder(values: &str) -> ValueResponder {
+    ValueResponder::start(values)
 }
 
 /// `OID HEX-TLV` lines: hinted, enumerated, BITS, UNITS and wrong-type values under real

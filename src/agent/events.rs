@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::config::{Sink, SinkKind};
 use super::Counters;
 use crate::codec::TrapV1;
 use crate::{Client, ClientOptions, Oid, Security, Value, VarBind};
@@ -59,29 +60,6 @@ impl LinkEvent {
     }
 }
 
-/// How a sink receives notifications (snmpd.conf's directive).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SinkKind {
-    /// `trapsink`: SNMPv1 Trap-PDU.
-    TrapV1,
-    /// `trap2sink`: SNMPv2c trap.
-    TrapV2c,
-    /// `informsink`: SNMPv2c inform, resent until acknowledged.
-    InformV2c,
-}
-
-/// A notification destination.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Sink {
-    /// Trap, v2c trap or inform.
-    pub kind: SinkKind,
-    /// The receiver in net-snmp syntax (`127.0.0.1:162`, `udp6:[::1]:1162`); port 162 by
-    /// default.
-    pub address: String,
-    /// The community to send with.
-    pub community: Vec<u8>,
-}
-
 /// Sends events to every sink from a background task; bounded.
 pub(crate) struct Notifier {
     clients: Vec<(SinkKind, Client)>,
@@ -95,7 +73,7 @@ impl Notifier {
         for s in sinks {
             let security = match s.kind {
                 SinkKind::TrapV1 => Security::v1(&s.community),
-                _ => Security::v2c(&s.community),
+                SinkKind::TrapV2 | SinkKind::Inform => Security::v2c(&s.community),
             };
             // Informs: net-snmp's habit of resending each second, for about a minute.
             let options = ClientOptions {
@@ -103,9 +81,10 @@ impl Notifier {
                 retries: 60,
                 ..ClientOptions::default()
             };
-            let c = Client::connect_port(&s.address, 162, security, options)
+            let address = s.address();
+            let c = Client::connect_port(&address, 162, security, options)
                 .await
-                .map_err(|e| format!("sink {}: {e}", s.address))?;
+                .map_err(|e| format!("sink {address}: {e}"))?;
             clients.push((s.kind, c));
         }
         Ok(Notifier {
@@ -150,11 +129,11 @@ impl Notifier {
                         };
                         client.trap_v1(trap).await.is_ok()
                     }
-                    SinkKind::TrapV2c => client
+                    SinkKind::TrapV2 => client
                         .trap(event.uptime, &event.trap_oid(), &event.varbinds())
                         .await
                         .is_ok(),
-                    SinkKind::InformV2c => client
+                    SinkKind::Inform => client
                         .inform(event.uptime, &event.trap_oid(), &event.varbinds())
                         .await
                         .is_ok(),

@@ -13,9 +13,9 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), snmpkit::agent::AgentError> {
-//! use snmpkit::agent::{recording, Agent, AgentConfig, Server};
+//! use snmpkit::agent::{recording, Agent, AgentConfig, Options, Server};
 //! let data = recording::load(std::path::Path::new("lab/router.snmpwalk")).expect("a recording");
-//! let agent = Agent::new(AgentConfig::default(), data)?;
+//! let agent = Agent::new(AgentConfig::lab_default(), data, Options::default())?;
 //! let server = Server::bind(agent, &["127.0.0.1:1161".parse().unwrap()]).await?;
 //! server.run_until(std::future::pending::<()>()).await;
 //! # Ok(()) }
@@ -31,17 +31,15 @@ mod set;
 mod store;
 mod v3;
 
+pub use config::AgentConfig;
 pub use device::VaryRate;
-pub use events::{LinkEvent, Sink, SinkKind};
+pub use events::LinkEvent;
 pub use responder::{Agent, Outcome};
 pub use server::Server;
 pub use store::Store;
 
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-
-use crate::usm::{Credentials, SecurityLevel};
-use crate::{Oid, Value};
 
 /// Why the agent could not start.
 #[derive(Debug, thiserror::Error)]
@@ -89,86 +87,13 @@ pub async fn resolve_address(s: &str) -> Result<std::net::SocketAddr, AgentError
     a.resolve().await.map_err(|e| bad(e.to_string()))
 }
 
-/// What a community or user may do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Access {
-    /// Get, GetNext, GetBulk.
-    ReadOnly,
-    /// Reads and Set.
-    ReadWrite,
-}
-
-/// Where requests for a community may come from: `rocommunity public 10.0.0.0/8`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Source {
-    /// The network address.
-    pub addr: IpAddr,
-    /// The prefix length (32 or 128 for one host).
-    pub prefix: u8,
-}
-
-impl Source {
-    /// True when `ip` is inside this network (an IPv4-mapped IPv6 source counts as IPv4).
-    pub fn contains(&self, ip: IpAddr) -> bool {
-        let ip = match ip {
-            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
-            v4 => v4,
-        };
-        match (self.addr, ip) {
-            (IpAddr::V4(n), IpAddr::V4(a)) => {
-                let p = u32::from(self.prefix.min(32));
-                let mask = if p == 0 { 0 } else { u32::MAX << (32 - p) };
-                u32::from(n) & mask == u32::from(a) & mask
-            }
-            (IpAddr::V6(n), IpAddr::V6(a)) => {
-                let p = u32::from(self.prefix.min(128));
-                let mask = if p == 0 { 0 } else { u128::MAX << (128 - p) };
-                u128::from(n) & mask == u128::from(a) & mask
-            }
-            _ => false,
-        }
-    }
-}
-
-/// A v1/v2c community (`rocommunity`, `rwcommunity` and their `6` forms).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CommunityRule {
-    /// The community string.
-    pub community: Vec<u8>,
-    /// What it may do.
-    pub access: Access,
-    /// Where it is accepted from; `None` for anywhere.
-    pub source: Option<Source>,
-}
-
-/// An SNMPv3 user (`createUser`) and its access (`rouser`/`rwuser` with their minimum level).
-#[derive(Clone, Debug)]
-pub struct UserRule {
-    /// Name, protocols and passphrases.
-    pub credentials: Credentials,
-    /// What it may do; `None` when no `rouser`/`rwuser` line names it (requests are refused
-    /// with authorizationError, as snmpd's VACM does).
-    pub access: Option<Access>,
-    /// The lowest security level its requests may use (`rouser NAME priv`).
-    pub min_level: SecurityLevel,
-}
-
-/// Everything about the agent except its data: who may talk to it, where notifications go,
-/// and how values move. Start from `AgentConfig::default()`.
+/// How the agent runs, beyond what `snmpd.conf` says. Start from `Options::default()`.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub struct AgentConfig {
-    /// Communities. Empty means snmpd's lab defaults: `public` reads, `private` writes.
-    pub communities: Vec<CommunityRule>,
-    /// SNMPv3 users. Empty means v3 requests get unknownUserName Reports.
-    pub users: Vec<UserRule>,
-    /// Where linkDown/linkUp go.
-    pub sinks: Vec<Sink>,
-    /// Values that replace (or add to) every recording's: sysContact, sysName, sysLocation,
-    /// sysServices from the configuration.
-    pub overrides: Vec<(Oid, Value)>,
-    /// snmpEngineID and boots; `None` generates an ID with boots 1.
-    pub engine: Option<crate::notify::LocalEngine>,
+pub struct Options {
+    /// Keep the engine ID and boots in this file (boots go up by one at each start). Without
+    /// it the engine ID comes from the configuration or is generated, with boots 1.
+    pub state_file: Option<std::path::PathBuf>,
     /// Make counters advance (`--vary`).
     pub vary: Option<VaryRate>,
     /// The most simulated devices (local addresses) kept at once; the least recently created
@@ -176,14 +101,10 @@ pub struct AgentConfig {
     pub max_devices: usize,
 }
 
-impl Default for AgentConfig {
+impl Default for Options {
     fn default() -> Self {
-        AgentConfig {
-            communities: Vec::new(),
-            users: Vec::new(),
-            sinks: Vec::new(),
-            overrides: Vec::new(),
-            engine: None,
+        Options {
+            state_file: None,
             vary: None,
             max_devices: 100_000,
         }
@@ -268,27 +189,5 @@ mod tests {
         for s in ["", "udp:", "tcp:127.0.0.1:161", "host:99999"] {
             assert!(resolve_address(s).await.is_err(), "{s}");
         }
-    }
-
-    #[test]
-    fn source_networks() {
-        let s = Source {
-            addr: "10.1.0.0".parse().unwrap(),
-            prefix: 16,
-        };
-        assert!(s.contains("10.1.2.3".parse().unwrap()));
-        assert!(!s.contains("10.2.0.1".parse().unwrap()));
-        assert!(s.contains("::ffff:10.1.9.9".parse().unwrap()));
-        let h = Source {
-            addr: "::1".parse().unwrap(),
-            prefix: 128,
-        };
-        assert!(h.contains("::1".parse().unwrap()));
-        assert!(!h.contains("127.0.0.1".parse().unwrap()));
-        let any = Source {
-            addr: "0.0.0.0".parse().unwrap(),
-            prefix: 0,
-        };
-        assert!(any.contains("192.0.2.1".parse().unwrap()));
     }
 }

@@ -1,17 +1,18 @@
 //! The command responder (RFC 3416 §4.2): Get, GetNext, GetBulk and Set over the recorded data,
 //! answered as snmpd answers, sans I/O.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
+use super::config::{Access, AgentConfig, Sink};
 use super::device::{advance, Device, Devices, VaryRate};
-use super::events::{LinkEvent, Sink};
+use super::events::LinkEvent;
 use super::recording::Recording;
 use super::store::{Store, SYS_UPTIME_0};
 use super::v3::LocalUser;
-use super::{Access, AgentConfig, AgentError, CommunityRule, Counters, Stats};
+use super::{AgentError, Counters, Options, Stats};
 use crate::codec::{decode_message, AnyPdu, CommunityMessage, Message, Pdu, PduType, Version};
 use crate::mib::Mib;
 use crate::notify::LocalEngine;
@@ -44,7 +45,9 @@ pub struct Agent {
     pub(crate) stores: Vec<Store>,
     /// Community / context name -> store index (0 is the unnamed data).
     pub(crate) names: HashMap<Vec<u8>, usize>,
-    communities: Vec<CommunityRule>,
+    pub(crate) config: AgentConfig,
+    /// Objects the configuration sets (sysName, ...): not writable by SNMP, as in snmpd.
+    pub(crate) fixed: HashSet<Oid>,
     pub(crate) users: Vec<LocalUser>,
     pub(crate) engine: LocalEngine,
     pub(crate) started: Instant,
@@ -52,7 +55,6 @@ pub struct Agent {
     pub(crate) mib: Mib,
     pub(crate) state: Mutex<State>,
     pub(crate) counters: Arc<Counters>,
-    pub(crate) sinks: Vec<Sink>,
 }
 
 /// Mutable state, behind one lock (requests are short).
@@ -81,13 +83,28 @@ const SNMP_ENGINE: [u32; 9] = [1, 3, 6, 1, 6, 3, 10, 2, 1];
 const USM_STATS: [u32; 9] = [1, 3, 6, 1, 6, 3, 15, 1, 1];
 
 impl Agent {
-    /// Builds the agent from its configuration and recordings. Unnamed recordings are merged
-    /// (later values win); named ones are served under their community and context. The
-    /// configuration's overrides replace recorded values in every recording. With v3 users,
-    /// the snmpEngine and usmStats objects are served too.
-    pub fn new(config: AgentConfig, recordings: Vec<Recording>) -> Result<Agent, AgentError> {
+    /// Builds the agent from its configuration (use [`AgentConfig::lab_default`] for snmpd's
+    /// lab defaults), recordings and options. Unnamed recordings are merged; named ones are
+    /// served under their community and context. The configuration's sysContact, sysName,
+    /// sysLocation and sysServices replace recorded values (and are then read-only, as in
+    /// snmpd). With v3 users, the engine's own snmpEngine and usmStats instances are live:
+    /// recorded ones show the engine's values (usmStats: recorded plus counted), and missing
+    /// ones still answer a Get, so a walk replays the recording exactly.
+    pub fn new(
+        config: AgentConfig,
+        recordings: Vec<Recording>,
+        options: Options,
+    ) -> Result<Agent, AgentError> {
         let mib = Mib::builtin();
-        let engine = config.engine.clone().unwrap_or_else(LocalEngine::generate);
+        let engine = match (&options.state_file, &config.engine_id) {
+            (Some(path), id) => LocalEngine::load_or_create(path, id.as_deref())
+                .map_err(|e| AgentError::Config(e.to_string()))?,
+            (None, Some(id)) => LocalEngine {
+                engine_id: id.clone(),
+                boots: 1,
+            },
+            (None, None) => LocalEngine::generate(),
+        };
         let mut unnamed = Vec::new();
         let mut named: Vec<(String, Vec<(Oid, Value)>)> = Vec::new();
         for r in recordings {
@@ -110,60 +127,67 @@ impl Agent {
         }
         let mut users = Vec::new();
         for u in &config.users {
-            users.push(LocalUser::new(u, &engine.engine_id).map_err(|e| {
-                AgentError::Config(format!(
-                    "user {}: {e}",
-                    String::from_utf8_lossy(u.credentials.user_name())
-                ))
-            })?);
+            users.push(
+                LocalUser::new(u, &engine.engine_id)
+                    .map_err(|e| AgentError::Config(format!("user {}: {e}", u.name)))?,
+            );
         }
+        let text = |v: &Option<String>| {
+            v.as_ref()
+                .map(|t| Value::OctetString(t.as_bytes().to_vec()))
+        };
+        let overrides: Vec<(Oid, Value)> = [
+            (4, text(&config.sys_contact)),
+            (5, text(&config.sys_name)),
+            (6, text(&config.sys_location)),
+            (7, config.sys_services.map(Value::Integer)),
+        ]
+        .into_iter()
+        .filter_map(|(arc, v)| Some((Oid::from_slice(&[1, 3, 6, 1, 2, 1, 1, arc, 0]), v?)))
+        .collect();
+        let fixed = overrides.iter().map(|(o, _)| o.clone()).collect();
         for s in &mut stores {
-            for (oid, v) in &config.overrides {
+            for (oid, v) in &overrides {
                 s.insert(oid.clone(), v.clone(), &mib);
-            }
-            if !users.is_empty() {
-                // What the engine reports about itself; the values are filled in live.
-                for (arc, v) in [
-                    (1, Value::OctetString(engine.engine_id.clone())),
-                    (2, Value::Integer(0)),
-                    (3, Value::Integer(0)),
-                    (4, Value::Integer(MAX_MESSAGE as i64)),
-                ] {
-                    let o = Oid::from_slice(&SNMP_ENGINE).child(&[arc, 0]);
-                    if s.get(&o).is_none() {
-                        s.insert(o, v, &mib);
-                    }
-                }
-                for arc in 1..=6 {
-                    let o = Oid::from_slice(&USM_STATS).child(&[arc, 0]);
-                    if s.get(&o).is_none() {
-                        s.insert(o, Value::Counter32(0), &mib);
-                    }
-                }
             }
         }
         Ok(Agent {
             stores,
             names,
-            communities: config.communities,
+            config,
+            fixed,
             users,
             engine,
             started: Instant::now(),
-            vary: config.vary,
+            vary: options.vary,
             mib,
             state: Mutex::new(State {
-                devices: Devices::new(config.max_devices),
+                devices: Devices::new(options.max_devices),
                 usm: [0; 6],
                 unknown_contexts: 0,
             }),
             counters: Arc::new(Counters::default()),
-            sinks: config.sinks,
         })
     }
 
     /// What the agent counted so far.
     pub fn stats(&self) -> Stats {
         self.counters.snapshot()
+    }
+
+    /// The notification sinks of the configuration.
+    pub fn sinks(&self) -> &[Sink] {
+        &self.config.sinks
+    }
+
+    /// The configuration's `agentAddress` entries.
+    pub fn config_addresses(&self) -> &[String] {
+        &self.config.listen
+    }
+
+    /// The agent's engine boots (from the state file, else 1).
+    pub fn engine_boots(&self) -> u32 {
+        self.engine.boots
     }
 
     /// The agent's snmpEngineID.
@@ -239,7 +263,7 @@ impl Agent {
         let budget = MAX_MESSAGE.saturating_sub(32 + c.community.len());
         let mut st = self.lock();
         let (response, events) =
-            self.process(&mut st, local, sid, c.version, access, &pdu, budget, now);
+            self.process(&mut st, local, sid, c.version, &access, &pdu, budget, now);
         drop(st);
         let msg = CommunityMessage {
             version: c.version,
@@ -252,32 +276,21 @@ impl Agent {
         }
     }
 
-    /// The access `community` has from `source`: the best matching rule, or the lab defaults
-    /// without rules; a recording's name is a read-write community unless a rule names it.
+    /// The access `community` has from `source`: the configuration's first matching rule; a
+    /// recording's name is a read-write community unless the configuration names it.
     fn community_access(&self, community: &[u8], source: IpAddr) -> Option<Access> {
-        if self.communities.is_empty() {
-            return match community {
-                b"public" => Some(Access::ReadOnly),
-                b"private" => Some(Access::ReadWrite),
-                _ if self.names.contains_key(community) => Some(Access::ReadWrite),
-                _ => None,
-            };
+        if let Some(a) = self.config.community_access(community, source) {
+            return Some(a);
         }
-        let mut named = false;
-        let mut best = None;
-        for r in &self.communities {
-            if r.community != community {
-                continue;
-            }
-            named = true;
-            if r.source.is_none_or(|s| s.contains(source)) && best != Some(Access::ReadWrite) {
-                best = Some(r.access);
-            }
-        }
-        if !named && self.names.contains_key(community) {
-            return Some(Access::ReadWrite);
-        }
-        best
+        let named = self
+            .config
+            .communities
+            .iter()
+            .any(|r| r.community.as_bytes() == community);
+        (!named && self.names.contains_key(community)).then_some(Access {
+            write: true,
+            subtree: None,
+        })
     }
 
     /// Answers one request PDU for the device at `local` from store `sid`. `budget` is how
@@ -289,7 +302,7 @@ impl Agent {
         local: IpAddr,
         sid: usize,
         version: Version,
-        access: Access,
+        access: &Access,
         pdu: &Pdu,
         budget: usize,
         now: Instant,
@@ -323,6 +336,7 @@ impl Agent {
             usm,
             now,
             v1: version == Version::V1,
+            subtree: access.subtree.as_ref(),
         };
         match pdu.pdu_type {
             PduType::Get | PduType::GetNext => {
@@ -387,9 +401,11 @@ pub(crate) struct View<'a> {
     pub usm: [u32; 6],
     pub now: Instant,
     pub v1: bool,
+    /// The part of the tree the community or user may see (VACM view), if restricted.
+    pub subtree: Option<&'a Oid>,
 }
 
-impl View<'_> {
+impl<'a> View<'a> {
     /// The value a device shows for a recorded binding: its own Set value, sysUpTime and the
     /// engine's counters live, counters moved on with `--vary`.
     fn live(&self, oid: &Oid, recorded: &Value) -> Value {
@@ -406,7 +422,7 @@ impl View<'_> {
             }
         }
         if a.len() == 11 && a.starts_with(&[1, 3, 6, 1, 6, 3]) {
-            if let Some(v) = self.engine_value(a, recorded) {
+            if let Some(v) = self.engine_value(a, Some(recorded)) {
                 return v;
             }
         }
@@ -423,7 +439,7 @@ impl View<'_> {
         recorded.clone()
     }
 
-    fn engine_value(&self, a: &[u32], recorded: &Value) -> Option<Value> {
+    fn engine_value(&self, a: &[u32], recorded: Option<&Value>) -> Option<Value> {
         if self.agent.users.is_empty() {
             return None;
         }
@@ -437,11 +453,17 @@ impl View<'_> {
                 [1, 0] => Some(Value::OctetString(self.agent.engine.engine_id.clone())),
                 [2, 0] => Some(Value::Integer(i64::from(self.agent.engine.boots))),
                 [3, 0] => Some(Value::Integer(secs.min(i32::MAX as u64) as i64)),
+                [4, 0] => Some(Value::Integer(MAX_MESSAGE as i64)),
                 _ => None,
             };
         }
         if group == USM_STATS {
-            if let ([k @ 1..=6, 0], Value::Counter32(base)) = (rest, recorded) {
+            let base = match recorded {
+                Some(Value::Counter32(b)) => Some(*b),
+                None => Some(0),
+                Some(_) => None,
+            };
+            if let ([k @ 1..=6, 0], Some(base)) = (rest, base) {
                 let ours = self.usm.get(*k as usize - 1).copied().unwrap_or(0);
                 return Some(Value::Counter32(base.wrapping_add(ours)));
             }
@@ -451,7 +473,17 @@ impl View<'_> {
 
     /// Get of one instance; `None` when nothing is there (or, in v1, a Counter64).
     fn get(&self, oid: &Oid) -> Option<VarBind> {
-        let v = self.store.get(oid)?;
+        if self.subtree.is_some_and(|t| !oid.starts_with(t)) {
+            return None;
+        }
+        let Some(v) = self.store.get(oid) else {
+            let a = oid.arcs();
+            if a.len() == 11 && a.starts_with(&[1, 3, 6, 1, 6, 3]) {
+                let v = self.engine_value(a, None)?;
+                return Some(VarBind::new(oid.clone(), v));
+            }
+            return None;
+        };
         if self.v1 && (matches!(v, Value::Counter64(_)) || v.is_exception()) {
             return None;
         }
@@ -460,7 +492,8 @@ impl View<'_> {
 
     /// The v2 exception for a Get that found nothing.
     fn missing(&self, oid: &Oid) -> Value {
-        if self.store.has_object_above(oid) {
+        let visible = self.subtree.is_none_or(|t| oid.starts_with(t));
+        if visible && self.store.has_object_above(oid) {
             Value::NoSuchInstance
         } else {
             Value::NoSuchObject
@@ -470,10 +503,20 @@ impl View<'_> {
     /// GetNext of one name. Recorded exceptions are passed over, and v1 passes over
     /// Counter64 values (RFC 3584 §4.2.2.1).
     fn next(&self, oid: &Oid) -> Option<VarBind> {
-        self.store
-            .iter_after(oid)
-            .find(|(_, v)| !(v.is_exception() || self.v1 && matches!(v, Value::Counter64(_))))
-            .map(|(o, v)| VarBind::new(o.clone(), self.live(o, v)))
+        let skip = |v: &Value| v.is_exception() || self.v1 && matches!(v, Value::Counter64(_));
+        let found = match self.subtree {
+            None => self.store.iter_after(oid).find(|(_, v)| !skip(v)),
+            Some(t) => {
+                let it = if oid < t {
+                    self.store.iter_from(t)
+                } else {
+                    self.store.iter_after(oid)
+                };
+                it.take_while(|(o, _)| o.starts_with(t))
+                    .find(|(_, v)| !skip(v))
+            }
+        };
+        found.map(|(o, v)| VarBind::new(o.clone(), self.live(o, v)))
     }
 
     /// GetBulk (RFC 3416 §4.2.3), truncated to `budget` octets of bindings. Like snmpd, the
@@ -637,7 +680,7 @@ mod tests {
 
     fn agent() -> Agent {
         Agent::new(
-            AgentConfig::default(),
+            AgentConfig::lab_default(),
             vec![test_recording(vec![
                 (
                     oid("1.3.6.1.2.1.1.1.0"),
@@ -655,6 +698,7 @@ mod tests {
                 ),
                 (oid("1.3.6.1.2.1.31.1.1.1.6.2"), Value::Counter64(1 << 40)),
             ])],
+            Options::default(),
         )
         .unwrap()
     }
@@ -793,7 +837,12 @@ mod tests {
         let data = (1..=200u32)
             .map(|i| (Oid::from_slice(&[1, 3, 6, 1, 4, 1, 99, i]), big.clone()))
             .collect();
-        let a = Agent::new(AgentConfig::default(), vec![test_recording(data)]).unwrap();
+        let a = Agent::new(
+            AgentConfig::lab_default(),
+            vec![test_recording(data)],
+            Options::default(),
+        )
+        .unwrap();
         let r = ask(
             &a,
             Version::V2c,

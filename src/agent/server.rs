@@ -41,7 +41,7 @@ impl Server {
     /// Binds every address (IPv6 ones only for IPv6, so `0.0.0.0` and `::` can share a port)
     /// and resolves the notification sinks.
     pub async fn bind(agent: Agent, addrs: &[SocketAddr]) -> Result<Server, AgentError> {
-        let notifier = Notifier::new(&agent.sinks)
+        let notifier = Notifier::new(agent.sinks())
             .await
             .map_err(AgentError::Config)?;
         let mut sockets = Vec::new();

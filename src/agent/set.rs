@@ -4,9 +4,9 @@
 use std::net::IpAddr;
 use std::time::Instant;
 
+use super::config::Access;
 use super::events::LinkEvent;
 use super::responder::{status, Agent, State};
-use super::Access;
 use crate::codec::Version;
 use crate::mib::{BaseType, NodeKind};
 use crate::{Oid, Value, VarBind};
@@ -26,19 +26,29 @@ impl Agent {
         local: IpAddr,
         sid: usize,
         version: Version,
-        access: Access,
+        access: &Access,
         varbinds: &[VarBind],
         now: Instant,
     ) -> (i32, i32, Vec<LinkEvent>) {
         let v1 = version == Version::V1;
         let fail = |s: i32, i: usize| (if v1 { v1_status(s) } else { s }, i as i32 + 1, Vec::new());
-        if access != Access::ReadWrite {
+        if !access.write {
             return fail(status::NO_ACCESS, 0);
         }
         let Some(store) = self.stores.get(sid) else {
             return (status::GEN_ERR, 0, Vec::new());
         };
         for (i, vb) in varbinds.iter().enumerate() {
+            if access
+                .subtree
+                .as_ref()
+                .is_some_and(|t| !vb.oid.starts_with(t))
+            {
+                return fail(status::NO_ACCESS, i);
+            }
+            if self.fixed.contains(&vb.oid) {
+                return fail(status::NOT_WRITABLE, i);
+            }
             if let Err(s) = self.check(store.get(&vb.oid), &vb.oid, &vb.value) {
                 return fail(s, i);
             }
@@ -198,7 +208,7 @@ fn v1_status(s: i32) -> i32 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::AgentConfig;
+    use super::super::{AgentConfig, Options};
     use super::*;
     use crate::codec::{decode_message, AnyPdu, CommunityMessage, Message, Pdu, PduType};
 
@@ -208,7 +218,7 @@ mod tests {
 
     fn agent() -> Agent {
         Agent::new(
-            AgentConfig::default(),
+            AgentConfig::lab_default(),
             vec![super::super::responder::test_recording(vec![
                 (oid("1.3.6.1.2.1.1.1.0"), Value::OctetString(b"d".to_vec())),
                 (oid("1.3.6.1.2.1.1.5.0"), Value::OctetString(b"r1".to_vec())),
@@ -221,6 +231,7 @@ mod tests {
                 (oid("1.3.6.1.2.1.2.2.1.8.2"), Value::Integer(1)),
                 (oid("1.3.6.1.4.1.99.1.0"), Value::Gauge32(5)),
             ])],
+            Options::default(),
         )
         .unwrap()
     }

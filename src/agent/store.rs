@@ -1,7 +1,7 @@
 //! The recorded data an agent serves: an ordered map of OID to value per recording, and what
 //! it takes to answer Get (noSuchObject versus noSuchInstance) and GetNext (a range scan).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{btree_map, BTreeMap, HashSet};
 use std::ops::Bound;
 
 use crate::mib::{Mib, NodeKind};
@@ -67,9 +67,15 @@ impl Store {
     }
 
     /// The bindings after `oid`, in order.
-    pub fn iter_after<'a>(&'a self, oid: &Oid) -> impl Iterator<Item = (&'a Oid, &'a Value)> {
+    pub fn iter_after(&self, oid: &Oid) -> btree_map::Range<'_, Oid, Value> {
         self.map
             .range::<Oid, _>((Bound::Excluded(oid), Bound::Unbounded))
+    }
+
+    /// The bindings from `oid` on (included), in order.
+    pub fn iter_from(&self, oid: &Oid) -> btree_map::Range<'_, Oid, Value> {
+        self.map
+            .range::<Oid, _>((Bound::Included(oid), Bound::Unbounded))
     }
 
     /// Every binding, in order.

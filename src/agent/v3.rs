@@ -9,30 +9,39 @@ use std::net::IpAddr;
 use std::time::Instant;
 
 use super::responder::{clamp_max_size, status, Agent, Outcome, MAX_MESSAGE};
-use super::{Access, Counters, UserRule};
+use super::Counters;
 use crate::codec::{
     flags, DecodedV3, Pdu, PduType, ScopedPdu, ScopedPduData, UsmParams, V3Message, Version,
 };
-use crate::usm::{self, SaltSource, SecurityLevel, UserKeys, UsmError, UsmReport, TIME_WINDOW};
+use crate::conf::UserConfig;
+use crate::usm::{
+    self, Credentials, SaltSource, SecurityLevel, UserKeys, UsmError, UsmReport, TIME_WINDOW,
+};
 use crate::{Oid, Value, VarBind};
 
 /// snmpUnknownContexts.0 (SNMP-TARGET-MIB, RFC 3413).
 const UNKNOWN_CONTEXTS: [u32; 10] = [1, 3, 6, 1, 6, 3, 12, 1, 5, 0];
 
-/// A configured user with keys localized to our engine.
+/// A `createUser` user with keys localized to our engine (snmpd's agent ignores `-e` for
+/// its own users' localization, and so do we).
 #[derive(Debug)]
 pub(crate) struct LocalUser {
+    name: String,
     keys: UserKeys,
-    access: Option<Access>,
-    min_level: SecurityLevel,
 }
 
 impl LocalUser {
-    pub fn new(rule: &UserRule, engine_id: &[u8]) -> Result<LocalUser, UsmError> {
+    pub fn new(u: &UserConfig, engine_id: &[u8]) -> Result<LocalUser, UsmError> {
+        let mut c = Credentials::new(u.name.as_bytes());
+        if let Some((p, pass)) = &u.auth {
+            c = c.auth(*p, pass);
+        }
+        if let Some((p, pass)) = &u.privacy {
+            c = c.privacy(*p, pass);
+        }
         Ok(LocalUser {
-            keys: rule.credentials.localize(engine_id)?,
-            access: rule.access,
-            min_level: rule.min_level,
+            name: u.name.clone(),
+            keys: c.localize(engine_id)?,
         })
     }
 }
@@ -156,10 +165,10 @@ impl Agent {
         let overhead =
             160 + 2 * self.engine.engine_id.len() + head.user.len() + scoped.context_name.len();
         let budget = max_size.saturating_sub(overhead);
-        let (response, events) = match user.access {
-            Some(access) if level >= user.min_level => {
+        let (response, events) = match self.config.user_access(&user.name, level) {
+            Some(access) => {
                 let mut st = self.lock();
-                self.process(&mut st, local, sid, Version::V3, access, &pdu, budget, now)
+                self.process(&mut st, local, sid, Version::V3, &access, &pdu, budget, now)
             }
             // No access entry for this user at this level (RFC 3415 §3.2: noAccessEntry).
             _ => (
@@ -286,35 +295,27 @@ impl Agent {
 
 #[cfg(test)]
 mod tests {
-    use super::super::AgentConfig;
+    use super::super::{AgentConfig, Options};
     use super::*;
     use crate::codec::{decode_message, Message};
-    use crate::notify::LocalEngine;
-    use crate::usm::{AuthProtocol, Credentials, PrivProtocol};
+    use crate::usm::{AuthProtocol, PrivProtocol};
 
     fn agent() -> Agent {
-        let cfg = AgentConfig {
-            engine: Some(LocalEngine {
-                engine_id: vec![0x80, 0, 0x1f, 0x88, 4, b'l', b'a', b'b'],
-                boots: 3,
-            }),
-            users: vec![UserRule {
-                credentials: Credentials::new("ops")
-                    .auth(AuthProtocol::Sha256, "opsauthpass")
-                    .privacy(PrivProtocol::Aes128, "opsprivpass"),
-                access: Some(Access::ReadWrite),
-                min_level: SecurityLevel::AuthPriv,
-            }],
-            ..AgentConfig::default()
-        };
-        Agent::new(
+        let conf = "createUser ops SHA-256 opsauthpass AES opsprivpass\n\
+                    rwuser ops priv\n\
+                    exactEngineID 80001f88046c6162\n";
+        let cfg = AgentConfig::parse(conf, std::path::Path::new("test.conf")).unwrap();
+        let a = Agent::new(
             cfg,
             vec![super::super::responder::test_recording(vec![(
                 "1.3.6.1.2.1.1.5.0".parse().unwrap(),
                 Value::OctetString(b"r1".to_vec()),
             )])],
+            Options::default(),
         )
-        .unwrap()
+        .unwrap();
+        assert_eq!(a.engine_id(), &[0x80, 0, 0x1f, 0x88, 4, b'l', b'a', b'b']);
+        a
     }
 
     fn request(a: &Agent, msg: V3Message, keys: Option<&UserKeys>) -> V3Message {
@@ -375,11 +376,11 @@ mod tests {
         assert_eq!(report_of(&r), Some(UsmReport::UnknownEngineId));
         assert_eq!(
             (r.usm.engine_id.clone(), r.usm.engine_boots),
-            (eid.clone(), 3)
+            (eid.clone(), 1)
         );
         let r = request(
             &a,
-            msg(&eid, "nobody", SecurityLevel::NoAuthNoPriv, 3, 0),
+            msg(&eid, "nobody", SecurityLevel::NoAuthNoPriv, 1, 0),
             None,
         );
         assert_eq!(report_of(&r), Some(UsmReport::UnknownUserName));
@@ -394,20 +395,20 @@ mod tests {
             .unwrap();
         let r = request(
             &a,
-            msg(&eid, "ops", SecurityLevel::AuthNoPriv, 3, 0),
+            msg(&eid, "ops", SecurityLevel::AuthNoPriv, 1, 0),
             Some(&wrong),
         );
         assert_eq!(report_of(&r), Some(UsmReport::WrongDigest));
         let r = request(
             &a,
-            msg(&eid, "ops", SecurityLevel::AuthPriv, 3, 5000),
+            msg(&eid, "ops", SecurityLevel::AuthPriv, 1, 5000),
             Some(&keys),
         );
         assert_eq!(report_of(&r), Some(UsmReport::NotInTimeWindow));
         assert_ne!(r.flags & flags::AUTH, 0);
         let r = request(
             &a,
-            msg(&eid, "ops", SecurityLevel::AuthPriv, 3, 0),
+            msg(&eid, "ops", SecurityLevel::AuthPriv, 1, 0),
             Some(&keys),
         );
         let ScopedPduData::Plaintext(s) = r.data else {
@@ -418,7 +419,7 @@ mod tests {
         // Below the user's rwuser level: authorizationError.
         let r = request(
             &a,
-            msg(&eid, "ops", SecurityLevel::AuthNoPriv, 3, 0),
+            msg(&eid, "ops", SecurityLevel::AuthNoPriv, 1, 0),
             Some(&keys),
         );
         let ScopedPduData::Plaintext(s) = r.data else {
@@ -428,16 +429,16 @@ mod tests {
         // Every rejection is readable in usmStats.
         let r = request(
             &a,
-            msg(&eid, "ops", SecurityLevel::AuthPriv, 3, 0),
+            msg(&eid, "ops", SecurityLevel::AuthPriv, 1, 0),
             Some(&keys),
         );
         let _ = r;
-        let mut m = msg(&eid, "ops", SecurityLevel::AuthPriv, 3, 0);
+        let mut m = msg(&eid, "ops", SecurityLevel::AuthPriv, 1, 0);
         if let ScopedPduData::Plaintext(s) = &mut m.data {
             s.pdu = Pdu::request(
-                PduType::GetNext,
+                PduType::Get,
                 6,
-                &["1.3.6.1.6.3.15.1.1.4".parse().unwrap()],
+                &["1.3.6.1.6.3.15.1.1.4.0".parse().unwrap()],
             );
         }
         let r = request(&a, m, Some(&keys));

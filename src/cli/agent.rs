@@ -3,8 +3,9 @@
 
 use std::path::PathBuf;
 
-use snmpkit::agent::{recording, resolve_address, Agent, AgentConfig, Server, Stats, VaryRate};
-use snmpkit::notify::LocalEngine;
+use snmpkit::agent::{
+    recording, resolve_address, Agent, AgentConfig, Options, Server, Stats, VaryRate,
+};
 
 /// Arguments of `snmpkit agent [OPTIONS] [ADDRESS...]`.
 #[derive(clap::Args, Debug, Clone)]
@@ -27,6 +28,11 @@ rate the recording implies (recorded value / recorded sysUpTime in seconds, at l
 The readiness line 'snmpkit agent: listening on ...' goes to stderr once every address is \
 bound; SIGINT or SIGTERM stop the agent, which then prints its counters.")]
 pub struct AgentArgs {
+    /// Read the lab subset of snmpd.conf: agentAddress, ro/rwcommunity(6), createUser,
+    /// rouser/rwuser, trapsink/trap2sink/informsink/trapcommunity, sysContact, sysName,
+    /// sysLocation, sysServices, engineID. Unknown directives are warned about.
+    #[arg(short = 'c', long = "config", value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// A recording file, or a directory of recordings (repeatable).
     #[arg(long = "data", value_name = "PATH")]
     pub data: Vec<PathBuf>,
@@ -43,7 +49,7 @@ pub struct AgentArgs {
     #[arg(long = "max-devices", value_name = "N", default_value_t = 100_000)]
     pub max_devices: usize,
     /// Addresses to listen on, in snmpd's syntax: udp:HOST:PORT, udp6:[ADDR]:PORT, HOST:PORT,
-    /// PORT. Default: udp:0.0.0.0:161.
+    /// PORT. Default: the configuration's agentAddress, else udp:0.0.0.0:161.
     #[arg(value_name = "ADDRESS")]
     pub addresses: Vec<String>,
 }
@@ -73,23 +79,33 @@ async fn serve(args: AgentArgs) -> Result<Stats, String> {
         }
         recordings.extend(loaded);
     }
-    let mut config = AgentConfig::default();
-    config.max_devices = args.max_devices;
-    config.vary = match (args.vary, args.vary_rate) {
+    let config = match &args.config {
+        Some(path) => {
+            let c = AgentConfig::load(path).map_err(|e| e.to_string())?;
+            for w in &c.warnings {
+                eprintln!("{w}");
+            }
+            c
+        }
+        None => AgentConfig::lab_default(),
+    };
+    let mut options = Options::default();
+    options.max_devices = args.max_devices;
+    options.state_file = args.state_file.clone();
+    options.vary = match (args.vary, args.vary_rate) {
         (false, None) => None,
         (_, Some(r)) => Some(VaryRate::Fixed(r)),
         (true, None) => Some(VaryRate::Recorded),
     };
-    if let Some(path) = &args.state_file {
-        config.engine = Some(LocalEngine::load_or_create(path, None).map_err(|e| e.to_string())?);
-    }
-    let agent = Agent::new(config, recordings).map_err(|e| e.to_string())?;
+    let agent = Agent::new(config, recordings, options).map_err(|e| e.to_string())?;
     let sizes = agent.sizes();
     let mut addrs = Vec::new();
-    let given = if args.addresses.is_empty() {
-        vec!["udp:161".to_string()]
-    } else {
+    let given = if !args.addresses.is_empty() {
         args.addresses.clone()
+    } else if !agent.config_addresses().is_empty() {
+        agent.config_addresses().to_vec()
+    } else {
+        vec!["udp:161".to_string()]
     };
     for a in given.iter().flat_map(|a| a.split(',')) {
         addrs.push(resolve_address(a).await.map_err(|e| e.to_string())?);

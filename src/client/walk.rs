@@ -248,17 +248,23 @@ impl WalkState {
             return page;
         }
         for vb in resp.varbinds {
+            // Like snmpbulkwalk, a page is read to its end: varbinds past the subtree are
+            // skipped, and those after an exception are still delivered (an agent may send
+            // one endOfMibView per repetition, and net-snmp prints each).
             if vb.oid >= self.end_oid {
-                page.end = Some(WalkEnd::SubtreeEnd);
-                break;
+                page.end.get_or_insert(WalkEnd::SubtreeEnd);
+                continue;
             }
             let exception = vb.value.is_exception();
             let oid = vb.oid.clone();
             page.varbinds.push(vb);
             self.found += 1;
+            if page.end.is_some() {
+                continue;
+            }
             if exception {
                 page.end = Some(WalkEnd::Exception);
-                break;
+                continue;
             }
             if self.check_increasing && oid <= self.last {
                 page.end = Some(WalkEnd::NotIncreasing {

@@ -219,6 +219,17 @@ pub fn format_value_for(
     let Some(base) = base else {
         return by_type(v, &x, o, mib);
     };
+    // SMIv1's NetworkAddress (RFC1155-SMI) has a printer of its own in net-snmp.
+    if let (Some("NetworkAddress"), Value::IpAddress(b)) =
+        (node.syntax().map(|s| s.primitive.as_str()), v)
+    {
+        let hex: Vec<String> = b.iter().map(|x| format!("{x:02X}")).collect();
+        return if o.quick {
+            hex.join(":")
+        } else {
+            format!("Network Address: {}", hex.join(":"))
+        };
+    }
     // Each SMI type has its printer; a value of another type is flagged and printed by its own
     // type, without the MIB's extras (net-snmp's sprint_realloc_* "Wrong Type" path).
     let expected = match (base, v) {

@@ -495,7 +495,7 @@ fn syntax_of(obj: mib_rs::Object<'_>, ty: mib_rs::Type<'_>) -> Syntax {
         type_name: ty.name().to_string(),
         primitive: primitive(ty),
         tc: ty.effective_tc().map(|t| t.name().to_string()),
-        hint: obj.effective_display_hint().to_string(),
+        hint: hint_of(obj, ty),
         enums: obj
             .effective_enums()
             .iter()
@@ -509,6 +509,21 @@ fn syntax_of(obj: mib_rs::Object<'_>, ty: mib_rs::Type<'_>) -> Syntax {
         sizes: ranges(declared(obj, ty, true)),
         ranges: ranges(declared(obj, ty, false)),
     }
+}
+
+/// The object's DISPLAY-HINT as net-snmp finds it: only textual conventions carry one. A plain
+/// type assignment in a module (RFC1213-MIB's `PhysAddress ::= OCTET STRING`) has none, even
+/// where mib-rs links it to the SMIv2 textual convention of the same name.
+fn hint_of(obj: mib_rs::Object<'_>, ty: mib_rs::Type<'_>) -> String {
+    let module = ty.module().map(|m| m.name()).unwrap_or("");
+    let smi = matches!(
+        module,
+        "SNMPv2-SMI" | "SNMPv2-TC" | "RFC1155-SMI" | "RFC1065-SMI" | ""
+    );
+    if !ty.is_textual_convention() && !smi && ty.display_hint().is_empty() {
+        return String::new();
+    }
+    obj.effective_display_hint().to_string()
 }
 
 /// The first type of the chain that comes from the SMI itself.

@@ -364,7 +364,7 @@ fn syntax_line(info: &NodeInfo<'_>) -> Option<String> {
     }
     let keyword = match s.primitive.as_str() {
         "Integer32" | "INTEGER" | "Unsigned32" | "Counter32" | "Counter64" | "Gauge32"
-        | "TimeTicks" | "IpAddress" | "Opaque" => s.primitive.clone(),
+        | "TimeTicks" | "IpAddress" | "Opaque" | "NetworkAddress" => s.primitive.clone(),
         _ => s.base.keyword().to_string(),
     };
     line.push_str(&keyword);

@@ -2,35 +2,9 @@
 //! `createUser`, `authCommunity`, `authUser`, `disableAuthorization` and `snmpTrapdAddr`.
 //! Other directives produce warnings, never failures.
 
-use std::fmt;
-use std::str::FromStr;
-
 pub use crate::usm::{AuthProtocol, PrivProtocol};
 
-/// One `createUser` line.
-#[derive(Clone, PartialEq, Eq)]
-pub struct UserConfig {
-    /// The user name.
-    pub name: String,
-    /// `-e ENGINEID`: the sender engine this user belongs to. `None` accepts any engine.
-    pub engine_id: Option<Vec<u8>>,
-    /// Authentication protocol and passphrase (`None` for a noAuthNoPriv user).
-    pub auth: Option<(AuthProtocol, String)>,
-    /// Privacy protocol and passphrase (the auth passphrase when none was given).
-    pub privacy: Option<(PrivProtocol, String)>,
-}
-
-impl fmt::Debug for UserConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Never print passphrases.
-        f.debug_struct("UserConfig")
-            .field("name", &self.name)
-            .field("engine_id", &self.engine_id)
-            .field("auth", &self.auth.as_ref().map(|a| a.0))
-            .field("privacy", &self.privacy.as_ref().map(|p| p.0))
-            .finish()
-    }
-}
+pub use crate::conf::UserConfig;
 
 /// What a snmptrapd.conf-style file configures.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -56,13 +30,19 @@ impl TrapdConfig {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let toks = tokenize(line);
+            let mut warn = |m: String| c.warnings.push(format!("line {}: {m}", i + 1));
+            let toks = match crate::conf::words(line) {
+                Ok(t) => t,
+                Err(m) => {
+                    warn(format!("line ignored: {m}"));
+                    continue;
+                }
+            };
             let Some((directive, args)) = toks.split_first() else {
                 continue;
             };
-            let mut warn = |m: String| c.warnings.push(format!("line {}: {m}", i + 1));
             match directive.to_ascii_lowercase().as_str() {
-                "createuser" => match parse_create_user(args) {
+                "createuser" => match crate::conf::parse_create_user(args) {
                     Ok(u) => c.users.push(u),
                     Err(m) => warn(format!("createUser ignored: {m}")),
                 },
@@ -110,98 +90,9 @@ impl TrapdConfig {
     }
 }
 
-fn parse_create_user(args: &[String]) -> Result<UserConfig, String> {
-    let mut i = 0;
-    let mut engine_id = None;
-    while let Some(a) = args.get(i) {
-        match a.as_str() {
-            "-e" => {
-                let hex = args.get(i + 1).ok_or("-e needs an engine ID")?;
-                engine_id = Some(parse_hex(hex).ok_or_else(|| format!("bad engine ID {hex:?}"))?);
-                i += 2;
-            }
-            "-l" | "-m" => {
-                return Err(format!(
-                    "{a} (pre-localised or master keys) is not supported; give passphrases"
-                ))
-            }
-            _ => break,
-        }
-    }
-    let rest = args.get(i..).unwrap_or(&[]);
-    let name = rest.first().ok_or("missing user name")?.clone();
-    let auth = match rest.get(1) {
-        None => None,
-        Some(p) => {
-            let proto = AuthProtocol::from_str(p).map_err(|e| e.to_string())?;
-            let pass = rest.get(2).ok_or("missing auth passphrase")?.clone();
-            if pass.len() < 8 {
-                return Err("auth passphrase shorter than 8 characters".into());
-            }
-            Some((proto, pass))
-        }
-    };
-    let privacy = match rest.get(3) {
-        None => None,
-        Some(p) => {
-            let proto = PrivProtocol::from_str(p).map_err(|e| e.to_string())?;
-            // As in net-snmp, a missing privacy passphrase means the auth one.
-            let pass = match rest.get(4) {
-                Some(p) => p.clone(),
-                None => auth.as_ref().map(|a| a.1.clone()).unwrap_or_default(),
-            };
-            if pass.len() < 8 {
-                return Err("privacy passphrase shorter than 8 characters".into());
-            }
-            Some((proto, pass))
-        }
-    };
-    if rest.len() > 5 {
-        return Err("too many arguments".into());
-    }
-    Ok(UserConfig {
-        name,
-        engine_id,
-        auth,
-        privacy,
-    })
-}
-
 /// Parses an engine ID in hex, with or without `0x`.
 pub fn parse_hex(s: &str) -> Option<Vec<u8>> {
     crate::hex::decode(s).filter(|id| !id.is_empty())
-}
-
-/// Splits a line into words; double or single quotes group words with spaces.
-fn tokenize(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quote = None;
-    let mut has = false;
-    for ch in line.chars() {
-        match quote {
-            Some(q) if ch == q => quote = None,
-            Some(_) => cur.push(ch),
-            None if ch == '"' || ch == '\'' => {
-                quote = Some(ch);
-                has = true;
-            }
-            None if ch.is_whitespace() => {
-                if has {
-                    out.push(std::mem::take(&mut cur));
-                    has = false;
-                }
-            }
-            None => {
-                cur.push(ch);
-                has = true;
-            }
-        }
-    }
-    if has {
-        out.push(cur);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1,0 +1,241 @@
+//! Names and values as net-snmp prints them, with the modules it loads:
+//! - with no `-m`, net-snmp's compiled-in default list over the full MIB collection;
+//! - with `-m ALL`, the whole reference collection, where several modules define the same
+//!   objects (RFC1213-MIB beside IP-MIB and IF-MIB, DISMAN-EXPRESSION-MIB beside
+//!   DISMAN-EVENT-MIB) and the first one net-snmp reads names them.
+//!
+//! Whole-tree walks of the test snmpd are compared line for line, except values that change
+//! between two reads; hand-written values served by tests/fixtures/responder.py reproduce each
+//! `-m ALL` case on any machine.
+
+mod common;
+
+use std::process::{Command, Stdio};
+
+use common::*;
+
+/// Rows that come and go while other tests run beside this one: processes, TCP and UDP
+/// endpoints, neighbour caches (by object name, whatever module names them).
+const CHURN: &[&str] = &[
+    "hrSWRun",
+    "tcpConn",
+    "tcpListener",
+    "udpLocal",
+    "udpEndpoint",
+    "ipNetToMedia",
+    "ipNetToPhysical",
+    "atIfIndex",
+    "atPhysAddress",
+    "atNetAddress",
+    "ipv6NetToMedia",
+];
+
+/// Splits walk output into records (a value may continue over several lines) and drops the
+/// rows in `CHURN`.
+fn records(out: &str) -> Vec<String> {
+    let mut recs: Vec<String> = Vec::new();
+    for line in out.lines() {
+        let starts_record = line.contains(" = ")
+            && (line.starts_with('.')
+                || line.starts_with("iso")
+                || line.split(" = ").next().is_some_and(|n| n.contains("::")));
+        match recs.last_mut() {
+            Some(last) if !starts_record => {
+                last.push('\n');
+                last.push_str(line);
+            }
+            _ => recs.push(line.to_string()),
+        }
+    }
+    recs.retain(|r| {
+        let object = r.split("::").nth(1).unwrap_or(r);
+        !CHURN.iter().any(|c| object.starts_with(c))
+    });
+    recs
+}
+
+/// The reference collection (the full MIB set), or None with a message where it is absent.
+fn reference() -> Option<String> {
+    let dirs = reference_mib_path()?;
+    Some(dirs.split(':').next().unwrap_or(&dirs).to_string())
+}
+
+/// Runs a net-snmp tool with the reference collection as its only MIB directory and with
+/// net-snmp's own default module list unless `args` say otherwise.
+fn net_snmp(prog: &str, reference: &str, args: &[&str]) -> Run {
+    let out = Command::new(tool(prog))
+        .args(args)
+        .env("SNMPCONFPATH", clean_env_dir())
+        .env("HOME", clean_env_dir())
+        .env("MIBDIRS", reference)
+        .env_remove("MIBS")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the net-snmp tool runs");
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+/// Walks the test snmpd's whole tree with net-snmp, then with snmpkit, then with net-snmp
+/// again. A value equal in both net-snmp reads must be equal in ours; one that moved is
+/// compared up to its type.
+fn whole_tree_matches(theirs_args: &[&str], ours_args: &[&str]) {
+    let Some(reference) = reference() else {
+        return;
+    };
+    let d = Snmpd::start("");
+    let agent = d.v4();
+    let walk = |extra: &[&str]| -> Vec<String> {
+        let mut args = extra.to_vec();
+        args.extend(["-v2c", "-c", "public", "-Cr25", &agent, ".1"]);
+        let r = net_snmp("snmpbulkwalk", &reference, &args);
+        assert_eq!(r.code, 0, "snmpbulkwalk: {}", r.stderr);
+        records(&r.stdout)
+    };
+    let before = walk(theirs_args);
+    let mut args = ours_args.to_vec();
+    args.extend(["-v2c", "-c", "public", "-Cr25", &agent, ".1"]);
+    let ours = snmpkit("bulkwalk", &args);
+    assert_eq!(ours.code, 0, "{}", ours.stderr);
+    let after = walk(theirs_args);
+    let ours = records(&ours.stdout);
+    assert!(before.len() > 500, "net-snmp walked only {}", before.len());
+    assert_eq!(
+        before.len(),
+        after.len(),
+        "net-snmp's two walks differ in rows"
+    );
+    assert_eq!(ours.len(), before.len(), "row counts differ");
+    let name = |r: &str| r.split(" = ").next().unwrap_or("").to_string();
+    let kind = |r: &str| {
+        let v = r.split(" = ").nth(1).unwrap_or("");
+        v.split(':').next().unwrap_or("").to_string()
+    };
+    let mut moved = 0;
+    for ((b, a), o) in before.iter().zip(&after).zip(&ours) {
+        assert_eq!(name(o), name(b), "names differ");
+        if b == a {
+            assert_eq!(o, b, "a value that held still differs");
+        } else {
+            moved += 1;
+            assert_eq!(
+                kind(o),
+                kind(b),
+                "a moving value differs in type: {o} / {b}"
+            );
+        }
+    }
+    // Only a small part of the tree moves between reads (uptimes, counters, load).
+    assert!(
+        moved * 5 < before.len(),
+        "{moved} of {} moved",
+        before.len()
+    );
+}
+
+#[test]
+fn whole_tree_with_default_modules_matches_net_snmp() {
+    whole_tree_matches(&[], &[]);
+}
+
+#[test]
+fn whole_tree_with_all_modules_matches_net_snmp() {
+    let Some(reference) = reference() else {
+        return;
+    };
+    whole_tree_matches(&["-m", "ALL"], &["-m", "ALL", "-M", &reference]);
+}
+
+#[test]
+fn default_modules_are_net_snmps_compiled_in_list() {
+    let Some(reference) = reference() else {
+        return;
+    };
+    // net-snmp reports the list it starts from when asked to debug its MIB initialisation.
+    let r = net_snmp("snmptranslate", &reference, &["-Dinit_mib", "sysName.0"]);
+    let line = r
+        .stderr
+        .lines()
+        .find(|l| l.contains("Seen MIBS"))
+        .unwrap_or_else(|| panic!("no MIBS line in:\n{}", r.stderr));
+    let list = line
+        .split('\'')
+        .nth(1)
+        .expect("quoted module list")
+        .trim_start_matches(':');
+    let theirs: Vec<&str> = list.split(':').filter(|m| !m.is_empty()).collect();
+    assert_eq!(theirs, snmpkit::mib::DEFAULT_MODULES);
+}
+
+/// Objects that RFC1213-MIB (and DISMAN-EXPRESSION-MIB) name under `-m ALL`, as a device
+/// would send them.
+const ALL_CASES: &str = "\
+1.3.6.1.2.1.1.3.0 43 02 30 39
+1.3.6.1.2.1.2.2.1.6.1 04 06 00 0c 29 5a 1b 3c
+1.3.6.1.2.1.3.1.1.2.4.1.192.0.2.1 04 06 02 fc 00 00 00 05
+1.3.6.1.2.1.3.1.1.3.4.1.192.0.2.1 40 04 c0 00 02 01
+1.3.6.1.2.1.4.1.0 02 01 02
+1.3.6.1.2.1.4.2.0 02 01 40
+1.3.6.1.2.1.4.13.0 02 01 3c
+1.3.6.1.2.1.6.1.0 02 01 04
+1.3.6.1.4.1.2021.10.1.6.1 44 07 9f 78 04 3f c0 00 00
+";
+
+#[test]
+fn all_modules_name_and_print_like_snmpget() {
+    let Some(reference) = reference() else {
+        return;
+    };
+    let r = ValueResponder::start(ALL_CASES);
+    let agent = r.addr();
+    for flags in ["", "-Oq", "-Ov", "-Oe", "-Os", "-OQ", "-Of"] {
+        let mut args = vec!["-m", "ALL", "-v2c", "-c", "public"];
+        if !flags.is_empty() {
+            args.push(flags);
+        }
+        args.extend([agent.as_str(), "1.3"]);
+        let theirs = net_snmp("snmpget", &reference, &args);
+        assert_eq!(theirs.code, 0, "{}", theirs.stderr);
+        let mut ours_args = vec!["-M", &reference];
+        ours_args.extend(&args);
+        let ours = snmpkit("get", &ours_args);
+        assert_eq!(ours.code, 0, "{}", ours.stderr);
+        assert!(
+            theirs.stdout.contains("RFC1213-MIB::ipForwarding.0")
+                || flags == "-Os"
+                || flags == "-Of"
+                || flags == "-Ov",
+            "net-snmp did not name ipForwarding from RFC1213-MIB:\n{}",
+            theirs.stdout
+        );
+        assert_eq!(ours.stdout, theirs.stdout, "snmpget -m ALL {flags}");
+    }
+}
+
+#[test]
+fn bulkwalk_prints_each_end_of_mib_view_like_snmpbulkwalk() {
+    // An agent that repeats endOfMibView for every repetition left in the response.
+    let r = ValueResponder::start(
+        "1.3.6.1.2.1.1.1.0 04 01 61\n\
+         1.3.6.1.2.1.1.1.0 82 00\n\
+         1.3.6.1.2.1.1.1.0 82 00\n\
+         1.3.6.1.2.1.1.1.0 82 00\n",
+    );
+    let agent = r.addr();
+    let args = ["-m", "", "-v2c", "-c", "public", &agent, ".1.3.6.1.2.1.1"];
+    let theirs = netsnmp("snmpbulkwalk", &args);
+    let ours = snmpkit("bulkwalk", &args);
+    assert_eq!(theirs.code, 0, "{}", theirs.stderr);
+    assert_eq!(ours.code, theirs.code, "{}", ours.stderr);
+    assert_eq!(
+        theirs
+            .stdout
+            .matches("No more variables left in this MIB View")
+            .count(),
+        3
+    );
+    assert_eq!(ours.stdout, theirs.stdout);
+}
