@@ -7,7 +7,7 @@ use snmpkit::{oid, Client, ClientOptions, Oid, Security, Transport};
 use std::time::Duration;
 
 /// Constants, built at compile time: no string is parsed at run time.
-const SYS_UPTIME_0: Oid = oid!(1, 3, 6, 1, 2, 1, 1, 3, 0);
+const SYS_UPTIME_0: Oid = Oid::from_static(&snmpkit::SYS_UPTIME_0);
 const IF_ENTRY: Oid = oid!(1, 3, 6, 1, 2, 1, 2, 2, 1);
 
 #[tokio::main]

@@ -647,25 +647,24 @@ fn json_gives_one_object_per_varbind() {
 fn installed_binary_works_from_any_directory() {
     let d = Snmpd::start("");
     let dir = tempfile::tempdir().unwrap();
-    let bin = dir.path().join("snmpkit");
-    std::fs::copy(snmpkit_bin(), &bin).unwrap();
-    let out = std::process::Command::new(&bin)
-        .args([
-            "get",
-            "-v2c",
-            "-c",
-            "public",
-            &d.v4(),
-            "sysName.0",
-            "IF-MIB::ifDescr.1",
-        ])
-        .current_dir("/")
-        .env("HOME", dir.path())
-        .env("SNMPCONFPATH", dir.path())
-        .env_remove("MIBS")
-        .env_remove("MIBDIRS")
-        .output()
-        .unwrap();
+    let bin = copy_snmpkit_to(dir.path());
+    let out = run_copied(
+        std::process::Command::new(&bin)
+            .args([
+                "get",
+                "-v2c",
+                "-c",
+                "public",
+                &d.v4(),
+                "sysName.0",
+                "IF-MIB::ifDescr.1",
+            ])
+            .current_dir("/")
+            .env("HOME", dir.path())
+            .env("SNMPCONFPATH", dir.path())
+            .env_remove("MIBS")
+            .env_remove("MIBDIRS"),
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),

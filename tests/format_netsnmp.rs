@@ -10,6 +10,11 @@ fn responder() -> ValueResponder {
     ValueResponder::start(&values)
 }
 
+/// A responder serving `values` (responder.py's VARBINDS format).
+fn responder_with(values: &str) -> ValueResponder {
+    ValueResponder::start(values)
+}
+
 #[test]
 fn every_type_prints_like_snmpget() {
     let r = responder();
@@ -49,7 +54,7 @@ fn json_carries_every_type() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(objs.len(), 38);
+    assert_eq!(objs.len(), 39);
     let by_oid = |n: u32| {
         objs.iter()
             .find(|o| o["oid"] == format!(".1.3.6.1.4.1.99999.{n}.0"))
@@ -65,4 +70,52 @@ fn json_carries_every_type() {
     assert_eq!(by_oid(25)["value"], 1.5);
     assert_eq!(by_oid(31)["type"], "noSuchObject");
     assert!(by_oid(31)["value"].is_null());
+}
+
+/// A negative error-index omitted net-snmp's `Failed object: ` line (net-snmp prints it, empty,
+/// for any non-zero index that names no varbind). Also: snmpgetnext exits 0 after an error
+/// whose index is 0, as net-snmp's does.
+#[test]
+fn negative_error_index_prints_an_empty_failed_object_line() {
+    for index in ["-1", "-7", "0", "1", "3"] {
+        let r = responder_with(&format!(
+            "!error 5 {index}\n1.3.6.1.2.1.1.5.0 04 02 61 62\n1.3.6.1.2.1.1.6.0 04 01 63\n"
+        ));
+        let agent = format!("127.0.0.1:{}", r.port);
+        // -Cf: report, do not retry without the failed object (this responder always fails).
+        let get: [&str; 8] = [
+            "-v2c",
+            "-c",
+            "public",
+            "-m",
+            "",
+            "-Cf",
+            &agent,
+            "1.3.6.1.2.1.1.5.0",
+        ];
+        let set: [&str; 9] = [
+            "-v2c",
+            "-c",
+            "public",
+            "-m",
+            "",
+            &agent,
+            "1.3.6.1.2.1.1.5.0",
+            "s",
+            "x",
+        ];
+        for (cmd, args) in [("get", &get[..]), ("getnext", &get[..]), ("set", &set[..])] {
+            let theirs = netsnmp(&format!("snmp{cmd}"), args);
+            let ours = snmpkit(cmd, args);
+            assert_eq!(ours.stderr, theirs.stderr, "{cmd} with error-index {index}");
+            assert_eq!(ours.code, theirs.code, "{cmd} with error-index {index}");
+            if index.starts_with('-') {
+                assert!(
+                    theirs.stderr.contains("Failed object: \n"),
+                    "{}",
+                    theirs.stderr
+                );
+            }
+        }
+    }
 }

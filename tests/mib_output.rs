@@ -493,3 +493,54 @@ fn set_takes_its_type_from_the_mib() {
     assert_eq!(ours.stdout, theirs.stdout);
     assert_eq!(ours.code, theirs.code);
 }
+
+/// D1: INTEGERs that do not fit in 32 bits, as real agents sometimes send them. net-snmp reads
+/// them through its 32-bit overflow check (2^32 prints as 0, -2^31-1 as -2147483647) before
+/// looking up enum labels; snmpkit printed the wide value.
+const WIDE_INTEGERS: &str = "
+1.3.6.1.4.1.99999.1.0 02 05 01 00 00 00 00
+1.3.6.1.4.1.99999.2.0 02 05 00 80 00 00 00
+1.3.6.1.4.1.99999.3.0 02 05 ff 7f ff ff ff
+1.3.6.1.4.1.99999.4.0 02 08 7f ff ff ff ff ff ff ff
+1.3.6.1.4.1.99999.5.0 02 08 80 00 00 00 00 00 00 01
+1.3.6.1.2.1.2.2.1.7.1 02 05 01 00 00 00 01
+1.3.6.1.2.1.2.2.1.7.2 02 05 01 00 00 00 07
+1.3.6.1.2.1.2.2.1.7.3 02 05 ff 7f ff ff ff
+1.3.6.1.2.1.1.7.0 02 05 01 00 00 00 48
+";
+
+#[test]
+fn integers_outside_32_bits_print_as_net_snmp_reads_them() {
+    let r = responder(WIDE_INTEGERS);
+    let agent = format!("127.0.0.1:{}", r.port);
+    // Without MIBs (always), then with the standard modules for the enum labels (where the
+    // reference collection is present).
+    let mib = netsnmp_mib_args();
+    for (flags, with_mibs) in [
+        ("", false),
+        ("-Oq", false),
+        ("", true),
+        ("-Oe", true),
+        ("-Oq", true),
+        ("-On", true),
+    ] {
+        let mut args = vec!["-v2c", "-c", "public"];
+        if !with_mibs {
+            args.extend(["-m", ""]);
+        }
+        if !flags.is_empty() {
+            args.push(flags);
+        }
+        args.extend([agent.as_str(), "1.3"]);
+        let theirs = match (&mib, with_mibs) {
+            (Some(m), true) => netsnmp_with_mibs("snmpget", m, &args),
+            (None, true) => continue,
+            (_, false) => netsnmp("snmpget", &args),
+        };
+        let ours = snmpkit("get", &args);
+        assert_eq!(theirs.code, 0, "{}", theirs.stderr);
+        assert_eq!(ours.code, 0, "{flags}: {}", ours.stderr);
+        assert_eq!(theirs.stdout.lines().count(), 9, "{}", theirs.stdout);
+        assert_eq!(ours.stdout, theirs.stdout, "snmpget {flags}");
+    }
+}

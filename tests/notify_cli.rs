@@ -529,3 +529,132 @@ async fn link_down_is_named_and_decoded() {
     let (code, _) = l.stop("-INT").await;
     assert_eq!(code, 0);
 }
+
+/// v2c SNMPv2-Trap datagrams numbered 0..n, encoded apart from the listener under test (the
+/// listener decodes them; net-snmp's tools send the informs the tests check).
+fn v2c_traps(n: u32) -> Vec<Vec<u8>> {
+    use snmpkit::codec::{AnyPdu, CommunityMessage, Pdu, PduType, Version};
+    use snmpkit::{Oid, Value, VarBind};
+    let oid = |s: &str| s.parse::<Oid>().unwrap();
+    (0..n)
+        .map(|i| {
+            CommunityMessage {
+                version: Version::V2c,
+                community: b"public".to_vec(),
+                pdu: AnyPdu::Pdu(Pdu {
+                    pdu_type: PduType::TrapV2,
+                    request_id: i as i32,
+                    error_status: 0,
+                    error_index: 0,
+                    varbinds: vec![
+                        VarBind::new(oid("1.3.6.1.2.1.1.3.0"), Value::TimeTicks(i)),
+                        VarBind::new(
+                            oid("1.3.6.1.6.3.1.1.4.1.0"),
+                            Value::ObjectIdentifier(oid("1.3.6.1.6.3.1.1.5.1")),
+                        ),
+                        VarBind::new(
+                            oid("1.3.6.1.2.1.1.5.0"),
+                            Value::OctetString(vec![b'x'; 200]),
+                        ),
+                    ],
+                }),
+            }
+            .encode()
+        })
+        .collect()
+}
+
+fn summary_count(stderr: &str, after: &str) -> u64 {
+    let line = stderr
+        .lines()
+        .find(|l| l.contains(" received, "))
+        .unwrap_or_else(|| panic!("no summary: {stderr}"));
+    let at = line
+        .find(after)
+        .unwrap_or_else(|| panic!("no {after:?} in {line}"));
+    line[..at]
+        .rsplit(|c: char| !c.is_ascii_digit())
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count before {after:?} in {line}"))
+}
+
+/// D2: a reader that does not read stdout stalled the whole listener: traps were lost
+/// uncounted, an inform was never acknowledged and SIGTERM waited for the reader. Now output
+/// waits in its own bounded queue, and only there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn blocked_stdout_still_acknowledges_informs_and_obeys_sigterm() {
+    // Our end of the stdout pipe is never read: once ~64 KiB are written it is full.
+    let l = start(&["--json", "udp:127.0.0.1:0"]).await;
+    let to = l.addrs[0].strip_prefix("udp:").unwrap().to_string();
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let traps = v2c_traps(3000);
+    for t in &traps {
+        sock.send_to(t, &to).unwrap();
+    }
+    // net-snmp's snmpinform gets its acknowledgement although stdout is blocked.
+    send_ok(
+        "snmpinform",
+        &[
+            "-v2c",
+            "-c",
+            "public",
+            &l.addrs[0],
+            "5",
+            "1.3.6.1.6.3.1.1.5.2",
+        ],
+    )
+    .await;
+    // And SIGTERM ends the listener while stdout is still blocked.
+    let (code, stderr) = l.stop("-TERM").await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        summary_count(&stderr, " informs acknowledged") >= 1,
+        "{stderr}"
+    );
+    // What could not be written is counted, not silently lost.
+    assert!(summary_count(&stderr, " not printed") > 0, "{stderr}");
+}
+
+/// D4: a SIGTERM or SIGINT sent as soon as the listener says it is listening killed it (exit
+/// -1), because the handlers were installed after the announcement. Now they come first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signal_right_after_readiness_stops_cleanly() {
+    for sig in ["-TERM", "-INT", "-TERM", "-INT", "-TERM"] {
+        let l = start(&["udp:127.0.0.1:0"]).await;
+        let (code, stderr) = l.stop(sig).await;
+        assert_eq!(code, 0, "{sig}: {stderr}");
+        assert!(stderr.contains(" received, "), "{sig}: {stderr}");
+    }
+}
+
+/// D5: datagrams lost in the kernel's receive buffer were invisible ("0 dropped"). The
+/// listener is paused (SIGSTOP) with a small --rcvbuf while traps arrive, so the kernel must
+/// drop most of them; afterwards what was received plus what the kernel lost is what was sent.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kernel_receive_buffer_drops_are_counted() {
+    let l = start(&["--rcvbuf", "4096", "--json", "udp:127.0.0.1:0"]).await;
+    let to = l.addrs[0].strip_prefix("udp:").unwrap().to_string();
+    let pid = l.child.id().unwrap().to_string();
+    let kill = |sig: &str| {
+        let st = std::process::Command::new("kill")
+            .args([sig, &pid])
+            .status()
+            .unwrap();
+        assert!(st.success());
+    };
+    kill("-STOP");
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let traps = v2c_traps(300);
+    for t in &traps {
+        sock.send_to(t, &to).unwrap();
+    }
+    kill("-CONT");
+    let (code, stderr) = l.stop("-TERM").await;
+    assert_eq!(code, 0, "{stderr}");
+    let received = summary_count(&stderr, " received, ");
+    let lost = summary_count(&stderr, " lost in the kernel");
+    assert!(lost > 0, "{stderr}");
+    assert_eq!(received + lost, 300, "{stderr}");
+}

@@ -1,6 +1,7 @@
 //! The library's table API against net-snmp's snmpd, with net-snmp's snmpwalk as the witness:
 //! every way of fetching (whole entry by GetBulk, chosen columns side by side by GetBulk,
-//! GetNext on v1) must give the rows and cells snmpwalk shows for the same columns.
+//! GetNext, v1, with non-repeaters beside) must give the rows and cells snmpwalk shows for the
+//! same columns.
 
 mod common;
 use common::*;
@@ -134,6 +135,29 @@ async fn tables_read_through_the_library_match_snmpwalk() {
         assert_eq!(cells(&t), walked(&agent, spec.entry_oid(), &arcs), "{name}");
     }
 
+    // sysUpTime.0 read beside the table, in its first request (GetBulk's non-repeaters, or
+    // an extra varbind of the first GetNext); the rows stay the same.
+    const SYS_UPTIME: Oid = oid!(1, 3, 6, 1, 2, 1, 1, 3);
+    let spec = TableSpec::by_name(&mib, "sysORTable").unwrap();
+    let arcs: Vec<u32> = spec.columns().iter().map(|c| c.arc()).collect();
+    let want = walked(&agent, spec.entry_oid(), &arcs);
+    for (client, opts) in [
+        (&v2, TableOptions::new().max_repetitions(4)),
+        (&v2, TableOptions::new().get_next(true)),
+        (&v1, TableOptions::new()),
+    ] {
+        let t = client
+            .table(&spec, &opts.non_repeaters(&[SYS_UPTIME]))
+            .await
+            .unwrap();
+        assert_eq!(cells(&t), want);
+        let [up] = t.scalars() else {
+            panic!("one scalar: {:?}", t.scalars())
+        };
+        assert_eq!(up.oid, SYS_UPTIME.child(&[0]));
+        assert!(up.value.as_duration().is_some(), "{:?}", up.value);
+    }
+
     // ifTable by hand (no MIB), static columns only: ifIndex, ifDescr, ifType, ifMtu.
     const IF_ENTRY: Oid = oid!(1, 3, 6, 1, 2, 1, 2, 2, 1);
     let spec = TableSpec::new(IF_ENTRY, &[1, 2, 3, 4]);
@@ -157,4 +181,45 @@ async fn tables_read_through_the_library_match_snmpwalk() {
         .await
         .unwrap();
     assert_eq!((t.rows().len(), t.end()), (1, &TableEnd::RowLimit));
+}
+
+/// `snmptable -On` refuses every table ("Was that a table?", exit 1): it finds the column
+/// names in the printed OIDs, and numeric OIDs have none. `snmpkit table -On` printed the
+/// table instead.
+#[test]
+fn table_with_numeric_oids_is_refused_as_snmptable_refuses_it() {
+    let d = Snmpd::start("");
+    let agent = d.v4();
+    for (table, oid) in [
+        ("sysORTable", ".1.3.6.1.2.1.1.9"),
+        ("vacmSecurityToGroupTable", ".1.3.6.1.6.3.16.1.2"),
+    ] {
+        let ours = snmpkit("table", &["-v2c", "-c", "public", "-On", &agent, table]);
+        assert_eq!(ours.code, 1, "{table}: {}", ours.stdout);
+        assert_eq!(ours.stdout, "", "{table}");
+        assert_eq!(ours.stderr, format!("Was that a table? {oid}\n"), "{table}");
+        // The same words and code as snmptable's, given the same modules.
+        if let Some(m) = reference_mib_path() {
+            let theirs = netsnmp(
+                "snmptable",
+                &[
+                    "-M",
+                    &m,
+                    "-m",
+                    BUILTIN_MODULES,
+                    "-v2c",
+                    "-c",
+                    "public",
+                    "-On",
+                    &agent,
+                    table,
+                ],
+            );
+            assert_eq!(
+                (ours.code, &ours.stdout, &ours.stderr),
+                (theirs.code, &theirs.stdout, &theirs.stderr),
+                "{table}"
+            );
+        }
+    }
 }

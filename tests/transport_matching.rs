@@ -66,8 +66,11 @@ async fn only_the_matching_source_and_id_are_accepted() {
     let vbs = client.get(&[oid]).await.unwrap();
     assert_eq!(vbs[0].value, Value::OctetString(b"genuine".to_vec()));
     fake.join().unwrap();
-    // Give the late duplicate time to arrive and be counted.
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // The late duplicate arrives after the answer: wait (bounded) until it is counted.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while transport.stray_count() < 3 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     assert!(
         transport.stray_count() >= 3,
         "stray: {}",

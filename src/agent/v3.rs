@@ -450,4 +450,90 @@ mod tests {
             VarBind::new(UsmReport::UnknownEngineId.oid(), Value::Counter32(1))
         );
     }
+
+    #[test]
+    fn bulk_fits_the_requesters_max_size() {
+        let conf = "createUser ops SHA-256 opsauthpass AES opsprivpass\nrouser ops priv\n";
+        let cfg = AgentConfig::parse(conf, std::path::Path::new("test.conf")).unwrap();
+        let data = (1..=300u32)
+            .map(|i| {
+                (
+                    Oid::from_slice(&[1, 3, 6, 1, 4, 1, 99, i]),
+                    Value::OctetString(vec![b'v'; 40]),
+                )
+            })
+            .collect();
+        let a = Agent::new(
+            cfg,
+            vec![super::super::responder::test_recording(data)],
+            Options::default(),
+        )
+        .unwrap();
+        let eid = a.engine_id().to_vec();
+        let keys = Credentials::new("ops")
+            .auth(AuthProtocol::Sha256, "opsauthpass")
+            .privacy(PrivProtocol::Aes128, "opsprivpass")
+            .localize(&eid)
+            .unwrap();
+        let mut m = msg(&eid, "ops", SecurityLevel::AuthPriv, 1, 0);
+        m.max_size = 484;
+        if let ScopedPduData::Plaintext(s) = &mut m.data {
+            s.pdu = Pdu::get_bulk(9, 0, 100, &["1.3.6.1.4.1.99".parse().unwrap()]);
+        }
+        let bytes = usm::seal(m, &keys, SaltSource::global()).unwrap();
+        let out = a.handle(
+            &bytes,
+            "127.0.0.1:5000".parse().unwrap(),
+            "127.0.0.1".parse().unwrap(),
+            Instant::now(),
+        );
+        let reply = out.reply.unwrap();
+        assert!(reply.len() <= 484, "{} octets", reply.len());
+        let Message::V3(d) = decode_message(&reply).unwrap() else {
+            panic!("not v3")
+        };
+        let ScopedPduData::Plaintext(s) = usm::open(&reply, d, &keys).unwrap().data else {
+            panic!("encrypted")
+        };
+        assert!(s.pdu.varbinds.len() >= 3 && s.pdu.varbinds.len() < 100);
+    }
+
+    #[test]
+    fn garbage_never_panics_and_is_never_answered() {
+        let a = agent();
+        let eid = a.engine_id().to_vec();
+        let keys = Credentials::new("ops")
+            .auth(AuthProtocol::Sha256, "opsauthpass")
+            .privacy(PrivProtocol::Aes128, "opsprivpass")
+            .localize(&eid)
+            .unwrap();
+        let v3 = usm::seal(
+            msg(&eid, "ops", SecurityLevel::AuthPriv, 1, 0),
+            &keys,
+            SaltSource::global(),
+        )
+        .unwrap();
+        let v2 = crate::codec::CommunityMessage {
+            version: Version::V2c,
+            community: b"public".to_vec(),
+            pdu: crate::codec::AnyPdu::Pdu(Pdu::get_bulk(1, 0, 5, &["1.3.6.1".parse().unwrap()])),
+        }
+        .encode();
+        // Every single-bit flip of a valid message: whatever still decodes is handled, and
+        // nothing that fails to decode is answered.
+        for valid in [v3, v2] {
+            for i in 0..valid.len() * 8 {
+                let mut b = valid.clone();
+                b[i / 8] ^= 1 << (i % 8);
+                let decodes = decode_message(&b).is_ok();
+                let out = a.handle(
+                    &b,
+                    "127.0.0.1:5000".parse().unwrap(),
+                    "127.0.0.1".parse().unwrap(),
+                    Instant::now(),
+                );
+                assert!(decodes || out.reply.is_none(), "bit {i} answered");
+            }
+        }
+    }
 }

@@ -20,6 +20,14 @@ const EXEC_CONCURRENCY: usize = 16;
 const EXEC_QUEUE: usize = 1024;
 /// A handler still running after this long is killed.
 const EXEC_TIMEOUT: Duration = Duration::from_secs(60);
+/// Rendered output that may wait for a slow stdout, in bytes; beyond this, notifications are
+/// not printed and are counted. This queue is the only place where a slow reader is felt:
+/// reception, inform acknowledgement and signals never wait for stdout.
+const OUTPUT_QUEUE_BYTES: usize = 16 * 1024 * 1024;
+/// The same queue's bound in batches (each a write of one or more notifications).
+const OUTPUT_QUEUE_BATCHES: usize = 4096;
+/// How long a shutdown waits for queued output to reach a stdout that is still being read.
+const OUTPUT_DRAIN: Duration = Duration::from_millis(300);
 
 /// Arguments of `snmpkit listen [OPTIONS] [ADDRESS...]`.
 #[derive(clap::Args, Debug, Clone, Default)]
@@ -46,6 +54,11 @@ pub struct ListenArgs {
     /// Log each dropped datagram and its reason to stderr.
     #[arg(long)]
     pub verbose: bool,
+    /// Receive buffer (SO_RCVBUF) to ask for on each socket, in bytes [default: 8388608].
+    /// The kernel caps it at net.core.rmem_max; when this option is given, a smaller grant is
+    /// warned about. Datagrams lost in the kernel are counted in the exit summary.
+    #[arg(long, value_name = "BYTES")]
+    pub rcvbuf: Option<usize>,
     /// Run CMD (with sh -c) for each notification, with its JSON on stdin.
     #[arg(long, value_name = "CMD")]
     pub exec: Option<String>,
@@ -90,8 +103,17 @@ pub async fn run(args: ListenArgs) -> i32 {
             return 1;
         }
     };
+    // Handlers before readiness: once "listening on" is printed, SIGINT and SIGTERM stop the
+    // listener cleanly with its summary instead of killing it.
+    let shutdown = match Shutdown::install() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{}: cannot install signal handlers: {e}", super::prog());
+            return 1;
+        }
+    };
     let broker = match super::nats::ListenSink::start(
-        "snmpkit listen",
+        super::prog(),
         args.nats.as_deref(),
         args.nats_subject.as_deref(),
     )
@@ -99,12 +121,12 @@ pub async fn run(args: ListenArgs) -> i32 {
     {
         Ok(s) => s,
         Err(msg) => {
-            eprintln!("snmpkit listen: {msg}");
+            eprintln!("{}: {msg}", super::prog());
             return 1;
         }
     };
     match setup(&args, broker.active()).await {
-        Ok(rx) => serve(rx, &args, render, broker).await,
+        Ok(rx) => serve(rx, &args, render, shutdown, broker).await,
         Err(msg) => {
             eprintln!("{}: {msg}", super::prog());
             1
@@ -173,11 +195,25 @@ async fn setup(args: &ListenArgs, defer_inform_acks: bool) -> Result<Receiver, S
     rc.listen = listen;
     rc.communities = communities;
     rc.verbose = args.verbose;
+    if let Some(b) = args.rcvbuf {
+        rc.recv_buffer_bytes = b;
+    }
     rc.users = users;
     rc.engine = engine.clone();
     rc.defer_inform_acks = defer_inform_acks;
     let rx = Receiver::bind(rc).await.map_err(|e| e.to_string())?;
     let addrs: Vec<String> = rx.local_addrs().iter().map(|a| udp_name(*a)).collect();
+    if let (Some(want), Some(got)) = (args.rcvbuf, rx.recv_buffer_sizes().iter().min()) {
+        // Linux reports twice the size it set, so this only catches real caps.
+        if *got < want {
+            eprintln!(
+                "{}: warning: receive buffer is {got} bytes, not the {want} asked \
+                 for (capped by net.core.rmem_max); bursts beyond it are lost in the kernel \
+                 and counted in the summary",
+                super::prog()
+            );
+        }
+    }
     if let Some(e) = &engine {
         eprintln!(
             "{}: SNMPv3 engine ID 0x{}, engine boots {}",
@@ -244,37 +280,39 @@ async fn serve(
     mut rx: Receiver,
     args: &ListenArgs,
     r: Render,
+    mut shutdown: Shutdown,
     broker: super::nats::ListenSink,
 ) -> i32 {
     let exec = args.exec.clone().map(|cmd| Exec::new(cmd, args.verbose));
-    let mut sink: Box<dyn Write> = match &args.log_file {
+    let sink = match &args.log_file {
         Some(path) => match std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(path)
         {
-            Ok(f) => Box::new(f),
+            Ok(f) => Sink::File(f),
             Err(e) => {
                 eprintln!("{}: cannot open {}: {e}", super::prog(), path.display());
                 return 1;
             }
         },
-        None => Box::new(std::io::stdout()),
+        None => Sink::Stdout,
     };
-    let mut shutdown = Box::pin(shutdown_signal());
-    let mut out = String::with_capacity(64 * 1024);
+    let mut out = Output::start(sink);
+    let mut text = String::with_capacity(64 * 1024);
     let mut jsons = Vec::new();
-    'outer: loop {
+    loop {
         let first = tokio::select! {
-            _ = &mut shutdown => break,
+            _ = shutdown.recv() => break,
+            _ = out.stopped.notified() => break,
             n = rx.recv_with_ack() => match n {
                 Some(n) => n,
                 None => break,
             },
         };
-        // Render what is already queued too, then write and flush once: no notification ever
-        // waits in a buffer, and a burst costs one write instead of one per trap.
-        out.clear();
+        // Render what is already queued too and hand it to the output thread as one write:
+        // no notification waits in a buffer, and a burst costs one write instead of one each.
+        text.clear();
         let mut next = Some(first);
         let mut batch = 0;
         while let Some((n, ack)) = next.take() {
@@ -285,33 +323,29 @@ async fn serve(
             };
             match (&json, args.json) {
                 (Some(j), true) => {
-                    out.push_str(j);
-                    out.push('\n');
+                    text.push_str(j);
+                    text.push('\n');
                 }
-                _ => r.text(&n, &mut out),
+                _ => r.text(&n, &mut text),
             }
             if let Some(j) = json.as_ref().filter(|_| exec.is_some()) {
                 jsons.push(j.clone());
             }
             broker.forward(&n, json, ack);
             batch += 1;
-            if batch < 512 && out.len() < 256 * 1024 {
+            if batch < 512 && text.len() < 256 * 1024 {
                 next = rx.try_recv_with_ack();
             }
         }
-        if let Err(e) = sink.write_all(out.as_bytes()).and_then(|_| sink.flush()) {
-            if e.kind() != std::io::ErrorKind::BrokenPipe {
-                eprintln!("{}: cannot write output: {e}", super::prog());
-            }
-            break 'outer;
-        }
+        out.submit(&text, batch);
         if let Some(ex) = &exec {
             for j in jsons.drain(..) {
                 ex.submit(j);
             }
         }
     }
-    let mut line = summary(&rx.stats(), exec.as_ref());
+    let not_printed = out.finish().await;
+    let mut line = summary(&rx.stats(), not_printed, exec.as_ref());
     if let Some(n) = broker.finish().await {
         line.push_str("; ");
         line.push_str(&n);
@@ -320,29 +354,145 @@ async fn serve(
     0
 }
 
-async fn shutdown_signal() {
+/// SIGINT and SIGTERM, registered when created (not when first awaited), so a signal that
+/// arrives while the listener starts is not fatal.
+struct Shutdown {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    int: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+}
+
+impl Shutdown {
+    fn install() -> std::io::Result<Shutdown> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(Shutdown {
+                int: signal(SignalKind::interrupt())?,
+                term: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Shutdown {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.int.recv() => {}
+                _ = self.term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
-fn summary(s: &Stats, exec: Option<&Exec>) -> String {
+/// Where notifications are written: stdout, or the `--log-file`.
+enum Sink {
+    Stdout,
+    File(std::fs::File),
+}
+
+/// Writes rendered notifications to stdout (or the log file) from its own thread, fed by a
+/// queue bounded in batches and bytes. Submitting never waits: when the queue is full the batch is not printed
+/// and its notifications are counted. A stdout that fails (a closed pipe) stops the listener.
+struct Output {
+    tx: Option<std::sync::mpsc::SyncSender<(String, u64)>>,
+    /// Bytes and notifications waiting for stdout.
+    queued: Arc<AtomicUsize>,
+    queued_n: Arc<AtomicU64>,
+    not_printed: u64,
+    /// Notified when stdout failed.
+    stopped: Arc<tokio::sync::Notify>,
+    done: Option<tokio::sync::oneshot::Receiver<()>>,
+}
+
+impl Output {
+    fn start(sink: Sink) -> Output {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(String, u64)>(OUTPUT_QUEUE_BATCHES);
+        let queued = Arc::new(AtomicUsize::new(0));
+        let queued_n = Arc::new(AtomicU64::new(0));
+        let stopped = Arc::new(tokio::sync::Notify::new());
+        let (done_tx, done) = tokio::sync::oneshot::channel();
+        let (q, qn, st) = (queued.clone(), queued_n.clone(), stopped.clone());
+        let spawned = std::thread::Builder::new()
+            .name("listen-output".into())
+            .spawn(move || {
+                // stdout is locked for the thread's life: the exit path cannot then flush
+                // (and block on) a stdout that nobody reads.
+                let mut w: Box<dyn Write> = match sink {
+                    Sink::Stdout => Box::new(std::io::stdout().lock()),
+                    Sink::File(f) => Box::new(f),
+                };
+                while let Ok((chunk, n)) = rx.recv() {
+                    let r = w.write_all(chunk.as_bytes()).and_then(|_| w.flush());
+                    q.fetch_sub(chunk.len(), Ordering::Relaxed);
+                    qn.fetch_sub(n, Ordering::Relaxed);
+                    if let Err(e) = r {
+                        if e.kind() != std::io::ErrorKind::BrokenPipe {
+                            eprintln!("{}: cannot write output: {e}", super::prog());
+                        }
+                        st.notify_one();
+                        return;
+                    }
+                }
+                let _ = done_tx.send(());
+            });
+        if let Err(e) = spawned {
+            eprintln!("{}: cannot start the output thread: {e}", super::prog());
+            stopped.notify_one();
+        }
+        Output {
+            tx: Some(tx),
+            queued,
+            queued_n,
+            not_printed: 0,
+            stopped,
+            done: Some(done),
+        }
+    }
+
+    /// Queues `text` (rendering `n` notifications) for stdout, or counts them as not printed.
+    fn submit(&mut self, text: &str, n: u64) {
+        let full = self.queued.load(Ordering::Relaxed) + text.len() > OUTPUT_QUEUE_BYTES;
+        let sent = !full
+            && self.tx.as_ref().is_some_and(|tx| {
+                self.queued.fetch_add(text.len(), Ordering::Relaxed);
+                self.queued_n.fetch_add(n, Ordering::Relaxed);
+                match tx.try_send((text.to_owned(), n)) {
+                    Ok(()) => true,
+                    Err(_) => {
+                        self.queued.fetch_sub(text.len(), Ordering::Relaxed);
+                        self.queued_n.fetch_sub(n, Ordering::Relaxed);
+                        false
+                    }
+                }
+            });
+        if !sent {
+            self.not_printed += n;
+        }
+    }
+
+    /// Lets queued output reach stdout for a moment if it is being read, then gives up on it.
+    /// Returns how many notifications were not printed because the queue was full, and how
+    /// many were still waiting for stdout.
+    async fn finish(mut self) -> (u64, u64) {
+        self.tx = None;
+        if let Some(done) = self.done.take() {
+            let _ = tokio::time::timeout(OUTPUT_DRAIN, done).await;
+        }
+        (self.not_printed, self.queued_n.load(Ordering::Relaxed))
+    }
+}
+
+fn summary(s: &Stats, not_printed: (u64, u64), exec: Option<&Exec>) -> String {
     let mut line = format!(
         "{}: {} received, {} decoded, {} dropped",
         super::prog(),
@@ -359,6 +509,16 @@ fn summary(s: &Stats, exec: Option<&Exec>) -> String {
             "; {} informs acknowledged, {} retransmissions not reported again",
             s.informs_acknowledged, s.duplicate_informs
         ));
+    }
+    let (full, waiting) = not_printed;
+    if full > 0 {
+        line.push_str(&format!("; {full} not printed (output queue full)"));
+    }
+    if waiting > 0 {
+        line.push_str(&format!("; {waiting} not printed (stdout not read)"));
+    }
+    if let Some(n) = s.kernel_drops.filter(|n| *n > 0) {
+        line.push_str(&format!("; {n} lost in the kernel (receive buffer full)"));
     }
     if let Some(e) = exec {
         line.push_str(&format!(

@@ -7,6 +7,7 @@ mod links;
 pub mod listen;
 mod nats;
 mod out;
+mod poll;
 mod request;
 pub mod snmpconf;
 mod table;
@@ -54,6 +55,9 @@ pub enum Command {
     Table(table::TableArgs),
     /// Receive notifications (snmptrapd): print them as text or JSON lines.
     Listen(listen::ListenArgs),
+    /// Poll a fleet every interval: JSON lines, InfluxDB lines or Prometheus /metrics, with
+    /// counter rates.
+    Poll(poll::PollArgs),
     /// Simulate SNMP agents from recorded walks (v1, v2c, v3; Set; linkDown/linkUp traps).
     Agent(agent::AgentArgs),
     /// Make net-snmp's command names (snmpget, snmpwalk, ..., snmptrapd) as symbolic links
@@ -75,6 +79,7 @@ pub async fn run(cli: Cli) -> i32 {
         Command::Translate(a) => translate::run(a),
         Command::Table(a) => table::run(a).await,
         Command::Listen(a) => listen::run(a).await,
+        Command::Poll(a) => poll::run(a).await,
         Command::Agent(a) => agent::run(a).await,
         Command::InstallLinks(a) => links::install(a),
     }
@@ -171,7 +176,26 @@ fn clap_exit(e: clap::Error) -> i32 {
 /// one of net-snmp's names (`snmpwalk`, `snmptrapd`, ...), the binary parses that tool's
 /// command line instead.
 pub fn parse_args() -> Result<Cli, i32> {
-    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    parse_from(std::env::args_os().collect())
+}
+
+/// Parses a command line (program name first).
+fn parse_from(args: Vec<std::ffi::OsString>) -> Result<Cli, i32> {
+    // snmptable takes -Cf/-Cw/-Cc/-Cr values from the arguments after each -C, in their
+    // order, which clap does not keep: the table command gets the arguments as typed.
+    let raw = |from: usize| -> Vec<String> {
+        args.get(from..)
+            .unwrap_or(&[])
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
+    };
+    let with_raw = |mut c: Cli, from: usize| {
+        if let Command::Table(t) = &mut c.command {
+            t.raw = raw(from);
+        }
+        c
+    };
     let invoked = args
         .first()
         .and_then(|a| std::path::Path::new(a).file_name())
@@ -207,14 +231,61 @@ pub fn parse_args() -> Result<Cli, i32> {
         };
         let sub_cmd = sub_cmd.name(prog()).bin_name(name);
         return sub_cmd
-            .try_get_matches_from(args)
+            .try_get_matches_from(args.clone())
             .and_then(|m| from_sub(sub, &m))
-            .map(|command| Cli { command })
+            .map(|command| with_raw(Cli { command }, 1))
             .map_err(clap_exit);
     }
-    let m = command().try_get_matches_from(args).map_err(clap_exit)?;
+    let m = command()
+        .try_get_matches_from(args.clone())
+        .map_err(clap_exit)?;
     if let Some(sub) = m.subcommand_name() {
         let _ = PROG.set(format!("snmpkit {sub}"));
     }
-    Cli::from_arg_matches(&m).map_err(clap_exit)
+    // The subcommand is the first argument: its own arguments follow.
+    Cli::from_arg_matches(&m)
+        .map(|c| with_raw(c, 2))
+        .map_err(clap_exit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `run(TableArgs)` re-read `std::env::args()`, so a table run from anything but the
+    /// process's own command line (a test, a wrapper) took its -C values from the wrong place.
+    /// The parsed command line now carries them.
+    #[test]
+    fn table_takes_its_c_values_from_the_parsed_command_line() {
+        let argv: Vec<std::ffi::OsString> = [
+            "snmpkit",
+            "table",
+            "-v2c",
+            "-c",
+            "public",
+            "-Cf",
+            ",",
+            "127.0.0.1:1161",
+            "ifTable",
+        ]
+        .iter()
+        .map(std::ffi::OsString::from)
+        .collect();
+        let Ok(Cli {
+            command: Command::Table(t),
+        }) = parse_from(argv.clone())
+        else {
+            panic!("not parsed as table");
+        };
+        assert_eq!(t.raw[0], "-v2c");
+        assert_eq!(t.raw.len(), argv.len() - 2);
+        assert_eq!(
+            table::c_values(&t),
+            Some(vec![vec![
+                ",".to_string(),
+                "127.0.0.1:1161".to_string(),
+                "ifTable".to_string()
+            ]])
+        );
+    }
 }

@@ -51,9 +51,14 @@ pub(crate) fn print_status_error(s: &Session, status: i32, index: i32, vbs: &[Va
         if dot { "." } else { "" },
         error_status_text(status)
     );
-    if index > 0 {
+    // net-snmp prints the line for any non-zero index, and the object only when the index
+    // names one: a negative or too large index leaves `Failed object: ` empty.
+    if index != 0 {
         msg.push_str("Failed object: ");
-        if let Some(vb) = vbs.get(index as usize - 1) {
+        let named = usize::try_from(index)
+            .ok()
+            .and_then(|i| vbs.get(i.checked_sub(1)?));
+        if let Some(vb) = named {
             msg.push_str(&format_oid(&vb.oid, &s.output, &s.mib));
             // net-snmp's fprint_objid ends the line itself, then the caller adds another.
             msg.push('\n');
@@ -146,7 +151,10 @@ pub async fn get(a: RequestArgs, kind: Kind) -> i32 {
             &resp.varbinds,
             kind != Kind::Get,
         );
-        exit = 2;
+        // snmpgetnext exits 0 after an error report whose error-index is 0 (net-snmp 5.9).
+        if !(kind == Kind::GetNext && resp.error_index == 0) {
+            exit = 2;
+        }
         // As net-snmp does (unless -Cf): drop the failed object and ask again for the rest.
         let idx = resp.error_index;
         if s.app.dont_fix

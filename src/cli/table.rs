@@ -32,6 +32,11 @@ pub struct TableArgs {
     /// of `-Cf SEP`, `-Cw WIDTH`, `-Cc WIDTH` and `-Cr N`, which follow their `-C` option.
     #[arg(value_name = "AGENT TABLE")]
     pub(crate) args: Vec<String>,
+    /// The arguments after `table` (or after the program name, run as `snmptable`) as typed,
+    /// set by `cli::parse_args`: where the `-C` values are found. Empty when the arguments
+    /// came from elsewhere.
+    #[arg(skip)]
+    pub(crate) raw: Vec<String>,
 }
 
 /// snmptable's `-C` options.
@@ -202,6 +207,16 @@ fn leading_number(s: &str) -> usize {
         .unwrap_or(if d.is_empty() { 0 } else { usize::MAX })
 }
 
+/// The arguments after each `-C` option of the command line `a` was parsed from (see
+/// [`c_followers`]); None without that command line.
+pub(crate) fn c_values(a: &TableArgs) -> Option<Vec<Vec<String>>> {
+    if a.raw.is_empty() {
+        None
+    } else {
+        c_followers(&a.raw, a.common.app.len())
+    }
+}
+
 /// Runs table: argument handling here, the fetch in [`snmpkit::client::Client::table`], and
 /// snmptable's layout below.
 pub async fn run(a: TableArgs) -> i32 {
@@ -212,18 +227,7 @@ pub async fn run(a: TableArgs) -> i32 {
     if let Err(f) = a.common.precheck() {
         return fail(f);
     }
-    let raw: Vec<String> = std::env::args().skip(1).collect();
-    let after_sub = match raw.first().map(String::as_str) {
-        Some("table") => raw.get(1..).unwrap_or(&[]),
-        // Run as `snmptable`: the arguments follow the program name directly.
-        _ if super::prog() == "snmptable" => &raw[..],
-        _ => &[],
-    };
-    let followers = if after_sub.is_empty() {
-        None
-    } else {
-        c_followers(after_sub, a.common.app.len())
-    };
+    let followers = c_values(&a);
     let mut args = a.args.clone();
     let flags = match parse_flags(&a.common.app, followers.as_deref(), &mut args) {
         Ok(f) => f,
@@ -255,6 +259,17 @@ pub async fn run(a: TableArgs) -> i32 {
         Err(f) => return fail(f),
     };
     let spec = match TableSpec::from_mib(&mib, &table_oid) {
+        // snmptable finds its column names in the printed OIDs; numeric ones (`-On`) have
+        // none, so it refuses the table.
+        Ok(spec) if o.oid_format == OidFormat::Numeric => {
+            return fail(Fatal(
+                format!(
+                    "Was that a table? {}",
+                    format_oid(spec.table_oid(), &o, &mib)
+                ),
+                1,
+            ))
+        }
         Ok(spec) => spec,
         Err(TableError::NotATable(oid) | TableError::NoColumns(oid)) => {
             return fail(Fatal(

@@ -15,7 +15,8 @@
 //! are counted ([`Table::unknown_columns`]), a GetNext row takes its index from the first
 //! column still inside the table and leaves the columns that jumped past it empty, and a walk
 //! that stops increasing ends the table. The number of rows is bounded
-//! ([`TableOptions::max_rows`]).
+//! ([`TableOptions::max_rows`]). Scalars can be read in the same first request as the rows
+//! ([`TableOptions::non_repeaters`], e.g. sysUpTime for the time of the counters).
 //!
 //! ```no_run
 //! use snmpkit::client::{TableOptions, TableSpec};
@@ -251,35 +252,43 @@ impl TableSpec {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TableOptions {
-    /// GetBulk max-repetitions (snmptable's `-Cr`, default 10). With GetNext, snmptable prints
-    /// in batches of this many rows; the fetch itself ignores it.
-    pub max_repetitions: u32,
+    /// GetBulk max-repetitions (snmptable's `-Cr`). `None` (the default) takes the client's
+    /// [`ClientOptions::max_repetitions`](crate::ClientOptions::max_repetitions), 10 unless
+    /// set, as snmptable's default.
+    pub max_repetitions: Option<u32>,
     /// GetNext instead of GetBulk (snmptable's `-CB`). SNMPv1 always uses GetNext.
     pub get_next: bool,
     /// Stop after this many rows (default 100,000), so a misbehaving agent cannot exhaust
     /// memory; the table then ends with [`TableEnd::RowLimit`]. `None`: no limit.
     pub max_rows: Option<usize>,
+    /// OIDs fetched once beside the table, in its first request: GetBulk's non-repeaters
+    /// (bulkget's `-Cn`), or extra varbinds of the first GetNext. Each gives the next instance
+    /// after it, as GetNext does: `sysUpTime` brings `sysUpTime.0`, read at the same moment as
+    /// the first rows. See [`Table::scalars`].
+    pub non_repeaters: Vec<Oid>,
 }
 
 impl Default for TableOptions {
     fn default() -> Self {
         TableOptions {
-            max_repetitions: 10,
+            max_repetitions: None,
             get_next: false,
             max_rows: Some(100_000),
+            non_repeaters: Vec::new(),
         }
     }
 }
 
 impl TableOptions {
-    /// snmptable's defaults: GetBulk with max-repetitions 10, at most 100,000 rows.
+    /// snmptable's defaults: GetBulk with the client's max-repetitions (10 unless set), at
+    /// most 100,000 rows.
     pub fn new() -> TableOptions {
         TableOptions::default()
     }
 
     /// Sets the GetBulk max-repetitions (`-Cr`); 0 is taken as 1.
     pub fn max_repetitions(mut self, n: u32) -> TableOptions {
-        self.max_repetitions = n.max(1);
+        self.max_repetitions = Some(n.max(1));
         self
     }
 
@@ -292,6 +301,12 @@ impl TableOptions {
     /// Bounds the number of rows (`None`: unbounded).
     pub fn max_rows(mut self, n: Option<usize>) -> TableOptions {
         self.max_rows = n;
+        self
+    }
+
+    /// Fetches `oids` once beside the table (see [`TableOptions::non_repeaters`]).
+    pub fn non_repeaters(mut self, oids: &[Oid]) -> TableOptions {
+        self.non_repeaters = oids.to_vec();
         self
     }
 
@@ -420,6 +435,7 @@ pub struct Table {
     rows: Vec<Row>,
     end: TableEnd,
     unknown_columns: bool,
+    scalars: Vec<VarBind>,
 }
 
 impl Table {
@@ -448,6 +464,12 @@ impl Table {
         &self.end
     }
 
+    /// What the agent returned for [`TableOptions::non_repeaters`], in order (exceptions
+    /// included, so a position always matches its OID).
+    pub fn scalars(&self) -> &[VarBind] {
+        &self.scalars
+    }
+
     /// Whether the agent returned columns the MIB does not list as accessible (snmptable's
     /// `WARNING: More columns on agent than in MIB`).
     pub fn unknown_columns(&self) -> bool {
@@ -465,6 +487,8 @@ struct Assembler<'a> {
     full: bool,
     /// A side-by-side column went backwards.
     not_increasing: bool,
+    /// The answers to the non-repeaters.
+    scalars: Vec<VarBind>,
 }
 
 impl<'a> Assembler<'a> {
@@ -477,6 +501,7 @@ impl<'a> Assembler<'a> {
             max_rows,
             full: false,
             not_increasing: false,
+            scalars: Vec::new(),
         }
     }
 
@@ -568,6 +593,7 @@ impl<'a> Assembler<'a> {
             rows: self.rows,
             end: if self.full { TableEnd::RowLimit } else { end },
             unknown_columns: self.unknown_columns,
+            scalars: self.scalars,
         }
     }
 }
@@ -580,14 +606,24 @@ impl Client {
     /// read so far are dropped.
     pub async fn table(&self, spec: &TableSpec, opts: &TableOptions) -> Result<Table> {
         let mut asm = Assembler::new(spec, opts.max_rows);
-        let end = if opts.uses_bulk(self.version()) && spec.whole_entry {
+        let end = if opts.uses_bulk(self.version())
+            && spec.whole_entry
+            && opts.non_repeaters.is_empty()
+        {
             self.table_bulk(spec, opts, &mut asm).await?
         } else if opts.uses_bulk(self.version()) {
             self.table_bulk_columns(spec, opts, &mut asm).await?
         } else {
-            self.table_getnext(spec, &mut asm).await?
+            self.table_getnext(spec, opts, &mut asm).await?
         };
         Ok(asm.finish(end))
+    }
+
+    /// The GetBulk max-repetitions of a table fetch: the options', else the client's.
+    fn table_repetitions(&self, opts: &TableOptions) -> u32 {
+        opts.max_repetitions
+            .unwrap_or(self.inner.options.max_repetitions)
+            .max(1)
     }
 
     async fn table_bulk(
@@ -597,7 +633,7 @@ impl Client {
         asm: &mut Assembler<'_>,
     ) -> Result<TableEnd> {
         let walk_opts = WalkOptions {
-            bulk: Some((0, opts.max_repetitions.max(1))),
+            bulk: Some((0, self.table_repetitions(opts))),
             ..WalkOptions::default()
         };
         let mut walk = Walk::new(self.clone(), spec.entry.clone(), walk_opts);
@@ -644,11 +680,14 @@ impl Client {
                 last: c.oid.clone(),
             })
             .collect();
-        let max_repetitions = i32::try_from(opts.max_repetitions.max(1)).unwrap_or(i32::MAX);
+        let max_repetitions = i32::try_from(self.table_repetitions(opts)).unwrap_or(i32::MAX);
+        let mut scalars = opts.non_repeaters.as_slice();
         while !cursors.is_empty() {
-            let oids: Vec<Oid> = cursors.iter().map(|c| c.last.clone()).collect();
-            let resp = self
-                .request(Pdu::get_bulk(0, 0, max_repetitions, &oids))
+            let mut oids = scalars.to_vec();
+            oids.extend(cursors.iter().map(|c| c.last.clone()));
+            let non_repeaters = i32::try_from(scalars.len()).unwrap_or(i32::MAX);
+            let mut resp = self
+                .request(Pdu::get_bulk(0, non_repeaters, max_repetitions, &oids))
                 .await?;
             if resp.error_status != 0 {
                 return Err(Error::Status {
@@ -656,6 +695,13 @@ impl Client {
                     index: resp.error_index,
                     varbinds: resp.varbinds,
                 });
+            }
+            if !scalars.is_empty() {
+                let rest = resp
+                    .varbinds
+                    .split_off(scalars.len().min(resp.varbinds.len()));
+                asm.scalars = std::mem::replace(&mut resp.varbinds, rest);
+                scalars = &[];
             }
             let step = asm.add_columns(&mut cursors, resp.varbinds);
             if asm.full {
@@ -672,11 +718,18 @@ impl Client {
         })
     }
 
-    async fn table_getnext(&self, spec: &TableSpec, asm: &mut Assembler<'_>) -> Result<TableEnd> {
+    async fn table_getnext(
+        &self,
+        spec: &TableSpec,
+        opts: &TableOptions,
+        asm: &mut Assembler<'_>,
+    ) -> Result<TableEnd> {
         let mut next: Vec<Oid> = spec.columns.iter().map(|c| c.oid.clone()).collect();
+        // The non-repeaters ride along in the first request only.
+        next.extend_from_slice(&opts.non_repeaters);
         let mut last_index: Option<Oid> = None;
         loop {
-            let resp = self
+            let mut resp = self
                 .request(Pdu::request(PduType::GetNext, 0, &next))
                 .await?;
             if resp.error_status == 2 {
@@ -689,6 +742,10 @@ impl Client {
                     index: resp.error_index,
                     varbinds: resp.varbinds,
                 });
+            }
+            if last_index.is_none() && !opts.non_repeaters.is_empty() {
+                let at = spec.columns.len().min(resp.varbinds.len());
+                asm.scalars = resp.varbinds.split_off(at);
             }
             let Some(index) = asm.add_row_checked(resp.varbinds, last_index.as_ref()) else {
                 return Ok(TableEnd::Complete);

@@ -158,7 +158,9 @@ pub(crate) fn decode_i64(c: &[u8], what: &'static str) -> Result<i64, DecodeErro
     while s.len() > 8 && s[0] == pad {
         s = &s[1..];
     }
-    if s.len() > 8 {
+    // What is left must still carry the sign of the padding: `00 FF..FF` (2^64-1) would
+    // otherwise read as -1, and `FF 7F FF..` as i64::MAX.
+    if s.len() > 8 || (s[0] & 0x80 != 0) != neg {
         return Err(DecodeError::BadInteger(what));
     }
     let mut v: i64 = if neg { -1 } else { 0 };
@@ -195,15 +197,17 @@ pub(crate) fn decode_unsigned(c: &[u8], bits: u32, what: &'static str) -> Result
 pub(crate) fn decode_oid(c: &[u8]) -> Result<Oid, DecodeError> {
     let mut oid = Oid::empty();
     if c.is_empty() {
+        // `06 00` is not a valid OID; net-snmp reads it as `.0`, and so do we (and write `.0`
+        // back as `06 00`, so that what we decode re-encodes to the same bytes).
+        oid.push(0);
         return Ok(oid);
     }
     let mut acc: u64 = 0;
     let mut first = true;
     let mut nbytes = 0;
+    // A leading 0x80 in a sub-identifier is a non-minimal encoding; it adds nothing to `acc`
+    // and is tolerated.
     for &b in c {
-        if nbytes == 0 && b == 0x80 {
-            // A leading 0x80 is a non-minimal encoding; tolerate it.
-        }
         acc = (acc << 7) | (b & 0x7f) as u64;
         nbytes += 1;
         if nbytes > 5 || acc > u32::MAX as u64 + 80 {
@@ -334,10 +338,11 @@ impl Writer {
         let lenpos = self.buf.len();
         self.buf.push(0);
         let start = self.buf.len();
-        let (first, rest): (u64, &[u32]) = match arcs.len() {
-            0 => (0, &[]),
-            1 => (arcs[0] as u64 * 40, &[]),
-            _ => (arcs[0] as u64 * 40 + arcs[1] as u64, &arcs[2..]),
+        let (first, rest): (u64, &[u32]) = match arcs {
+            // The empty OID and `.0` have no encoding; `06 00` is what net-snmp reads as `.0`.
+            [] | [0] => return,
+            [a] => (u64::from(*a) * 40, &[]),
+            [a, b, rest @ ..] => (u64::from(*a) * 40 + u64::from(*b), rest),
         };
         push_base128(&mut self.buf, first);
         for &a in rest {

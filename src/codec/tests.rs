@@ -121,6 +121,64 @@ fn lenient_vectors() {
     }
 }
 
+/// D1: INTEGERs that do not fit in 64 bits decoded with the wrong sign (2^64-1 as -1, and so
+/// on). After the padding is stripped, a remainder whose sign bit disagrees is an error; what
+/// does fit, however padded, decodes to its value.
+#[test]
+fn integers_beyond_64_bits_are_errors_not_wrong_signs() {
+    for h in [
+        "02 09 00 ff ff ff ff ff ff ff ff",
+        "02 09 ff 7f ff ff ff ff ff ff ff",
+        "02 09 00 80 00 00 00 00 00 00 00",
+        "02 0a 00 00 80 00 00 00 00 00 00 00",
+        "02 0a ff ff 7f ff ff ff ff ff ff ff",
+    ] {
+        assert_eq!(
+            decode_value(&hex(h)).unwrap_err(),
+            DecodeError::BadInteger("INTEGER value"),
+            "{h}"
+        );
+    }
+    for (h, v) in [
+        ("02 09 00 7f ff ff ff ff ff ff ff", i64::MAX),
+        ("02 09 ff 80 00 00 00 00 00 00 00", i64::MIN),
+        ("02 0a ff ff 80 00 00 00 00 00 00 00", i64::MIN),
+        ("02 09 ff ff ff ff ff ff ff ff ff", -1),
+        ("02 09 00 00 00 00 00 00 00 00 05", 5),
+    ] {
+        assert_eq!(decode_value(&hex(h)).unwrap().0, Value::Integer(v), "{h}");
+    }
+    // A request-id of 2^64-1 must not match request -1: the message is refused.
+    let msg = hex(
+        "30 20 02 01 01 04 06 70 75 62 6c 69 63 a2 13 02 09 00 ff ff ff ff ff ff ff ff
+         02 01 00 02 01 00 30 00",
+    );
+    assert_eq!(
+        decode_message(&msg).unwrap_err(),
+        DecodeError::BadInteger("request-id")
+    );
+}
+
+/// Found by fuzzing (decode_message): `06 00` decoded as the empty OID, which re-encoded as
+/// `06 01 00` (0.0). net-snmp reads `06 00` as `.0`; we now do too, and write `.0` back as
+/// `06 00`, so a decoded message re-encodes to what was received.
+#[test]
+fn empty_oid_reads_as_net_snmp_reads_it_and_round_trips() {
+    let (v, _) = decode_value(&hex("06 00")).unwrap();
+    assert_eq!(v, Value::ObjectIdentifier(oid("0")));
+    assert_eq!(encode_value(&v), hex("06 00"));
+    // As a varbind name too: the message re-encodes to the bytes received.
+    let msg = hex(
+        "30 1e 02 01 01 04 06 70 75 62 6c 69 63 a2 11 02 01 01 02 01 00 02 01 00
+         30 06 30 04 06 00 05 00",
+    );
+    let Message::Community(m) = decode_message(&msg).unwrap() else {
+        panic!("not a community message");
+    };
+    assert_eq!(m.pdu.varbinds()[0].oid, oid("0"));
+    assert_eq!(m.encode(), msg);
+}
+
 #[test]
 fn malformed_vectors() {
     let cases: Vec<(&str, DecodeError)> = vec![

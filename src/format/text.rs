@@ -318,6 +318,20 @@ fn bits(b: &[u8], names: &[(i64, String)], o: &OutputOptions) -> String {
     s
 }
 
+/// An INTEGER as net-snmp reads it off the wire (`asn_parse_int`'s 32-bit overflow check):
+/// above 2^31-1 it keeps the low 32 bits (so 2^32 prints as 0 and 2^31 as 2147483648), below
+/// -2^31 it becomes minus its low 32 bits (-2^31-1 prints as -2147483647). net-snmp prints no
+/// warning for either, so neither do we; the decoded [`Value`] keeps the value as sent.
+fn netsnmp_int32(i: i64) -> i64 {
+    if i > i64::from(i32::MAX) {
+        i & 0xffff_ffff
+    } else if i < i64::from(i32::MIN) {
+        -(i & 0xffff_ffff)
+    } else {
+        i
+    }
+}
+
 /// net-snmp's sprint_realloc_by_type: the printer for the value's own type, given the MIB's
 /// extras when the object has no typed syntax.
 fn by_type(v: &Value, x: &Extras<'_>, o: &OutputOptions, mib: &Mib) -> String {
@@ -328,7 +342,8 @@ fn by_type(v: &Value, x: &Extras<'_>, o: &OutputOptions, mib: &Mib) -> String {
         s
     };
     match v {
-        Value::Integer(i) => {
+        Value::Integer(wide) => {
+            let i = &netsnmp_int32(*wide);
             let label = x
                 .enums
                 .iter()

@@ -158,4 +158,15 @@ createUser erin SHA1 authpass3 BLOWFISH x
             assert_eq!(parse_hex(bad), None, "{bad}");
         }
     }
+
+    /// `+a+b` was read as 0x0a 0x0b, because from_str_radix takes a leading `+`.
+    #[test]
+    fn hex_parser_rejects_plus_signs() {
+        for bad in ["+a+b", "0x+a+b", "+a0b", "0b+a", "-a0b"] {
+            assert_eq!(parse_hex(bad), None, "{bad}");
+        }
+        let c = TrapdConfig::parse("createUser -e +a+b+c+d+e alice SHA authpass123\n");
+        assert!(c.users.is_empty());
+        assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+    }
 }

@@ -25,7 +25,10 @@
 //! Design: one tokio task per socket reads datagrams into a 64 KiB buffer, decodes them with a
 //! sans-I/O processor, answers informs from the same socket, and pushes notifications into one
 //! bounded channel. When the consumer falls behind, the socket tasks wait on the channel, so
-//! memory stays bounded and the kernel's (raised) receive buffer absorbs the burst.
+//! memory stays bounded and the kernel's (raised) receive buffer absorbs the burst. What the
+//! kernel then drops is counted by the kernel and reported in [`Stats::kernel_drops`] (Linux).
+//! A consumer that must keep acknowledging informs whatever its output does (the `listen`
+//! command) drains this channel at once and bounds its own output queue instead.
 //!
 //! Informs are acknowledged as soon as they are decoded, unless
 //! [`ReceiverConfig::defer_inform_acks`] is set: then [`Receiver::recv_with_ack`] hands each
@@ -37,6 +40,7 @@
 mod addr;
 pub mod conf;
 mod error;
+mod kernel;
 mod notification;
 mod process;
 mod stats;
@@ -89,7 +93,8 @@ pub struct ReceiverConfig {
     /// small trap counts as 256 bytes). With `queue_capacity`, this bounds memory when the
     /// consumer is slow: the socket tasks then wait and the kernel buffer absorbs the rest.
     pub queue_bytes: usize,
-    /// SO_RCVBUF to ask for, in bytes (best effort: the OS may cap it).
+    /// SO_RCVBUF to ask for, in bytes (best effort: the OS caps it at `net.core.rmem_max`
+    /// for unprivileged processes; [`Receiver::recv_buffer_sizes`] tells what was granted).
     pub recv_buffer_bytes: usize,
     /// SNMPv3 users. Empty means v3 messages are dropped.
     pub users: Vec<V3User>,
@@ -180,6 +185,7 @@ pub struct Receiver {
     local: Vec<SocketAddr>,
     tasks: Vec<JoinHandle<()>>,
     engine: Option<LocalEngine>,
+    rcvbuf: Vec<usize>,
 }
 
 impl Receiver {
@@ -212,7 +218,16 @@ impl Receiver {
         // At least one maximal datagram must fit, or a task could wait forever.
         let units = (config.queue_bytes / BUDGET_UNIT).max(budget_units(RECEIVE_BUFFER) as usize);
         let budget = Arc::new(Semaphore::new(units.min(Semaphore::MAX_PERMITS)));
-        let counters = Arc::new(Counters::default());
+        // The kernel's drop counters are found by socket inode; all or nothing.
+        let inodes: Option<Vec<u64>> = sockets.iter().map(kernel::socket_inode).collect();
+        let counters = Arc::new(Counters {
+            inodes: inodes.unwrap_or_default(),
+            ..Counters::default()
+        });
+        let rcvbuf = sockets
+            .iter()
+            .map(|s| socket2::SockRef::from(s).recv_buffer_size().unwrap_or(0))
+            .collect();
         let communities = config.communities.clone();
         let v3 = (!config.users.is_empty()).then(|| {
             Arc::new(v3::V3Config {
@@ -248,6 +263,7 @@ impl Receiver {
             local,
             tasks,
             engine,
+            rcvbuf,
         })
     }
 
@@ -296,6 +312,12 @@ impl Receiver {
             a.acknowledge();
         }
         n
+    }
+
+    /// The receive buffer (SO_RCVBUF) each socket got, in bytes, in the order of
+    /// [`Receiver::local_addrs`]. Linux reports twice what was set (its bookkeeping overhead).
+    pub fn recv_buffer_sizes(&self) -> &[usize] {
+        &self.rcvbuf
     }
 
     /// This receiver's SNMPv3 engine, when v3 users are configured.

@@ -92,6 +92,8 @@ pub(crate) struct Counters {
     pub duplicate_informs: AtomicU64,
     pub discovery_probes: AtomicU64,
     pub dropped: [AtomicU64; DropReason::ALL.len()],
+    /// The sockets' inodes, to read the kernel's drop counters (empty when unknown).
+    pub inodes: Vec<u64>,
 }
 
 impl Counters {
@@ -112,6 +114,7 @@ impl Counters {
             duplicate_informs: self.duplicate_informs.load(Ordering::Relaxed),
             discovery_probes: self.discovery_probes.load(Ordering::Relaxed),
             dropped,
+            kernel_drops: super::kernel::drops(&self.inodes),
         }
     }
 }
@@ -133,6 +136,11 @@ pub struct Stats {
     pub duplicate_informs: u64,
     /// SNMPv3 engine-ID discovery probes answered with a Report (RFC 3414 §4).
     pub discovery_probes: u64,
+    /// Datagrams the kernel dropped on the receiver's sockets because their receive buffer
+    /// was full, since they were opened (Linux: the socket's `SO_RXQ_OVFL` counter, read from
+    /// /proc/net/udp). `None` where the OS does not tell. Not part of [`Stats::dropped_total`],
+    /// which counts what reached us.
+    pub kernel_drops: Option<u64>,
     dropped: [u64; DropReason::ALL.len()],
 }
 

@@ -244,7 +244,18 @@ pub struct Snmptrapd {
 
 impl Snmptrapd {
     /// Starts snmptrapd on 127.0.0.1:PORT and [::1]:PORT with `conf` as its configuration.
+    /// A port taken by another test between choosing and binding it means another try on a
+    /// new port.
     pub fn start(conf: &str) -> Snmptrapd {
+        for _ in 0..5 {
+            if let Some(t) = Self::try_start(conf) {
+                return t;
+            }
+        }
+        panic!("snmptrapd did not start");
+    }
+
+    fn try_start(conf: &str) -> Option<Snmptrapd> {
         let dir = tempfile::tempdir().unwrap();
         let cfile = dir.path().join("snmptrapd.conf");
         std::fs::write(&cfile, conf).unwrap();
@@ -265,13 +276,20 @@ impl Snmptrapd {
             .stderr(Stdio::null())
             .spawn()
             .expect("start snmptrapd");
-        let t = Snmptrapd { child, port, dir };
-        // It writes its version banner to the log once it is listening.
+        let mut t = Snmptrapd { child, port, dir };
+        // It writes its version banner to the log once it is listening, and exits when it
+        // cannot bind.
         let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(10) && !t.log().contains("NET-SNMP version") {
+        while start.elapsed() < Duration::from_secs(10) {
+            if t.log().contains("NET-SNMP version") {
+                return Some(t);
+            }
+            if let Ok(Some(_)) = t.child.try_wait() {
+                return None;
+            }
             std::thread::sleep(Duration::from_millis(20));
         }
-        t
+        None
     }
 
     /// Everything logged so far.
@@ -328,6 +346,40 @@ pub fn reference_mib_path() -> Option<String> {
         reference.display(),
         repo().join("mibs").display()
     ))
+}
+
+/// A copy of the snmpkit binary in `dir`, safe to execute at once: written under a temporary
+/// name, closed, then renamed into place. (Another test's fork can still hold the writing
+/// descriptor for a moment; [`run_copied`] retries that case.)
+pub fn copy_snmpkit_to(dir: &Path) -> PathBuf {
+    let tmp = dir.join(".snmpkit.partial");
+    let bin = dir.join("snmpkit");
+    {
+        let mut from = std::fs::File::open(snmpkit_bin()).unwrap();
+        let mut to = std::fs::File::create(&tmp).unwrap();
+        std::io::copy(&mut from, &mut to).unwrap();
+        to.sync_all().unwrap();
+    }
+    let perms = std::fs::metadata(snmpkit_bin()).unwrap().permissions();
+    std::fs::set_permissions(&tmp, perms).unwrap();
+    std::fs::rename(&tmp, &bin).unwrap();
+    bin
+}
+
+/// Runs a command whose program was just copied, retrying while the kernel says "Text file
+/// busy" (ETXTBSY): a process forked by another test thread may still hold the descriptor the
+/// copy was written through, until it executes its own program. Bounded: 10 s.
+pub fn run_copied(cmd: &mut Command) -> Output {
+    let start = Instant::now();
+    loop {
+        match cmd.output() {
+            // ETXTBSY is 26 on Linux.
+            Err(e) if e.raw_os_error() == Some(26) && start.elapsed() < Duration::from_secs(10) => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            r => return r.expect("run the copied binary"),
+        }
+    }
 }
 
 /// tests/fixtures/responder.py serving `OID HEX-TLV` lines (a responder written apart from
