@@ -106,6 +106,7 @@ echo "UDP receive-buffer drops on this host during the poll: $((DROPS1 - DROPS0)
 echo "== net-snmp over the first $SUBSET devices: snmpget + snmpbulkwalk per device, xargs -P 64"
 grep -v '^#' "$WORK/targets" | head -n "$SUBSET" >"$WORK/subset"
 START=$(date +%s.%N)
-xargs -P 64 -I{} sh -c 'snmpget -v2c -c public -On -m "" {} .1.3.6.1.2.1.1.3.0 >/dev/null && snmpbulkwalk -v2c -c public -On -m "" -Cr50 {} .1.3.6.1.2.1.2.2 >/dev/null' <"$WORK/subset"
+xargs -P 64 -I{} sh -c 'snmpget -v2c -c public -On -m "" {} .1.3.6.1.2.1.1.3.0 >/dev/null && snmpbulkwalk -v2c -c public -On -m "" -Cr50 {} .1.3.6.1.2.1.2.2 >/dev/null || echo failed' <"$WORK/subset" >"$WORK/netsnmp.out" || true
+echo "net-snmp failures: $(grep -c failed "$WORK/netsnmp.out" || true)"
 END=$(date +%s.%N)
 python3 -c "import sys; s,e,n=float('$START'),float('$END'),int('$SUBSET'); print(f'net-snmp: {n} devices in {e-s:.2f} s = {n/(e-s):.0f} devices/s')"
