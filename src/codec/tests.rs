@@ -179,6 +179,22 @@ fn empty_oid_reads_as_net_snmp_reads_it_and_round_trips() {
     assert_eq!(m.encode(), msg);
 }
 
+/// codec/ber.rs had an empty `if` claiming that a leading 0x80 in a sub-identifier (a
+/// non-minimal encoding) is tolerated; the tolerance is real and now only stated and tested.
+#[test]
+fn non_minimal_oid_sub_identifiers_are_tolerated() {
+    for (h, o) in [
+        ("06 04 2b 80 80 06", "1.3.6"),
+        ("06 05 2b 06 80 81 00", "1.3.6.128"),
+    ] {
+        assert_eq!(
+            decode_value(&hex(h)).unwrap().0,
+            Value::ObjectIdentifier(oid(o)),
+            "{h}"
+        );
+    }
+}
+
 #[test]
 fn malformed_vectors() {
     let cases: Vec<(&str, DecodeError)> = vec![
