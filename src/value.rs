@@ -316,13 +316,19 @@ fn parse_bits(text: &str) -> Option<Vec<u8>> {
 }
 
 fn opaque_u64(v: u64) -> Vec<u8> {
+    opaque_unsigned(0x7b, v)
+}
+
+/// net-snmp's Opaque wrapping of an unsigned 64-bit value: `9f TAG LEN` and the minimal
+/// unsigned encoding (0x7b UInt64, 0x76 Counter64).
+pub(crate) fn opaque_unsigned(tag: u8, v: u64) -> Vec<u8> {
     let be = v.to_be_bytes();
     let skip = be.iter().take(7).take_while(|&&b| b == 0).count();
     let mut body = be[skip..].to_vec();
     if body[0] & 0x80 != 0 {
         body.insert(0, 0);
     }
-    let mut out = vec![0x9f, 0x7b, body.len() as u8];
+    let mut out = vec![0x9f, tag, body.len() as u8];
     out.extend_from_slice(&body);
     out
 }

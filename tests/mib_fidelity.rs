@@ -239,3 +239,57 @@ fn bulkwalk_prints_each_end_of_mib_view_like_snmpbulkwalk() {
     );
     assert_eq!(ours.stdout, theirs.stdout);
 }
+
+/// A one-object module, for the cache test.
+fn tiny_module(arc: u32) -> String {
+    format!(
+        "TINY-MIB DEFINITIONS ::= BEGIN\n\
+         IMPORTS enterprises, OBJECT-TYPE, Integer32 FROM SNMPv2-SMI;\n\
+         tinyValue OBJECT-TYPE\n\
+             SYNTAX Integer32\n\
+             MAX-ACCESS read-only\n\
+             STATUS current\n\
+             DESCRIPTION \"A value.\"\n\
+             ::= {{ enterprises 99999 {arc} }}\n\
+         END\n"
+    )
+}
+
+#[test]
+fn module_cache_is_reused_and_follows_changed_files() {
+    let mibs = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let translate = || {
+        let out = Command::new(snmpkit_bin())
+            .args(["translate", "-m", "ALL", "-M"])
+            .arg(mibs.path())
+            .args(["-On", "TINY-MIB::tinyValue"])
+            .env("SNMPCONFPATH", clean_env_dir())
+            .env("HOME", clean_env_dir())
+            .env("XDG_CACHE_HOME", cache.path())
+            .env_remove("MIBS")
+            .env_remove("MIBDIRS")
+            .output()
+            .expect("snmpkit runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let cached_files = || {
+        std::fs::read_dir(cache.path().join("snmpkit"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    std::fs::write(mibs.path().join("TINY-MIB.txt"), tiny_module(1)).unwrap();
+    assert_eq!(translate(), ".1.3.6.1.4.1.99999.1");
+    assert_eq!(cached_files(), 1, "the first load writes the cache");
+    assert_eq!(translate(), ".1.3.6.1.4.1.99999.1");
+    assert_eq!(cached_files(), 1, "the second load reads it");
+    // A changed file (other size) is a different key: the new definition is seen.
+    std::fs::write(mibs.path().join("TINY-MIB.txt"), tiny_module(22)).unwrap();
+    assert_eq!(translate(), ".1.3.6.1.4.1.99999.22");
+    assert_eq!(cached_files(), 2);
+}

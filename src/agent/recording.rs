@@ -789,10 +789,7 @@ impl<'a> WalkParser<'a> {
                 let s = std::str::from_utf8(num).unwrap_or("");
                 match kind {
                     b"Float" | b"Double" => {
-                        let f: f32 = s.parse().map_err(|_| bad(self, "Opaque Float"))?;
-                        let mut v = vec![0x9f, 0x78, 4];
-                        v.extend_from_slice(&f.to_be_bytes());
-                        Value::Opaque(v)
+                        Value::from_type_letter("F", s).map_err(|_| bad(self, "Opaque Float"))?
                     }
                     b"Int64" => Value::from_type_letter("I", s).map_err(|_| bad(self, "Int64"))?,
                     b"UInt64" => {
@@ -800,15 +797,7 @@ impl<'a> WalkParser<'a> {
                     }
                     b"Counter64" => {
                         let u: u64 = s.parse().map_err(|_| bad(self, "Opaque Counter64"))?;
-                        let be = u.to_be_bytes();
-                        let skip = be.iter().take(7).take_while(|&&b| b == 0).count();
-                        let mut body = be[skip..].to_vec();
-                        if body[0] & 0x80 != 0 {
-                            body.insert(0, 0);
-                        }
-                        let mut v = vec![0x9f, 0x76, body.len() as u8];
-                        v.extend_from_slice(&body);
-                        Value::Opaque(v)
+                        Value::Opaque(crate::value::opaque_unsigned(0x76, u))
                     }
                     _ => return Err(bad(self, "Opaque")),
                 }

@@ -269,20 +269,11 @@ impl CommonArgs {
         a
     }
 
-    async fn build_session(
-        &self,
-        agent: &str,
-        prog: &'static str,
-        default_port: u16,
-        mib: Arc<Mib>,
-    ) -> Result<Session, Fatal> {
+    /// The security and the timeouts/retries these options ask for (`-v -c -t -r -d` and the
+    /// v3 options), validated, without resolving any agent.
+    pub fn client_settings(&self, prog: &str) -> Result<(Security, ClientOptions), Fatal> {
         // net-snmp 5.9 defaults to SNMPv3 when neither -v nor defVersion says otherwise.
         let version = parse_version(self.version.as_deref().unwrap_or("3"))?;
-        let mut output = OutputOptions::default();
-        for o in &self.output {
-            output.parse_flags(o).map_err(|e| Fatal(e.to_string(), 1))?;
-        }
-        let app = AppFlags::parse(&self.app, prog).map_err(|e| Fatal(e, 1))?;
         let timeout = match &self.timeout {
             None => Duration::from_secs(1),
             Some(t) => {
@@ -319,6 +310,22 @@ impl CommonArgs {
             // net-snmp's tools report tooBig instead of splitting.
             .too_big_recovery(false)
             .build();
+        Ok((security, options))
+    }
+
+    async fn build_session(
+        &self,
+        agent: &str,
+        prog: &'static str,
+        default_port: u16,
+        mib: Arc<Mib>,
+    ) -> Result<Session, Fatal> {
+        let mut output = OutputOptions::default();
+        for o in &self.output {
+            output.parse_flags(o).map_err(|e| Fatal(e.to_string(), 1))?;
+        }
+        let app = AppFlags::parse(&self.app, prog).map_err(|e| Fatal(e, 1))?;
+        let (security, options) = self.client_settings(prog)?;
         let client = Client::connect_port(agent, default_port, security, options)
             .await
             .map_err(|e| Fatal(format!("{prog}: {e}"), 1))?;

@@ -6,6 +6,7 @@ mod config;
 mod links;
 pub mod listen;
 mod out;
+mod poll;
 mod request;
 pub mod snmpconf;
 mod table;
@@ -53,6 +54,9 @@ pub enum Command {
     Table(table::TableArgs),
     /// Receive notifications (snmptrapd): print them as text or JSON lines.
     Listen(listen::ListenArgs),
+    /// Poll a fleet every interval: JSON lines, InfluxDB lines or Prometheus /metrics, with
+    /// counter rates.
+    Poll(poll::PollArgs),
     /// Simulate SNMP agents from recorded walks (v1, v2c, v3; Set; linkDown/linkUp traps).
     Agent(agent::AgentArgs),
     /// Make net-snmp's command names (snmpget, snmpwalk, ..., snmptrapd) as symbolic links
@@ -74,6 +78,7 @@ pub async fn run(cli: Cli) -> i32 {
         Command::Translate(a) => translate::run(a),
         Command::Table(a) => table::run(a).await,
         Command::Listen(a) => listen::run(a).await,
+        Command::Poll(a) => poll::run(a).await,
         Command::Agent(a) => agent::run(a).await,
         Command::InstallLinks(a) => links::install(a),
     }

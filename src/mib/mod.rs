@@ -11,6 +11,7 @@
 //! `MIBS`) or other directories runs the full loader with net-snmp's search path semantics
 //! ([`MibConfig`]).
 
+mod cache;
 mod config;
 mod index;
 mod model;
@@ -348,6 +349,11 @@ impl Mib {
             ModuleSelection::Only(list) if list.is_empty() => return (Mib::none(), Vec::new()),
             _ => {}
         }
+        // Parsing a large collection costs far more than reading its resolved model back.
+        let cached = cache::path(&format!("{selection:?}"), &config.search_path());
+        if let Some((model, warnings)) = cached.as_deref().and_then(cache::read) {
+            return (Mib::from_model(model), warnings);
+        }
         let mut warnings = Vec::new();
         let mut sources: Vec<Box<dyn mib_rs::Source>> = vec![builtin_source()];
         for dir in config.search_path() {
@@ -412,7 +418,12 @@ impl Mib {
         match loader.load() {
             Ok(mib) => {
                 warnings.extend(diagnostics_to_warnings(&mib));
-                (Mib::from_model(Model::from_mib_rs(&mib, &order)), warnings)
+                let model = Model::from_mib_rs(&mib, &order);
+                drop(mib);
+                if let Some(p) = &cached {
+                    cache::write(p, &model, &warnings);
+                }
+                (Mib::from_model(model), warnings)
             }
             Err(e) => {
                 warnings.push(Warning {
