@@ -13,7 +13,9 @@ use super::recording::Recording;
 use super::store::{Store, SYS_UPTIME_0};
 use super::v3::LocalUser;
 use super::{AgentError, Counters, Options, Stats};
-use crate::codec::{decode_message, AnyPdu, CommunityMessage, Message, Pdu, PduType, Version};
+use crate::codec::{
+    decode_message, varbind_len, AnyPdu, CommunityMessage, Message, Pdu, PduType, Version,
+};
 use crate::mib::Mib;
 use crate::notify::LocalEngine;
 use crate::{Oid, Value, VarBind};
@@ -575,77 +577,6 @@ impl<'a> View<'a> {
         }
         out
     }
-}
-
-fn len_len(n: usize) -> usize {
-    match n {
-        0..=0x7f => 1,
-        0x80..=0xff => 2,
-        0x100..=0xffff => 3,
-        0x1_0000..=0xff_ffff => 4,
-        _ => 5,
-    }
-}
-
-fn tlv_len(content: usize) -> usize {
-    1 + len_len(content) + content
-}
-
-fn base128_len(v: u64) -> usize {
-    let bits = 64 - v.leading_zeros() as usize;
-    bits.div_ceil(7).max(1)
-}
-
-fn oid_content_len(o: &Oid) -> usize {
-    let a = o.arcs();
-    match a {
-        [] => 1,
-        [x] => base128_len(u64::from(*x) * 40),
-        [x, y, rest @ ..] => {
-            base128_len(u64::from(*x) * 40 + u64::from(*y))
-                + rest
-                    .iter()
-                    .map(|&r| base128_len(u64::from(r)))
-                    .sum::<usize>()
-        }
-    }
-}
-
-fn signed_len(v: i64) -> usize {
-    let be = v.to_be_bytes();
-    let mut i = 0;
-    while i < 7 {
-        let next_hi = be[i + 1] & 0x80;
-        if (be[i] == 0 && next_hi == 0) || (be[i] == 0xff && next_hi != 0) {
-            i += 1;
-        } else {
-            break;
-        }
-    }
-    8 - i
-}
-
-fn unsigned_len(v: u64) -> usize {
-    let bytes = (64 - v.leading_zeros() as usize).div_ceil(8).max(1);
-    let top = (v >> ((bytes - 1) * 8)) as u8;
-    bytes + usize::from(top & 0x80 != 0)
-}
-
-/// The encoded size of one variable binding (SEQUENCE { name, value }).
-pub(crate) fn varbind_len(oid: &Oid, v: &Value) -> usize {
-    let value = match v {
-        Value::Integer(i) => tlv_len(signed_len(*i)),
-        Value::OctetString(s) | Value::Opaque(s) => tlv_len(s.len()),
-        Value::Unknown { data, .. } => tlv_len(data.len()),
-        Value::Null | Value::NoSuchObject | Value::NoSuchInstance | Value::EndOfMibView => 2,
-        Value::ObjectIdentifier(o) => tlv_len(oid_content_len(o)),
-        Value::IpAddress(_) => 6,
-        Value::Counter32(n) | Value::Gauge32(n) | Value::TimeTicks(n) => {
-            tlv_len(unsigned_len(u64::from(*n)))
-        }
-        Value::Counter64(n) => tlv_len(unsigned_len(*n)),
-    };
-    tlv_len(tlv_len(oid_content_len(oid)) + value)
 }
 
 /// An unnamed in-memory recording, for tests.

@@ -182,26 +182,7 @@ impl Agent {
                 Vec::new(),
             ),
         };
-        let (our_boots, our_time) = self.clock(now);
-        let reply = V3Message {
-            msg_id: head.msg_id,
-            max_size: MAX_MESSAGE as i32,
-            flags: level.flags(),
-            security_model: 3,
-            usm: UsmParams {
-                engine_id: self.engine.engine_id.clone(),
-                engine_boots: our_boots,
-                engine_time: our_time,
-                user_name: head.user.clone(),
-                auth_params: Vec::new(),
-                priv_params: Vec::new(),
-            },
-            data: ScopedPduData::Plaintext(ScopedPdu {
-                context_engine_id: self.engine.engine_id.clone(),
-                context_name: scoped.context_name,
-                pdu: response,
-            }),
-        };
+        let reply = self.message(&head, level, response, now);
         match usm::seal(reply, &user.keys, SaltSource::global()) {
             Ok(b) => Outcome {
                 reply: Some(b),
@@ -246,23 +227,10 @@ impl Agent {
         }
     }
 
-    /// A Report PDU from our engine carrying `vb`, at `level` (with `keys` when above
-    /// noAuthNoPriv).
-    fn report(
-        &self,
-        head: &Head,
-        vb: VarBind,
-        level: SecurityLevel,
-        keys: Option<&UserKeys>,
-        now: Instant,
-    ) -> Vec<u8> {
+    /// A message from our engine to the requester of `head`, at `level`, not yet sealed.
+    fn message(&self, head: &Head, level: SecurityLevel, pdu: Pdu, now: Instant) -> V3Message {
         let (boots, time) = self.clock(now);
-        let level = if keys.is_some() {
-            level
-        } else {
-            SecurityLevel::NoAuthNoPriv
-        };
-        let report = V3Message {
+        V3Message {
             msg_id: head.msg_id,
             max_size: MAX_MESSAGE as i32,
             flags: level.flags(),
@@ -278,15 +246,34 @@ impl Agent {
             data: ScopedPduData::Plaintext(ScopedPdu {
                 context_engine_id: self.engine.engine_id.clone(),
                 context_name: head.context.clone(),
-                pdu: Pdu {
-                    pdu_type: PduType::Report,
-                    request_id: head.request_id,
-                    error_status: 0,
-                    error_index: 0,
-                    varbinds: vec![vb],
-                },
+                pdu,
             }),
+        }
+    }
+
+    /// A Report PDU from our engine carrying `vb`, at `level` (with `keys` when above
+    /// noAuthNoPriv).
+    fn report(
+        &self,
+        head: &Head,
+        vb: VarBind,
+        level: SecurityLevel,
+        keys: Option<&UserKeys>,
+        now: Instant,
+    ) -> Vec<u8> {
+        let level = if keys.is_some() {
+            level
+        } else {
+            SecurityLevel::NoAuthNoPriv
         };
+        let pdu = Pdu {
+            pdu_type: PduType::Report,
+            request_id: head.request_id,
+            error_status: 0,
+            error_index: 0,
+            varbinds: vec![vb],
+        };
+        let report = self.message(head, level, pdu, now);
         let none = UserKeys::none(head.user.clone(), &self.engine.engine_id);
         usm::seal(report.clone(), keys.unwrap_or(&none), SaltSource::global())
             .unwrap_or_else(|_| report.encode().bytes)

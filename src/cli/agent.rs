@@ -12,7 +12,8 @@ use snmpkit::agent::{
 #[command(after_help = "\
 Data: each --data FILE is served under every community the agent accepts and the empty v3 \
 context; each file in a --data DIRECTORY under the community and v3 context named after its \
-stem (public.snmprec -> community public), as snmpsim does. Recordings are snmpwalk -On text \
+stem (public.snmprec -> community public), as snmpsim does; such a community may Set unless the \
+configuration names it. Recordings are snmpwalk -On text \
 (.snmpwalk, .walk, .txt, or any other name) or snmpsim .snmprec files.
 
 Without --config, community public reads and private writes (from anywhere).
@@ -42,7 +43,7 @@ pub struct AgentArgs {
     /// Make every Counter32 and Counter64 advance at a steady rate of its own.
     #[arg(long)]
     pub vary: bool,
-    /// With --vary: every counter advances by N per second (instead of its recorded rate).
+    /// Every counter advances by N per second, instead of its recorded rate (implies --vary).
     #[arg(long = "vary-rate", value_name = "N")]
     pub vary_rate: Option<u64>,
     /// The most devices (local addresses) kept at once.

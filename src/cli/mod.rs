@@ -155,7 +155,13 @@ fn from_sub(sub: &str, m: &clap::ArgMatches) -> Result<Command, clap::Error> {
         "translate" => Command::Translate(translate::TranslateArgs::from_arg_matches(m)?),
         "table" => Command::Table(table::TableArgs::from_arg_matches(m)?),
         "listen" => Command::Listen(listen::ListenArgs::from_arg_matches(m)?),
-        _ => Command::InstallLinks(links::InstallLinksArgs::from_arg_matches(m)?),
+        "install-links" => Command::InstallLinks(links::InstallLinksArgs::from_arg_matches(m)?),
+        other => {
+            return Err(clap::Error::raw(
+                clap::error::ErrorKind::InvalidSubcommand,
+                format!("{other} has no net-snmp name\n"),
+            ))
+        }
     })
 }
 

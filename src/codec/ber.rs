@@ -298,17 +298,7 @@ impl Writer {
 
     pub fn write_i64(&mut self, tag: u8, v: i64) {
         let be = v.to_be_bytes();
-        let mut i = 0;
-        while i < 7 {
-            let b = be[i];
-            let next_hi = be[i + 1] & 0x80;
-            if (b == 0x00 && next_hi == 0) || (b == 0xff && next_hi != 0) {
-                i += 1;
-            } else {
-                break;
-            }
-        }
-        self.write_tlv(tag, &be[i..]);
+        self.write_tlv(tag, &be[8 - signed_len(v)..]);
     }
 
     pub fn write_u64(&mut self, tag: u8, v: u64) {
@@ -356,6 +346,51 @@ impl Writer {
             self.buf[lenpos] = 0x80 | n as u8;
             let be = (len as u32).to_be_bytes();
             self.buf.splice(start..start, be[4 - n..].iter().copied());
+        }
+    }
+}
+
+/// How many content octets the minimal two's-complement encoding of `v` takes.
+pub(crate) fn signed_len(v: i64) -> usize {
+    let be = v.to_be_bytes();
+    let mut i = 0;
+    while i < 7 {
+        let next_hi = be[i + 1] & 0x80;
+        if (be[i] == 0x00 && next_hi == 0) || (be[i] == 0xff && next_hi != 0) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    8 - i
+}
+
+/// How many content octets [`Writer::write_u64`] writes for `v`.
+pub(crate) fn unsigned_len(v: u64) -> usize {
+    let bytes = (64 - v.leading_zeros() as usize).div_ceil(8).max(1);
+    let top = (v >> ((bytes - 1) * 8)) as u8;
+    bytes + usize::from(top & 0x80 != 0)
+}
+
+/// The size of a whole TLV with `content` octets of content.
+pub(crate) fn tlv_len(content: usize) -> usize {
+    let len = if content < 0x80 {
+        1
+    } else {
+        1 + len_octets(content)
+    };
+    1 + len + content
+}
+
+/// How many content octets [`Writer::write_oid`] writes for `oid`.
+pub(crate) fn oid_len(oid: &Oid) -> usize {
+    let b128 = |v: u64| (64 - v.leading_zeros() as usize).div_ceil(7).max(1);
+    match oid.arcs() {
+        [] => 1,
+        [x] => b128(u64::from(*x) * 40),
+        [x, y, rest @ ..] => {
+            b128(u64::from(*x) * 40 + u64::from(*y))
+                + rest.iter().map(|&r| b128(u64::from(r))).sum::<usize>()
         }
     }
 }

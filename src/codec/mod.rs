@@ -13,7 +13,7 @@ pub use message::{
     decode_message, flags, peek_version, CommunityMessage, DecodedV3, EncodedV3, Message,
     ScopedPdu, ScopedPduData, UsmParams, V3Message, Version,
 };
-pub use pdu::{AnyPdu, Pdu, PduType, TrapV1, MAX_VARBINDS};
+pub use pdu::{varbind_len, AnyPdu, Pdu, PduType, TrapV1, MAX_VARBINDS};
 
 /// Encodes a single value as a BER TLV (used by Opaque handling and tests).
 pub fn encode_value(v: &crate::value::Value) -> Vec<u8> {

@@ -174,6 +174,24 @@ pub(crate) fn encode_value(w: &mut Writer, v: &Value) {
     }
 }
 
+/// The encoded size of one variable binding (its SEQUENCE with name and value), without
+/// encoding it: what a responder needs to fill a message up to a size.
+pub fn varbind_len(oid: &Oid, v: &Value) -> usize {
+    let value = match v {
+        Value::Integer(i) => tlv_len(signed_len(*i)),
+        Value::OctetString(s) | Value::Opaque(s) => tlv_len(s.len()),
+        Value::Unknown { data, .. } => tlv_len(data.len()),
+        Value::Null | Value::NoSuchObject | Value::NoSuchInstance | Value::EndOfMibView => 2,
+        Value::ObjectIdentifier(o) => tlv_len(oid_len(o)),
+        Value::IpAddress(_) => 6,
+        Value::Counter32(n) | Value::Gauge32(n) | Value::TimeTicks(n) => {
+            tlv_len(unsigned_len(u64::from(*n)))
+        }
+        Value::Counter64(n) => tlv_len(unsigned_len(*n)),
+    };
+    tlv_len(tlv_len(oid_len(oid)) + value)
+}
+
 pub(crate) fn decode_value(tag: u8, c: &[u8]) -> Result<Value, DecodeError> {
     Ok(match tag {
         TAG_INTEGER => Value::Integer(decode_i64(c, "INTEGER value")?),
