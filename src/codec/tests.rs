@@ -673,3 +673,40 @@ mod property {
         }
     }
 }
+
+/// `varbind_len` (the agent's size precomputation) counted one octet for the OIDs written as
+/// `06 00` (the empty OID and `.0`); it must equal the encoded size for every OID shape.
+#[test]
+fn varbind_len_matches_the_encoding_of_short_oids() {
+    for arcs in [&[][..], &[0], &[1], &[2], &[0, 0], &[1, 3], &[2, 999, 3]] {
+        let o = Oid::from_slice(arcs);
+        for v in [Value::Null, Value::ObjectIdentifier(o.clone())] {
+            let msg = CommunityMessage {
+                version: Version::V2c,
+                community: Vec::new(),
+                pdu: AnyPdu::Pdu(Pdu {
+                    pdu_type: PduType::Response,
+                    request_id: 0,
+                    error_status: 0,
+                    error_index: 0,
+                    varbinds: vec![VarBind::new(o.clone(), v.clone())],
+                }),
+            };
+            let without = CommunityMessage {
+                pdu: AnyPdu::Pdu(Pdu {
+                    pdu_type: PduType::Response,
+                    request_id: 0,
+                    error_status: 0,
+                    error_index: 0,
+                    varbinds: Vec::new(),
+                }),
+                ..msg.clone()
+            };
+            assert_eq!(
+                msg.encode().len() - without.encode().len(),
+                varbind_len(&o, &v),
+                "{arcs:?} {v:?}"
+            );
+        }
+    }
+}
