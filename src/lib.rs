@@ -1,12 +1,16 @@
 //! snmpkit: an SNMP manager and notification receiver.
 //!
 //! - [`codec`]: sans-I/O BER encoding and decoding of v1, v2c and v3 messages.
-//! - [`Oid`], [`Value`], [`VarBind`]: the data model.
+//! - [`Oid`], [`Value`], [`VarBind`]: the data model (OIDs as constants with [`oid!`], typed
+//!   value accessors such as [`Value::as_u64`]).
 //! - [`usm`]: the User-based Security Model (keys, authentication, privacy).
-//! - [`client`]: an async (tokio) manager: get, get-next, get-bulk, set, walks, v3.
+//! - [`client`]: an async (tokio) manager: get, get-next, get-bulk, set, walks, tables
+//!   ([`client::TableSpec`], [`Client::table`]), v3.
 //! - [`notify`]: an async notification receiver.
 //! - [`mib`]: MIB loading and name/OID translation.
-//! - [`format`](mod@format): net-snmp-compatible text and JSON rendering.
+//! - [`format`](mod@format): net-snmp-compatible text and JSON rendering, of varbinds and of
+//!   whole notifications.
+//! - [`hex`]: hex text and bytes.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

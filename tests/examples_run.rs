@@ -1,4 +1,5 @@
-//! The examples build (cargo test builds them) and do their jobs against the lab agent.
+//! The examples build (cargo test builds them) and do their jobs against the lab agent
+//! (`snmpkit agent` with lab/agent.conf and lab/router.snmpwalk, as lab/run-lab.sh runs it).
 
 mod common;
 use common::*;
@@ -28,7 +29,7 @@ fn run(name: &str, args: &[&str]) -> String {
 
 #[test]
 fn examples_work_against_the_lab_agent() {
-    let d = Snmpd::start("");
+    let d = SnmpkitAgent::lab();
     let out = run("system_info", &[&d.v4(), "public"]);
     assert!(out.contains("sysContact   lab-admin@example.net"), "{out}");
     assert!(

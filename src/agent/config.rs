@@ -768,13 +768,20 @@ dontLogTCPWrappersConnects yes
     }
 
     #[test]
-    fn the_repository_lab_config_parses() {
-        let text =
-            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("lab/snmpd.conf"))
-                .unwrap();
-        let c = parse(&text);
-        assert_eq!(c.users.len(), 1);
-        assert!(c.community_access(b"private", ip("::1")).unwrap().write);
+    fn the_repository_lab_configs_parse() {
+        for file in ["lab/snmpd.conf", "lab/agent.conf"] {
+            let text =
+                std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+            let c = parse(&text);
+            let users: Vec<_> = c.users.iter().map(|u| u.name.as_str()).collect();
+            assert_eq!(users, ["labuser", "labmd5"], "{file}");
+            assert!(c.community_access(b"private", ip("::1")).unwrap().write);
+            assert!(
+                c.user_access("labmd5", SecurityLevel::AuthPriv)
+                    .unwrap()
+                    .write
+            );
+        }
     }
 
     #[test]

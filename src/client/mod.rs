@@ -1,4 +1,5 @@
-//! The async SNMP manager: requests with timeouts and retries, and walks.
+//! The async SNMP manager: requests with timeouts and retries, walks, and tables
+//! ([`TableSpec`], [`Client::table`]).
 //!
 //! A [`Client`] talks to one agent. Clients are cheap to clone and can share one
 //! [`Transport`] (one socket), so a script can poll a fleet from many tasks at once.

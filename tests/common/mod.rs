@@ -475,3 +475,92 @@ impl Links {
         r
     }
 }
+
+/// A running `snmpkit agent` on 127.0.0.1:PORT and [::1]:PORT, killed on drop.
+pub struct SnmpkitAgent {
+    child: Child,
+    pub port: u16,
+    pub dir: tempfile::TempDir,
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl SnmpkitAgent {
+    /// The lab agent: lab/router.snmpwalk served with lab/agent.conf.
+    pub fn lab() -> SnmpkitAgent {
+        let conf = repo().join("lab/agent.conf");
+        let data = repo().join("lab/router.snmpwalk");
+        Self::start(&[
+            "--config",
+            conf.to_str().unwrap(),
+            "--data",
+            data.to_str().unwrap(),
+        ])
+    }
+
+    /// Starts `snmpkit agent ARGS udp:127.0.0.1:PORT udp6:[::1]:PORT` on a free port and waits
+    /// for its readiness line (retrying on another port if the first was taken meanwhile).
+    pub fn start(args: &[&str]) -> SnmpkitAgent {
+        let mut last = String::new();
+        for _ in 0..5 {
+            let dir = tempfile::tempdir().unwrap();
+            let port = free_udp_port();
+            let mut child = Command::new(snmpkit_bin())
+                .arg("agent")
+                .args(args)
+                .arg(format!("udp:127.0.0.1:{port}"))
+                .arg(format!("udp6:[::1]:{port}"))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("start snmpkit agent");
+            let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+            let (tx, rx) = std::sync::mpsc::channel();
+            let pipe = child.stderr.take().unwrap();
+            let sink = stderr.clone();
+            std::thread::spawn(move || {
+                use std::io::BufRead;
+                for l in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+                    let ready = l.contains("listening on");
+                    sink.lock().unwrap().push_str(&format!("{l}\n"));
+                    if ready {
+                        let _ = tx.send(());
+                    }
+                }
+            });
+            let a = SnmpkitAgent {
+                child,
+                port,
+                dir,
+                stderr,
+            };
+            if rx.recv_timeout(Duration::from_secs(20)).is_ok() {
+                return a;
+            }
+            last = a.stderr();
+        }
+        panic!("snmpkit agent did not start: {last}");
+    }
+
+    /// What the agent printed on stderr so far.
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// `127.0.0.1:PORT`.
+    pub fn v4(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// `udp6:[::1]:PORT`.
+    pub fn v6(&self) -> String {
+        format!("udp6:[::1]:{}", self.port)
+    }
+}
+
+impl Drop for SnmpkitAgent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
