@@ -218,7 +218,7 @@ async fn setup(args: &ListenArgs, defer_inform_acks: bool) -> Result<Receiver, S
         eprintln!(
             "{}: SNMPv3 engine ID 0x{}, engine boots {}",
             super::prog(),
-            hex(&e.engine_id).to_ascii_lowercase(),
+            snmpkit::hex::encode(&e.engine_id),
             e.boots
         );
     }
@@ -612,10 +612,6 @@ async fn run_handler(cmd: &str, json: String) -> Result<(), String> {
             Err(format!("killed after {} s", EXEC_TIMEOUT.as_secs()))
         }
     }
-}
-
-fn hex(b: &[u8]) -> String {
-    snmpkit::hex::encode(b)
 }
 
 /// How notifications are printed: `-O` options and the MIBs that name OIDs and values.
