@@ -386,7 +386,8 @@ pub(crate) fn tlv_len(content: usize) -> usize {
 pub(crate) fn oid_len(oid: &Oid) -> usize {
     let b128 = |v: u64| (64 - v.leading_zeros() as usize).div_ceil(7).max(1);
     match oid.arcs() {
-        [] => 1,
+        // Written as `06 00` (see write_oid).
+        [] | [0] => 0,
         [x] => b128(u64::from(*x) * 40),
         [x, y, rest @ ..] => {
             b128(u64::from(*x) * 40 + u64::from(*y))

@@ -179,6 +179,22 @@ fn empty_oid_reads_as_net_snmp_reads_it_and_round_trips() {
     assert_eq!(m.encode(), msg);
 }
 
+/// codec/ber.rs had an empty `if` claiming that a leading 0x80 in a sub-identifier (a
+/// non-minimal encoding) is tolerated; the tolerance is real and now only stated and tested.
+#[test]
+fn non_minimal_oid_sub_identifiers_are_tolerated() {
+    for (h, o) in [
+        ("06 04 2b 80 80 06", "1.3.6"),
+        ("06 05 2b 06 80 81 00", "1.3.6.128"),
+    ] {
+        assert_eq!(
+            decode_value(&hex(h)).unwrap().0,
+            Value::ObjectIdentifier(oid(o)),
+            "{h}"
+        );
+    }
+}
+
 #[test]
 fn malformed_vectors() {
     let cases: Vec<(&str, DecodeError)> = vec![
@@ -654,6 +670,43 @@ mod property {
                 }),
             };
             prop_assert_eq!(decode_message(&m.encode()).unwrap(), Message::Community(m));
+        }
+    }
+}
+
+/// `varbind_len` (the agent's size precomputation) counted one octet for the OIDs written as
+/// `06 00` (the empty OID and `.0`); it must equal the encoded size for every OID shape.
+#[test]
+fn varbind_len_matches_the_encoding_of_short_oids() {
+    for arcs in [&[][..], &[0], &[1], &[2], &[0, 0], &[1, 3], &[2, 999, 3]] {
+        let o = Oid::from_slice(arcs);
+        for v in [Value::Null, Value::ObjectIdentifier(o.clone())] {
+            let msg = CommunityMessage {
+                version: Version::V2c,
+                community: Vec::new(),
+                pdu: AnyPdu::Pdu(Pdu {
+                    pdu_type: PduType::Response,
+                    request_id: 0,
+                    error_status: 0,
+                    error_index: 0,
+                    varbinds: vec![VarBind::new(o.clone(), v.clone())],
+                }),
+            };
+            let without = CommunityMessage {
+                pdu: AnyPdu::Pdu(Pdu {
+                    pdu_type: PduType::Response,
+                    request_id: 0,
+                    error_status: 0,
+                    error_index: 0,
+                    varbinds: Vec::new(),
+                }),
+                ..msg.clone()
+            };
+            assert_eq!(
+                msg.encode().len() - without.encode().len(),
+                varbind_len(&o, &v),
+                "{arcs:?} {v:?}"
+            );
         }
     }
 }
