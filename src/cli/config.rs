@@ -90,6 +90,8 @@ pub struct AppFlags {
     pub non_repeaters: u32,
     /// -Cr N: max-repetitions.
     pub max_repetitions: u32,
+    /// Whether -Cr was given (without it, walks choose max-repetitions themselves).
+    pub max_repetitions_given: bool,
     /// -Cc: do not check that OIDs increase.
     pub no_check: bool,
     /// -Ci: include the requested OID (Get it first).
@@ -112,6 +114,7 @@ impl Default for AppFlags {
             dont_fix: false,
             non_repeaters: 0,
             max_repetitions: 10,
+            max_repetitions_given: false,
             no_check: false,
             include_requested: false,
             dont_get_single: false,
@@ -152,6 +155,7 @@ impl AppFlags {
                             f.non_repeaters = n;
                         } else {
                             f.max_repetitions = n;
+                            f.max_repetitions_given = true;
                         }
                         for _ in 0..digits.len() {
                             chars.next();

@@ -71,6 +71,14 @@ pub struct ListenArgs {
     /// ~/.local/state/snmpkit/listen-engine, used only when v3 users are configured.
     #[arg(long, value_name = "FILE")]
     pub state_file: Option<PathBuf>,
+    /// Publish each notification's JSON to NATS JetStream at URL (nats://HOST:PORT). Informs
+    /// are acknowledged only once the broker has stored them; traps wait in memory while it
+    /// is unreachable.
+    #[arg(long, value_name = "URL")]
+    pub nats: Option<String>,
+    /// The subject for --nats (default snmp.notifications); a JetStream stream must cover it.
+    #[arg(long, value_name = "SUBJECT")]
+    pub nats_subject: Option<String>,
     /// Append the notifications to FILE instead of writing them to stdout (snmptrapd's
     /// `-Lf FILE`).
     #[arg(long, value_name = "FILE")]
@@ -104,8 +112,21 @@ pub async fn run(args: ListenArgs) -> i32 {
             return 1;
         }
     };
-    match setup(&args).await {
-        Ok(rx) => serve(rx, &args, render, shutdown).await,
+    let broker = match super::nats::ListenSink::start(
+        super::prog(),
+        args.nats.as_deref(),
+        args.nats_subject.as_deref(),
+    )
+    .await
+    {
+        Ok(s) => s,
+        Err(msg) => {
+            eprintln!("{}: {msg}", super::prog());
+            return 1;
+        }
+    };
+    match setup(&args, broker.active()).await {
+        Ok(rx) => serve(rx, &args, render, shutdown, broker).await,
         Err(msg) => {
             eprintln!("{}: {msg}", super::prog());
             1
@@ -113,7 +134,7 @@ pub async fn run(args: ListenArgs) -> i32 {
     }
 }
 
-async fn setup(args: &ListenArgs) -> Result<Receiver, String> {
+async fn setup(args: &ListenArgs, defer_inform_acks: bool) -> Result<Receiver, String> {
     let conf = match &args.config {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -179,6 +200,7 @@ async fn setup(args: &ListenArgs) -> Result<Receiver, String> {
     }
     rc.users = users;
     rc.engine = engine.clone();
+    rc.defer_inform_acks = defer_inform_acks;
     let rx = Receiver::bind(rc).await.map_err(|e| e.to_string())?;
     let addrs: Vec<String> = rx.local_addrs().iter().map(|a| udp_name(*a)).collect();
     if let (Some(want), Some(got)) = (args.rcvbuf, rx.recv_buffer_sizes().iter().min()) {
@@ -196,7 +218,7 @@ async fn setup(args: &ListenArgs) -> Result<Receiver, String> {
         eprintln!(
             "{}: SNMPv3 engine ID 0x{}, engine boots {}",
             super::prog(),
-            hex(&e.engine_id).to_ascii_lowercase(),
+            snmpkit::hex::encode(&e.engine_id),
             e.boots
         );
     }
@@ -254,7 +276,13 @@ fn udp_name(a: std::net::SocketAddr) -> String {
     }
 }
 
-async fn serve(mut rx: Receiver, args: &ListenArgs, r: Render, mut shutdown: Shutdown) -> i32 {
+async fn serve(
+    mut rx: Receiver,
+    args: &ListenArgs,
+    r: Render,
+    mut shutdown: Shutdown,
+    broker: super::nats::ListenSink,
+) -> i32 {
     let exec = args.exec.clone().map(|cmd| Exec::new(cmd, args.verbose));
     let sink = match &args.log_file {
         Some(path) => match std::fs::OpenOptions::new()
@@ -277,7 +305,7 @@ async fn serve(mut rx: Receiver, args: &ListenArgs, r: Render, mut shutdown: Shu
         let first = tokio::select! {
             _ = shutdown.recv() => break,
             _ = out.stopped.notified() => break,
-            n = rx.recv() => match n {
+            n = rx.recv_with_ack() => match n {
                 Some(n) => n,
                 None => break,
             },
@@ -287,8 +315,8 @@ async fn serve(mut rx: Receiver, args: &ListenArgs, r: Render, mut shutdown: Shu
         text.clear();
         let mut next = Some(first);
         let mut batch = 0;
-        while let Some(n) = next.take() {
-            let json = if args.json || exec.is_some() {
+        while let Some((n, ack)) = next.take() {
+            let json = if args.json || exec.is_some() || broker.active() {
                 Some(r.json(&n))
             } else {
                 None
@@ -300,12 +328,13 @@ async fn serve(mut rx: Receiver, args: &ListenArgs, r: Render, mut shutdown: Shu
                 }
                 _ => r.text(&n, &mut text),
             }
-            if let Some(j) = json.filter(|_| exec.is_some()) {
-                jsons.push(j);
+            if let Some(j) = json.as_ref().filter(|_| exec.is_some()) {
+                jsons.push(j.clone());
             }
+            broker.forward(&n, json, ack);
             batch += 1;
             if batch < 512 && text.len() < 256 * 1024 {
-                next = rx.try_recv();
+                next = rx.try_recv_with_ack();
             }
         }
         out.submit(&text, batch);
@@ -316,7 +345,12 @@ async fn serve(mut rx: Receiver, args: &ListenArgs, r: Render, mut shutdown: Shu
         }
     }
     let not_printed = out.finish().await;
-    eprintln!("{}", summary(&rx.stats(), not_printed, exec.as_ref()));
+    let mut line = summary(&rx.stats(), not_printed, exec.as_ref());
+    if let Some(n) = broker.finish().await {
+        line.push_str("; ");
+        line.push_str(&n);
+    }
+    eprintln!("{line}");
     0
 }
 
@@ -578,10 +612,6 @@ async fn run_handler(cmd: &str, json: String) -> Result<(), String> {
             Err(format!("killed after {} s", EXEC_TIMEOUT.as_secs()))
         }
     }
-}
-
-fn hex(b: &[u8]) -> String {
-    snmpkit::hex::encode(b)
 }
 
 /// How notifications are printed: `-O` options and the MIBs that name OIDs and values.

@@ -5,6 +5,7 @@ mod agent;
 mod config;
 mod links;
 pub mod listen;
+mod nats;
 mod out;
 mod poll;
 mod request;

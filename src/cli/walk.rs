@@ -66,6 +66,17 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
         }
     }
     let mut walk = Walk::new(s.client.clone(), root.clone(), opts);
+    if bulk && !s.app.max_repetitions_given {
+        // No -Cr: start above snmpbulkwalk's 10 and let the walk size its requests, within
+        // what a 1472-byte path carries when the agent is remote (issue 13).
+        let budget = if s.client.target().ip().is_loopback() {
+            16 * 1024
+        } else {
+            1400
+        };
+        walk.state_mut().set_max_repetitions(25);
+        walk.state_mut().adaptive(budget);
+    }
     let mut exit = 0;
     let mut ok = true;
     loop {

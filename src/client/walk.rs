@@ -38,6 +38,22 @@ impl Default for WalkOptions {
     }
 }
 
+/// About how many bytes a varbind takes in a response (tags, lengths, arcs, value).
+fn estimated_size(vb: &VarBind) -> usize {
+    let arcs: usize = vb
+        .oid
+        .arcs()
+        .iter()
+        .map(|a| match a {
+            0..=127 => 1,
+            128..=16383 => 2,
+            _ => 5,
+        })
+        .sum();
+    let value = vb.value.as_bytes().map_or(6, <[u8]>::len);
+    6 + arcs + value
+}
+
 /// Why a walk ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -145,6 +161,8 @@ pub struct WalkState {
     check_increasing: bool,
     version: Version,
     shrink_on_too_big: bool,
+    /// The byte budget of a response when the walk chooses max-repetitions itself.
+    adaptive: Option<usize>,
     done: bool,
     found: usize,
 }
@@ -161,9 +179,53 @@ impl WalkState {
             check_increasing: opts.check_increasing,
             version,
             shrink_on_too_big: false,
+            adaptive: None,
             done: false,
             found: 0,
         }
+    }
+
+    /// Lets the walk choose max-repetitions itself, for a caller that did not ask for a
+    /// number (`bulkwalk` without `-Cr`). Each response that came back full doubles it, up to
+    /// what fits `budget` bytes judged by the varbinds received so far; an agent that answers
+    /// fewer repetitions than asked (a cap, or a response cut to fit its message size) sets
+    /// it to what came back; tooBig halves it; a timeout brings it back to 10 (see
+    /// [`WalkState::back_off`]). Only the number of round trips changes, never the varbinds.
+    pub fn adaptive(&mut self, budget: usize) {
+        self.adaptive = Some(budget.max(484));
+        self.shrink_on_too_big = true;
+    }
+
+    /// After a timeout: whether an adaptive walk should ask again with fewer repetitions
+    /// (net-snmp's 10), because a large response may be what got lost.
+    pub fn back_off(&mut self) -> bool {
+        match (self.adaptive, self.max_repetitions()) {
+            (Some(_), Some(r)) if r > 10 && !self.done => {
+                self.set_max_repetitions(10);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Picks the next max-repetitions of an adaptive walk from a response of `got` varbinds
+    /// and about `bytes` bytes, to a request that asked for `asked`.
+    fn adapt(&mut self, asked: u32, got: usize, bytes: usize) {
+        let (Some(budget), Some((nr, _))) = (self.adaptive, self.bulk) else {
+            return;
+        };
+        if got == 0 || self.done {
+            return;
+        }
+        let reps = got.saturating_sub(nr as usize).max(1);
+        let next = if (reps as u32) < asked {
+            reps as u32
+        } else {
+            let per = (bytes / got).max(1);
+            let fit = u32::try_from(budget / per).unwrap_or(u32::MAX);
+            asked.saturating_mul(2).min(fit)
+        };
+        self.set_max_repetitions(next.clamp(1, 1000));
     }
 
     /// Whether a tooBig answer to a GetBulk halves max-repetitions and asks again (instead of
@@ -247,6 +309,9 @@ impl WalkState {
             page.end = Some(WalkEnd::SubtreeEnd);
             return page;
         }
+        let asked = self.max_repetitions().unwrap_or(0);
+        let got = resp.varbinds.len();
+        let bytes: usize = resp.varbinds.iter().map(estimated_size).sum();
         for vb in resp.varbinds {
             // Like snmpbulkwalk, a page is read to its end: varbinds past the subtree are
             // skipped, and those after an exception are still delivered (an agent may send
@@ -278,6 +343,7 @@ impl WalkState {
         if page.end.is_some() {
             self.done = true;
         }
+        self.adapt(asked, got, bytes);
         page
     }
 
@@ -459,11 +525,18 @@ impl Walk {
                 }
             },
         };
-        match fut.await {
-            Ok(resp) => Ok(self.state.on_response(resp)),
-            Err(e) => {
-                self.state.finish();
-                Err(e)
+        let mut fut = fut;
+        loop {
+            match fut.await {
+                Ok(resp) => return Ok(self.state.on_response(resp)),
+                Err(e) if e.is_timeout() && self.state.back_off() => match self.state.request() {
+                    Some(pdu) => fut = self.send(pdu),
+                    None => return Err(e),
+                },
+                Err(e) => {
+                    self.state.finish();
+                    return Err(e);
+                }
             }
         }
     }

@@ -29,6 +29,13 @@
 //! kernel then drops is counted by the kernel and reported in [`Stats::kernel_drops`] (Linux).
 //! A consumer that must keep acknowledging informs whatever its output does (the `listen`
 //! command) drains this channel at once and bounds its own output queue instead.
+//!
+//! Informs are acknowledged as soon as they are decoded, unless
+//! [`ReceiverConfig::defer_inform_acks`] is set: then [`Receiver::recv_with_ack`] hands each
+//! inform over with an [`InformAck`], and the Response goes out only when the consumer calls
+//! [`InformAck::acknowledge`] (for example once a broker has stored the notification).
+//! Retransmissions of a held inform get no reply; if the consumer drops the handle instead,
+//! the next retransmission is delivered again.
 
 mod addr;
 pub mod conf;
@@ -48,7 +55,7 @@ pub use notification::{
 pub use stats::{DropReason, Stats, StatsHandle};
 pub use v3::{LocalEngine, V3User};
 
-use process::{Outcome, Processor};
+use process::{AckState, Outcome, Processor};
 use stats::Counters;
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
@@ -95,6 +102,11 @@ pub struct ReceiverConfig {
     /// a random ID with boots 1 when users are configured; use
     /// [`LocalEngine::load_or_create`] to keep it across runs.
     pub engine: Option<LocalEngine>,
+    /// Hold each inform's acknowledgement until the consumer confirms it (at-least-once
+    /// delivery to a sink): read with [`Receiver::recv_with_ack`] and call
+    /// [`InformAck::acknowledge`] once the notification is safe. Off by default: informs are
+    /// acknowledged on receipt.
+    pub defer_inform_acks: bool,
 }
 
 impl Default for ReceiverConfig {
@@ -108,15 +120,66 @@ impl Default for ReceiverConfig {
             recv_buffer_bytes: 8 * 1024 * 1024,
             users: Vec::new(),
             engine: None,
+            defer_inform_acks: false,
         }
     }
 }
 
+/// The held-back acknowledgement of one inform (see [`ReceiverConfig::defer_inform_acks`]).
+/// [`InformAck::acknowledge`] sends the Response-PDU to the inform's sender; dropping the
+/// handle without acknowledging leaves the inform unanswered, so the sender retransmits and
+/// the receiver delivers that retransmission again.
+#[derive(Debug)]
+pub struct InformAck {
+    sock: Arc<UdpSocket>,
+    to: SocketAddr,
+    reply: Vec<u8>,
+    state: Arc<AckState>,
+    counters: Arc<Counters>,
+    done: bool,
+}
+
+impl InformAck {
+    /// Sends the acknowledgement now. Retransmissions of the same inform are acknowledged
+    /// from then on. Best effort, as all of UDP: a lost Response makes the sender retransmit,
+    /// and that retransmission is acknowledged again.
+    pub fn acknowledge(mut self) {
+        self.done = true;
+        self.state.set_acked();
+        if self.sock.try_send_to(&self.reply, self.to).is_ok() {
+            self.counters
+                .informs_acknowledged
+                .fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Where the acknowledgement goes: the inform's source address.
+    pub fn destination(&self) -> SocketAddr {
+        self.to
+    }
+}
+
+impl Drop for InformAck {
+    fn drop(&mut self) {
+        if !self.done {
+            self.state.set_abandoned();
+            self.counters
+                .informs_unacknowledged
+                .fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// What flows from the socket tasks to the consumer: the notification, its held
+/// acknowledgement, and the budget units it occupies.
+type Queued = (Notification, Option<InformAck>, u32);
+
 /// An async stream of received notifications. Informs are acknowledged before they are
-/// delivered. Dropping the receiver closes its sockets.
+/// delivered, unless [`ReceiverConfig::defer_inform_acks`] is set. Dropping the receiver
+/// closes its sockets.
 #[derive(Debug)]
 pub struct Receiver {
-    rx: mpsc::Receiver<(Notification, u32)>,
+    rx: mpsc::Receiver<Queued>,
     budget: Arc<Semaphore>,
     counters: Arc<Counters>,
     local: Vec<SocketAddr>,
@@ -182,12 +245,13 @@ impl Receiver {
                 .map_err(|e| NotifyError::Config(e.to_string()))?;
             local.push(l);
             let task = SocketTask {
-                sock,
+                sock: Arc::new(sock),
                 local: l,
                 tx: tx.clone(),
                 budget: budget.clone(),
                 counters: counters.clone(),
-                processor: Processor::new(communities.clone(), v3.clone()),
+                processor: Processor::new(communities.clone(), v3.clone())
+                    .defer_acks(config.defer_inform_acks),
                 verbose: config.verbose,
             };
             tasks.push(tokio::spawn(task.run()));
@@ -208,28 +272,46 @@ impl Receiver {
         &self.local
     }
 
-    /// The next notification, or `None` once every socket task has stopped.
+    /// The next notification, or `None` once every socket task has stopped. A held inform
+    /// acknowledgement (see [`ReceiverConfig::defer_inform_acks`]) is sent before it returns.
     pub async fn recv(&mut self) -> Option<Notification> {
-        let (n, units) = self.rx.recv().await?;
-        self.budget.add_permits(units as usize);
-        Some(n)
+        let q = self.rx.recv().await?;
+        Some(self.take(q))
     }
 
     /// The next notification if one is already queued, without waiting (to batch output).
     pub fn try_recv(&mut self) -> Option<Notification> {
-        let (n, units) = self.rx.try_recv().ok()?;
-        self.budget.add_permits(units as usize);
-        Some(n)
+        let q = self.rx.try_recv().ok()?;
+        Some(self.take(q))
     }
 
     /// Polls for the next notification (for wrapping the receiver in a `Stream`).
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Notification>> {
-        self.rx.poll_recv(cx).map(|o| {
-            o.map(|(n, units)| {
-                self.budget.add_permits(units as usize);
-                n
-            })
-        })
+        self.rx.poll_recv(cx).map(|o| o.map(|q| self.take(q)))
+    }
+
+    /// The next notification with its held acknowledgement (`Some` only for informs when
+    /// [`ReceiverConfig::defer_inform_acks`] is set), or `None` once every socket task has
+    /// stopped.
+    pub async fn recv_with_ack(&mut self) -> Option<(Notification, Option<InformAck>)> {
+        let (n, ack, units) = self.rx.recv().await?;
+        self.budget.add_permits(units as usize);
+        Some((n, ack))
+    }
+
+    /// [`Receiver::recv_with_ack`] without waiting: `None` when nothing is queued.
+    pub fn try_recv_with_ack(&mut self) -> Option<(Notification, Option<InformAck>)> {
+        let (n, ack, units) = self.rx.try_recv().ok()?;
+        self.budget.add_permits(units as usize);
+        Some((n, ack))
+    }
+
+    fn take(&mut self, (n, ack, units): Queued) -> Notification {
+        self.budget.add_permits(units as usize);
+        if let Some(a) = ack {
+            a.acknowledge();
+        }
+        n
     }
 
     /// The receive buffer (SO_RCVBUF) each socket got, in bytes, in the order of
@@ -293,9 +375,9 @@ fn open_socket(addr: SocketAddr, rcvbuf: usize) -> Result<UdpSocket, NotifyError
 }
 
 struct SocketTask {
-    sock: UdpSocket,
+    sock: Arc<UdpSocket>,
     local: SocketAddr,
-    tx: mpsc::Sender<(Notification, u32)>,
+    tx: mpsc::Sender<Queued>,
     budget: Arc<Semaphore>,
     counters: Arc<Counters>,
     processor: Processor,
@@ -334,10 +416,23 @@ impl SocketTask {
                 Outcome::Deliver {
                     notification,
                     reply,
+                    held,
                 } => {
-                    if let Some(r) = reply {
-                        self.reply(&r, source).await;
-                    }
+                    let ack = match (reply, held) {
+                        (Some(reply), Some(state)) => Some(InformAck {
+                            sock: self.sock.clone(),
+                            to: source,
+                            reply,
+                            state,
+                            counters: self.counters.clone(),
+                            done: false,
+                        }),
+                        (Some(r), None) => {
+                            self.reply(&r, source).await;
+                            None
+                        }
+                        (None, _) => None,
+                    };
                     self.counters.delivered.fetch_add(1, Ordering::Relaxed);
                     let units = budget_units(n);
                     // Waiting here (not dropping) is the backpressure: see the module docs.
@@ -345,7 +440,7 @@ impl SocketTask {
                         return;
                     };
                     permit.forget();
-                    if self.tx.send((*notification, units)).await.is_err() {
+                    if self.tx.send((*notification, ack, units)).await.is_err() {
                         return; // The receiver was dropped.
                     }
                 }
@@ -353,7 +448,9 @@ impl SocketTask {
                     self.counters
                         .duplicate_informs
                         .fetch_add(1, Ordering::Relaxed);
-                    self.reply(&reply, source).await;
+                    if let Some(r) = reply {
+                        self.reply(&r, source).await;
+                    }
                 }
                 Outcome::Discovery { reply } => {
                     self.counters

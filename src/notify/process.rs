@@ -13,6 +13,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -25,13 +26,17 @@ pub(crate) const INFORM_CACHE_CAPACITY: usize = 8192;
 /// What to do with one datagram.
 #[derive(Debug)]
 pub(crate) enum Outcome {
-    /// Hand the notification to the consumer, and send `reply` (an inform's Response) first.
+    /// Hand the notification to the consumer, and send `reply` (an inform's Response) first;
+    /// unless `held` is set (deferred acknowledgements), when the consumer sends `reply` later
+    /// through an [`super::InformAck`] that shares `held`.
     Deliver {
         notification: Box<Notification>,
         reply: Option<Vec<u8>>,
+        held: Option<Arc<AckState>>,
     },
-    /// A retransmitted inform: acknowledge it again, deliver nothing.
-    Duplicate { reply: Vec<u8> },
+    /// A retransmitted inform: acknowledge it again (when `reply` is set), deliver nothing.
+    /// `reply` is `None` while the first copy's deferred acknowledgement is still pending.
+    Duplicate { reply: Option<Vec<u8>> },
     /// An SNMPv3 discovery probe: send the Report.
     Discovery { reply: Vec<u8> },
     /// Drop it, counting `reason`; `detail` is for the verbose log; `reply` is an SNMPv3
@@ -51,11 +56,35 @@ fn drop(reason: DropReason, detail: impl Into<String>) -> Outcome {
     }
 }
 
+/// Where a deferred inform acknowledgement stands, shared by the receiver's duplicate cache
+/// and the [`super::InformAck`] handed to the consumer.
+#[derive(Debug, Default)]
+pub(crate) struct AckState(AtomicU8);
+
+impl AckState {
+    const PENDING: u8 = 0;
+    const ACKED: u8 = 1;
+    const ABANDONED: u8 = 2;
+
+    pub fn set_acked(&self) {
+        self.0.store(Self::ACKED, Ordering::Release);
+    }
+
+    pub fn set_abandoned(&self) {
+        self.0.store(Self::ABANDONED, Ordering::Release);
+    }
+
+    fn get(&self) -> u8 {
+        self.0.load(Ordering::Acquire)
+    }
+}
+
 /// Decides what to do with each datagram. One per socket task, so it needs no locking.
 pub(crate) struct Processor {
     communities: Vec<Vec<u8>>,
     informs: InformCache,
     v3: Option<(Arc<V3Config>, V3State)>,
+    defer_acks: bool,
 }
 
 impl Processor {
@@ -66,6 +95,50 @@ impl Processor {
             communities,
             informs: InformCache::new(INFORM_WINDOW, INFORM_CACHE_CAPACITY),
             v3: v3.map(|c| (c, V3State::new())),
+            defer_acks: false,
+        }
+    }
+
+    /// Holds inform acknowledgements back for the consumer to send (see
+    /// `ReceiverConfig::defer_inform_acks`).
+    pub fn defer_acks(mut self, on: bool) -> Self {
+        self.defer_acks = on;
+        self
+    }
+
+    /// Looks an inform up in the duplicate cache. `Err` is the outcome for a retransmission;
+    /// `Ok` means deliver it, with the shared state when its acknowledgement is deferred.
+    fn inform_seen(
+        &mut self,
+        source: SocketAddr,
+        request_id: i32,
+        digest: u64,
+        reply: &[u8],
+        now: Instant,
+    ) -> Result<Option<Arc<AckState>>, Outcome> {
+        let held = self.defer_acks.then(|| Arc::new(AckState::default()));
+        match self
+            .informs
+            .seen(source, request_id, digest, held.clone(), now)
+        {
+            Seen::New => Ok(held),
+            Seen::Again(None) => Err(Outcome::Duplicate {
+                reply: Some(reply.to_vec()),
+            }),
+            Seen::Again(Some(state)) => match state.get() {
+                AckState::ACKED => Err(Outcome::Duplicate {
+                    reply: Some(reply.to_vec()),
+                }),
+                AckState::PENDING => Err(Outcome::Duplicate { reply: None }),
+                // The consumer gave the first copy up (its sink failed): this retransmission
+                // is delivered as if new, with a fresh acknowledgement to hold.
+                _ => {
+                    let fresh = Arc::new(AckState::default());
+                    self.informs
+                        .replace(source, request_id, digest, Some(fresh.clone()), now);
+                    Ok(Some(fresh))
+                }
+            },
         }
     }
 
@@ -145,20 +218,21 @@ impl Processor {
                         varbinds: t.varbinds,
                     }),
                     reply: None,
+                    held: None,
                 }
             }
             AnyPdu::Pdu(p) => {
                 let sender = Sender::Community(community);
                 let request_id = p.request_id;
-                let (varbinds, reply) = if kind == NotificationKind::Inform {
+                let (varbinds, reply, held) = if kind == NotificationKind::Inform {
                     let digest = content_digest(version, &sender, &p.varbinds);
                     let (varbinds, reply) = acknowledge(version, &sender, p);
-                    if self.informs.seen(source, request_id, digest, now) {
-                        return Outcome::Duplicate { reply };
+                    match self.inform_seen(source, request_id, digest, &reply, now) {
+                        Ok(held) => (varbinds, Some(reply), held),
+                        Err(dup) => return dup,
                     }
-                    (varbinds, Some(reply))
                 } else {
-                    (p.varbinds, None)
+                    (p.varbinds, None, None)
                 };
                 Outcome::Deliver {
                     notification: Box::new(Notification {
@@ -175,6 +249,7 @@ impl Processor {
                         varbinds,
                     }),
                     reply,
+                    held,
                 }
             }
         }
@@ -214,10 +289,12 @@ impl Processor {
         } else {
             NotificationKind::TrapV2
         };
+        let mut held = None;
         if let (NotificationKind::Inform, Some(r)) = (kind, &reply) {
             let digest = content_digest(Version::V3, &sender, &pdu.varbinds);
-            if self.informs.seen(source, pdu.request_id, digest, now) {
-                return Outcome::Duplicate { reply: r.clone() };
+            match self.inform_seen(source, pdu.request_id, digest, r, now) {
+                Ok(h) => held = h,
+                Err(dup) => return dup,
             }
         }
         Outcome::Deliver {
@@ -235,6 +312,7 @@ impl Processor {
                 varbinds: pdu.varbinds,
             }),
             reply,
+            held,
         }
     }
 }
@@ -286,9 +364,20 @@ fn v2_trap_oid(vbs: &[VarBind]) -> Option<crate::Oid> {
     })
 }
 
+/// What [`InformCache::seen`] found.
+enum Seen {
+    /// Not seen within the window (now remembered).
+    New,
+    /// A retransmission; with the deferred acknowledgement's state if there is one.
+    Again(Option<Arc<AckState>>),
+}
+
+/// One remembered inform: content digest, first seen, insertion number, deferred ack state.
+type InformEntry = (u64, Instant, u64, Option<Arc<AckState>>);
+
 /// Recently seen informs, keyed by source and request-id, bounded in size and age.
 struct InformCache {
-    map: HashMap<(SocketAddr, i32), (u64, Instant, u64)>,
+    map: HashMap<(SocketAddr, i32), InformEntry>,
     order: VecDeque<((SocketAddr, i32), Instant, u64)>,
     window: Duration,
     capacity: usize,
@@ -306,9 +395,16 @@ impl InformCache {
         }
     }
 
-    /// True if the same inform (same source, request-id and content) was seen within the
-    /// window; otherwise remembers it and returns false.
-    fn seen(&mut self, source: SocketAddr, request_id: i32, digest: u64, now: Instant) -> bool {
+    /// Whether the same inform (same source, request-id and content) was seen within the
+    /// window; a new one is remembered, with `held` as its deferred acknowledgement state.
+    fn seen(
+        &mut self,
+        source: SocketAddr,
+        request_id: i32,
+        digest: u64,
+        held: Option<Arc<AckState>>,
+        now: Instant,
+    ) -> Seen {
         while let Some((_, t, _)) = self.order.front() {
             if now.saturating_duration_since(*t) <= self.window && self.order.len() < self.capacity
             {
@@ -317,21 +413,34 @@ impl InformCache {
             self.pop_oldest();
         }
         let key = (source, request_id);
-        if let Some((d, t, _)) = self.map.get(&key) {
+        if let Some((d, t, _, state)) = self.map.get(&key) {
             if *d == digest && now.saturating_duration_since(*t) <= self.window {
-                return true;
+                return Seen::Again(state.clone());
             }
         }
+        self.replace(source, request_id, digest, held, now);
+        Seen::New
+    }
+
+    /// Remembers an inform, replacing any earlier entry for its source and request-id.
+    fn replace(
+        &mut self,
+        source: SocketAddr,
+        request_id: i32,
+        digest: u64,
+        held: Option<Arc<AckState>>,
+        now: Instant,
+    ) {
+        let key = (source, request_id);
         self.seq = self.seq.wrapping_add(1);
-        self.map.insert(key, (digest, now, self.seq));
+        self.map.insert(key, (digest, now, self.seq, held));
         self.order.push_back((key, now, self.seq));
-        false
     }
 
     fn pop_oldest(&mut self) {
         if let Some((key, _, seq)) = self.order.pop_front() {
             // The key may have been replaced by a newer inform since; keep that one.
-            if self.map.get(&key).is_some_and(|(_, _, s)| *s == seq) {
+            if self.map.get(&key).is_some_and(|(_, _, s, _)| *s == seq) {
                 self.map.remove(&key);
             }
         }
@@ -387,6 +496,7 @@ mod tests {
         let Outcome::Deliver {
             notification: n,
             reply: None,
+            ..
         } = run(&mut p, &bytes, Instant::now())
         else {
             panic!("not delivered")
@@ -446,6 +556,7 @@ mod tests {
         let Outcome::Deliver {
             notification: n,
             reply: Some(reply),
+            held: None,
         } = run(&mut p, &bytes, Instant::now())
         else {
             panic!("no reply")
@@ -498,18 +609,65 @@ mod tests {
     }
 
     #[test]
+    fn deferred_inform_is_acknowledged_again_only_once_confirmed() {
+        let mut p = Processor::new(vec![], None).defer_acks(true);
+        let t0 = Instant::now();
+        let a = v2(PduType::Inform, 1, "public", vec![]);
+        let Outcome::Deliver {
+            reply: Some(_),
+            held: Some(first),
+            ..
+        } = run(&mut p, &a, t0)
+        else {
+            panic!("not held")
+        };
+        // While the consumer has not confirmed, a retransmission gets no reply.
+        assert!(matches!(
+            run(&mut p, &a, t0),
+            Outcome::Duplicate { reply: None }
+        ));
+        // Given up (its sink failed): the retransmission is delivered again, held again.
+        first.set_abandoned();
+        let Outcome::Deliver {
+            held: Some(second), ..
+        } = run(&mut p, &a, t0)
+        else {
+            panic!("not delivered again")
+        };
+        assert!(matches!(
+            run(&mut p, &a, t0),
+            Outcome::Duplicate { reply: None }
+        ));
+        // Confirmed: retransmissions are acknowledged again, never delivered again.
+        second.set_acked();
+        assert!(matches!(
+            run(&mut p, &a, t0),
+            Outcome::Duplicate { reply: Some(_) }
+        ));
+        // Traps carry nothing to hold.
+        let t = v2(PduType::TrapV2, 5, "public", vec![]);
+        assert!(matches!(
+            run(&mut p, &t, t0),
+            Outcome::Deliver { held: None, .. }
+        ));
+    }
+
+    #[test]
     fn inform_cache_is_bounded() {
         let mut c = InformCache::new(Duration::from_secs(60), 100);
         let now = Instant::now();
         for id in 0..10_000 {
-            assert!(!c.seen(src(), id, 7, now));
+            assert!(matches!(c.seen(src(), id, 7, None, now), Seen::New));
             assert!(c.map.len() <= 100 && c.order.len() <= 100);
         }
-        assert!(c.seen(src(), 9_999, 7, now));
-        assert!(!c.seen(src(), 0, 7, now), "oldest entries are evicted");
+        assert!(matches!(c.seen(src(), 9_999, 7, None, now), Seen::Again(_)));
+        assert!(
+            matches!(c.seen(src(), 0, 7, None, now), Seen::New),
+            "oldest entries are evicted"
+        );
         // Replacing one key over and over does not grow memory either.
         for d in 0..1000 {
-            c.seen(src(), 5, d, now);
+            c.seen(src(), 5, d, None, now);
         }
         assert!(c.map.len() <= 100 && c.order.len() <= 100);
     }

@@ -88,6 +88,7 @@ pub(crate) struct Counters {
     pub received: AtomicU64,
     pub delivered: AtomicU64,
     pub informs_acknowledged: AtomicU64,
+    pub informs_unacknowledged: AtomicU64,
     pub duplicate_informs: AtomicU64,
     pub discovery_probes: AtomicU64,
     pub dropped: [AtomicU64; DropReason::ALL.len()],
@@ -109,6 +110,7 @@ impl Counters {
             received: self.received.load(Ordering::Relaxed),
             delivered: self.delivered.load(Ordering::Relaxed),
             informs_acknowledged: self.informs_acknowledged.load(Ordering::Relaxed),
+            informs_unacknowledged: self.informs_unacknowledged.load(Ordering::Relaxed),
             duplicate_informs: self.duplicate_informs.load(Ordering::Relaxed),
             discovery_probes: self.discovery_probes.load(Ordering::Relaxed),
             dropped,
@@ -127,6 +129,9 @@ pub struct Stats {
     pub delivered: u64,
     /// Response-PDUs sent for InformRequests (including re-acknowledged retransmissions).
     pub informs_acknowledged: u64,
+    /// Informs whose held acknowledgement the consumer gave up (an [`super::InformAck`]
+    /// dropped without acknowledging): left unanswered so that the sender retransmits.
+    pub informs_unacknowledged: u64,
     /// Retransmitted informs that were acknowledged again but not delivered again.
     pub duplicate_informs: u64,
     /// SNMPv3 engine-ID discovery probes answered with a Report (RFC 3414 §4).

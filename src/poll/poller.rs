@@ -102,7 +102,7 @@ pub struct Poller {
 }
 
 /// The default pacing window: targets with a request in flight at once.
-pub const DEFAULT_WINDOW: usize = 256;
+pub const DEFAULT_WINDOW: usize = 32;
 
 impl Poller {
     /// A poller for `plan` with the default window.

@@ -10,6 +10,8 @@
 
 pub mod influx;
 pub mod json;
+#[cfg(feature = "nats")]
+pub mod nats;
 mod object;
 pub mod prometheus;
 

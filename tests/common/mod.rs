@@ -564,3 +564,110 @@ impl Drop for SnmpkitAgent {
         let _ = self.child.wait();
     }
 }
+
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+pub fn free_tcp_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A real `nats-server -js` on 127.0.0.1, with its JetStream store in a temporary directory;
+/// killed on drop. `stop` and `restart` keep the port and the store (a broker outage).
+pub struct NatsServer {
+    child: Option<Child>,
+    pub port: u16,
+    pub dir: tempfile::TempDir,
+}
+
+impl NatsServer {
+    /// Starts nats-server on a free port and waits until it accepts connections.
+    pub fn start() -> NatsServer {
+        let mut dir = tempfile::tempdir().unwrap();
+        for _ in 0..5 {
+            let mut s = NatsServer {
+                child: None,
+                port: free_tcp_port(),
+                dir,
+            };
+            if s.spawn() {
+                return s;
+            }
+            dir = s.take_dir();
+        }
+        panic!("nats-server did not start (apt-get install nats-server; .ci/run does this)");
+    }
+
+    fn take_dir(mut self) -> tempfile::TempDir {
+        self.stop();
+        std::mem::replace(&mut self.dir, tempfile::tempdir().unwrap())
+    }
+
+    /// The URL to give clients.
+    pub fn url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    /// Kills the server (as an outage would) and waits for it to be gone.
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Starts it again on the same port with the same store.
+    pub fn restart(&mut self) {
+        self.stop();
+        assert!(
+            self.spawn(),
+            "nats-server did not come back on port {}",
+            self.port
+        );
+    }
+
+    /// Spawns the server and waits (bounded) for its port to accept; false if it died.
+    fn spawn(&mut self) -> bool {
+        let store = self.dir.path().join("js");
+        let log = std::fs::File::create(self.dir.path().join("server.log")).unwrap();
+        let bin = [
+            "/usr/sbin/nats-server",
+            "/usr/bin/nats-server",
+            "/usr/local/bin/nats-server",
+        ]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .unwrap_or("nats-server");
+        let mut child = Command::new(bin)
+            .args(["-js", "-sd"])
+            .arg(&store)
+            .args(["-a", "127.0.0.1", "-p", &self.port.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("nats-server not installed (apt-get install nats-server; .ci/run does this)");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = child.try_wait() {
+                return false;
+            }
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                self.child = Some(child);
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        false
+    }
+}
+
+impl Drop for NatsServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
