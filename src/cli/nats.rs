@@ -190,3 +190,223 @@ async fn watch(prog: &'static str, p: std::sync::Arc<snmpkit::sink::nats::Publis
         last = s;
     }
 }
+
+/// A watch that turns true on SIGINT or SIGTERM (installed before it returns).
+#[cfg(feature = "nats")]
+fn stop_on_signal() -> tokio::sync::watch::Receiver<bool> {
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let int = signal(SignalKind::interrupt());
+        let term = signal(SignalKind::terminate());
+        tokio::spawn(async move {
+            match (int, term) {
+                (Ok(mut i), Ok(mut t)) => {
+                    tokio::select! {
+                        _ = i.recv() => {}
+                        _ = t.recv() => {}
+                    }
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
+            let _ = tx.send(true);
+        });
+    }
+    #[cfg(not(unix))]
+    tokio::spawn(async move {
+        let _ = tokio::signal::ctrl_c().await;
+        let _ = tx.send(true);
+    });
+    rx
+}
+
+/// `poll --schedule --nats URL`: publishes one job per target into the work-queue stream
+/// every interval. Returns the exit code (1 when the broker or stream cannot be reached).
+#[cfg(feature = "nats")]
+pub async fn schedule(
+    prog: &'static str,
+    url: &str,
+    stream: &str,
+    targets: Vec<String>,
+    interval: Duration,
+    count: Option<u64>,
+) -> i32 {
+    use snmpkit::sink::nats::{run_scheduler, Broker};
+    let stop = stop_on_signal();
+    let queue = match Broker::connect(url).await {
+        Ok(b) => match b.job_queue(stream, interval).await {
+            Ok(q) => q,
+            Err(e) => {
+                eprintln!("{prog}: {e}");
+                return 1;
+            }
+        },
+        Err(e) => {
+            eprintln!("{prog}: {e}");
+            return 1;
+        }
+    };
+    eprintln!(
+        "{prog}: scheduling {} targets every {} s into stream {stream} on {url}",
+        targets.len(),
+        interval.as_secs_f64()
+    );
+    let s = run_scheduler(&queue, &targets, interval, count, stop, |e| {
+        eprintln!("{prog}: warning: cycle not scheduled: {e}");
+    })
+    .await;
+    eprintln!(
+        "{prog}: scheduler stopped: {} cycles, {} jobs, {} cycles failed",
+        s.cycles, s.jobs, s.failed_cycles
+    );
+    0
+}
+
+/// `poll --work --nats URL`: pulls jobs from the shared consumer and runs `handler` on each.
+/// Returns the exit code.
+#[cfg(feature = "nats")]
+pub async fn work<F, Fut>(
+    prog: &'static str,
+    url: &str,
+    stream: &str,
+    interval: Duration,
+    concurrency: usize,
+    handler: F,
+) -> i32
+where
+    F: Fn(snmpkit::sink::nats::Job) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = snmpkit::sink::nats::JobResult> + Send + 'static,
+{
+    use snmpkit::sink::nats::{run_worker, Broker};
+    let stop = stop_on_signal();
+    let broker = match Broker::connect(url).await {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("{prog}: {e}");
+            return 1;
+        }
+    };
+    let consumer = match broker.job_queue(stream, interval).await {
+        Ok(q) => match q.consumer(interval).await {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("{prog}: {e}");
+                return 1;
+            }
+        },
+        Err(e) => {
+            eprintln!("{prog}: {e}");
+            return 1;
+        }
+    };
+    eprintln!(
+        "{prog}: working on jobs from stream {stream} on {url} ({concurrency} at once, ack wait {} s)",
+        consumer.ack_wait().as_secs_f64()
+    );
+    let s = run_worker(&broker, &consumer, concurrency, stop, handler).await;
+    eprintln!(
+        "{prog}: worker stopped: {} jobs done, {} stale jobs skipped, {} for unknown targets, \
+         {} malformed, {} records not stored (jobs handed back)",
+        s.done, s.stale, s.unknown_target, s.malformed, s.publish_failures
+    );
+    0
+}
+
+/// `poll --nats URL` without `--schedule`/`--work`: a sink publishing every record, and what
+/// to say at exit.
+pub struct PollPublisher {
+    #[cfg(feature = "nats")]
+    publisher: std::sync::Arc<snmpkit::sink::nats::Publisher>,
+}
+
+impl PollPublisher {
+    /// Connects to `url`; a stream must cover `snmp.poll.>` (checked now).
+    pub async fn start(
+        url: &str,
+        mib: std::sync::Arc<snmpkit::mib::Mib>,
+        opts: snmpkit::format::OutputOptions,
+    ) -> Result<(PollPublisher, Box<dyn snmpkit::sink::Sink>), String> {
+        #[cfg(feature = "nats")]
+        {
+            use snmpkit::sink::nats::{Broker, PollSink, PublisherOptions};
+            let broker = Broker::connect(url).await.map_err(|e| e.to_string())?;
+            let publisher = std::sync::Arc::new(
+                broker
+                    .publisher("snmp.poll.x", PublisherOptions::default())
+                    .await
+                    .map_err(|e| e.to_string().replace("\"snmp.poll.x\"", "\"snmp.poll.>\""))?,
+            );
+            let sink = Box::new(PollSink::new(publisher.clone(), mib, opts));
+            Ok((PollPublisher { publisher }, sink))
+        }
+        #[cfg(not(feature = "nats"))]
+        {
+            let _ = (url, mib, opts);
+            Err(NO_NATS.into())
+        }
+    }
+
+    /// Flushes for a few seconds and returns the counters for the exit line.
+    pub async fn finish(self) -> String {
+        #[cfg(feature = "nats")]
+        {
+            self.publisher.flush(FLUSH_AT_EXIT).await;
+            summary(&self.publisher.stats())
+        }
+        #[cfg(not(feature = "nats"))]
+        {
+            String::new()
+        }
+    }
+}
+
+#[cfg(not(feature = "nats"))]
+const NO_NATS: &str = "this snmpkit was built without NATS support (cargo feature \"nats\")";
+
+/// `poll --schedule` or `poll --work` with `--nats URL`: shared polling through the job
+/// stream. Returns the exit code.
+#[allow(clippy::too_many_arguments)]
+pub async fn shared_poll(
+    prog: &'static str,
+    url: &str,
+    stream: &str,
+    scheduler: bool,
+    poller: snmpkit::poll::Poller,
+    targets: Vec<snmpkit::poll::PollTarget>,
+    mib: std::sync::Arc<snmpkit::mib::Mib>,
+    opts: snmpkit::format::OutputOptions,
+    interval: std::time::Duration,
+    count: Option<u64>,
+    concurrency: usize,
+) -> i32 {
+    #[cfg(feature = "nats")]
+    {
+        if scheduler {
+            let labels = targets.iter().map(|t| t.label.clone()).collect();
+            schedule(prog, url, stream, labels, interval, count).await
+        } else {
+            let handler = snmpkit::sink::nats::poll_handler(poller, targets, mib, opts);
+            work(prog, url, stream, interval, concurrency, handler).await
+        }
+    }
+    #[cfg(not(feature = "nats"))]
+    {
+        let _ = (
+            url,
+            stream,
+            scheduler,
+            poller,
+            targets,
+            mib,
+            opts,
+            interval,
+            count,
+            concurrency,
+        );
+        eprintln!("{prog}: {NO_NATS}");
+        1
+    }
+}

@@ -44,6 +44,19 @@ pub struct PollArgs {
     /// Most targets with a request in flight at once.
     #[arg(long = "window", value_name = "N", default_value_t = poll::DEFAULT_WINDOW)]
     window: usize,
+    /// Publish each record to NATS JetStream at URL, subject snmp.poll.<target> (a stream
+    /// must cover snmp.poll.>); with --schedule or --work, the broker that shares the polling.
+    #[arg(long = "nats", value_name = "URL")]
+    nats: Option<String>,
+    /// The work-queue stream of jobs for --schedule and --work (created if missing).
+    #[arg(long = "nats-stream", value_name = "NAME", default_value = "SNMP_JOBS")]
+    nats_stream: String,
+    /// Publish one job per target every interval into the job stream instead of polling.
+    #[arg(long, requires = "nats", conflicts_with = "work")]
+    schedule: bool,
+    /// Poll the targets named by jobs pulled from the job stream, shared with other workers.
+    #[arg(long, requires = "nats")]
+    work: bool,
     /// Agents (without --targets), then the objects to poll: instances (`sysUpTime.0`) are
     /// fetched with Get, subtrees and tables (`ifTable`) are walked with GetBulk.
     #[arg(value_name = "[HOST ...] OBJECT", allow_negative_numbers = true)]
@@ -325,6 +338,23 @@ pub async fn run(a: PollArgs) -> i32 {
         interval,
         count: a.count,
     };
+    if let Some(url) = a.nats.as_deref().filter(|_| a.schedule || a.work) {
+        return super::nats::shared_poll(
+            PROG,
+            url,
+            &a.nats_stream,
+            a.schedule,
+            poller,
+            targets,
+            mib.clone(),
+            output,
+            interval,
+            a.count,
+            a.window,
+        )
+        .await;
+    }
+    let nats_opts = output.clone();
 
     let mut server = None;
     let mut sink: Box<dyn Sink> = if let Some(addr) = &a.prometheus {
@@ -349,6 +379,18 @@ pub async fn run(a: PollArgs) -> i32 {
         })
     };
 
+    let mut nats = None;
+    if let Some(url) = &a.nats {
+        match super::nats::PollPublisher::start(url, mib.clone(), nats_opts).await {
+            Ok((p, s)) => {
+                sink = Box::new(snmpkit::sink::Tee {
+                    sinks: vec![sink, s],
+                });
+                nats = Some(p);
+            }
+            Err(e) => return fatal(Fatal(format!("{PROG}: {e}"), 1)),
+        }
+    }
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let signals = tokio::spawn(async move {
         shutdown_signal().await;
@@ -358,6 +400,9 @@ pub async fn run(a: PollArgs) -> i32 {
     signals.abort();
     if let Some(s) = server {
         s.abort();
+    }
+    if let Some(p) = nats {
+        eprintln!("{PROG}: {}", p.finish().await);
     }
     match result {
         Ok(summary) => {
