@@ -719,3 +719,77 @@ fn bad_targets_files_name_the_line_and_exit_1() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains(":1: "));
 }
+
+/// The fleet against `snmpkit agent` in wildcard mode: 100 devices from one process, one
+/// per 127.5.0.x address, each polled once with the lab recording's ifTable.
+#[test]
+fn fleet_against_the_agent_wildcard_mode() {
+    let port = free_udp_port();
+    let mut agent = Command::new(snmpkit_bin())
+        .args(["agent", "--data"])
+        .arg(repo().join("lab/router.snmpwalk"))
+        .arg(format!("udp:0.0.0.0:{port}"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    struct Kill(Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut err = BufReader::new(agent.stderr.take().unwrap());
+    let agent = Kill(agent);
+    let mut line = String::new();
+    while !line.contains("listening") {
+        line.clear();
+        assert!(
+            err.read_line(&mut line).unwrap() > 0,
+            "the agent did not start"
+        );
+    }
+    // Keep draining its stderr so it never blocks on a full pipe.
+    std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
+    let dir = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = (1..=100).map(|i| format!("127.5.0.{i}:{port}")).collect();
+    let file = write_targets(dir.path(), &lines);
+    let out = poll_cmd(&[
+        "-v2c",
+        "-c",
+        "public",
+        "-t",
+        "2",
+        "--count",
+        "1",
+        "--json",
+        "--targets",
+        &file,
+        "sysUpTime.0",
+        "ifTable",
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let recs = records(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(recs.len(), 100);
+    let n = varbinds(&recs[0]).len();
+    assert!(n > 1, "{}", recs[0]);
+    for r in &recs {
+        assert!(r["error"].is_null(), "{r}");
+        assert_eq!(
+            varbinds(r).len(),
+            n,
+            "every device serves the same recording"
+        );
+        assert!(lines.iter().any(|l| r["target"] == l.as_str()));
+    }
+    drop(agent);
+}
