@@ -8,6 +8,7 @@ N=${1:-5}; OID=${2:-.1}; shift $(( $# > 2 ? 2 : $# )) || true
 EXTRA=("$@")
 [ ${#EXTRA[@]} -gt 0 ] || EXTRA=(-v2c -c public)
 cargo build --release --quiet
+BIN="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release/snmpkit"
 SNMPD=$(command -v snmpd || echo /usr/sbin/snmpd)
 WORK=$(mktemp -d); PORT=${PORT:-11162}
 mkdir -p "$WORK/persist"
@@ -18,7 +19,7 @@ SNMP_PERSISTENT_DIR="$WORK/persist" "$SNMPD" -C -c "$WORK/snmpd.conf" -Lf /dev/n
 trap 'kill $(cat "$WORK/pid"); sleep 0.3; rm -rf "$WORK"' EXIT
 sleep 1
 export SNMPCONFPATH="$WORK" MIBS=""
-lines_ours=$(target/release/snmpkit bulkwalk "${EXTRA[@]}" -m '' -On -Cr25 "127.0.0.1:$PORT" "$OID" | wc -l)
+lines_ours=$("$BIN" bulkwalk "${EXTRA[@]}" -m '' -On -Cr25 "127.0.0.1:$PORT" "$OID" | wc -l)
 lines_theirs=$(snmpbulkwalk "${EXTRA[@]}" -m '' -On -Cr25 "127.0.0.1:$PORT" "$OID" | wc -l)
 echo "lines: snmpkit=$lines_ours snmpbulkwalk=$lines_theirs"
 TIMEFORMAT='%R %U %S'
@@ -32,5 +33,5 @@ measure() {
   done
   awk -v n="$name" -v r="$tot_r" -v c="$tot_c" -v k="$N" 'BEGIN{printf "%-14s wall %.3f s  cpu %.3f s  (mean of %d)\n", n, r/k, c/k, k}'
 }
-measure snmpkit target/release/snmpkit bulkwalk "${EXTRA[@]}" -m '' -On -Cr25 "127.0.0.1:$PORT" "$OID"
+measure snmpkit "$BIN" bulkwalk "${EXTRA[@]}" -m '' -On -Cr25 "127.0.0.1:$PORT" "$OID"
 measure snmpbulkwalk snmpbulkwalk "${EXTRA[@]}" -m '' -On -Cr25 "127.0.0.1:$PORT" "$OID"

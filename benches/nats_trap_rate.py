@@ -25,6 +25,18 @@ BURST = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
 RATES = [int(r) for r in sys.argv[2:]] or [10_000, 25_000, 50_000, 75_000, 100_000]
 
 
+
+def release_binary(root):
+    """The release snmpkit, wherever cargo puts it (CARGO_TARGET_DIR included)."""
+    import json
+    import subprocess
+
+    meta = subprocess.run(
+        ["cargo", "metadata", "--format-version", "1", "--no-deps"],
+        cwd=root, check=True, capture_output=True, text=True,
+    )
+    return os.path.join(json.loads(meta.stdout)["target_directory"], "release", "snmpkit")
+
 def wait_stored(port, want):
     last, since = -1, time.time()
     while True:
@@ -65,7 +77,7 @@ def run(snmpkit, server, data, rate):
 
 
 def main():
-    snmpkit = os.path.join(os.getcwd(), "target/release/snmpkit")
+    snmpkit = release_binary(os.getcwd())
     data = capture_trap()
     print(f"trap: {len(data)} bytes, burst {BURST}, JetStream file stream on loopback")
     server = natsbench.NatsServer()

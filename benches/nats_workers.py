@@ -29,6 +29,18 @@ WINDOW = sys.argv[2] if len(sys.argv) > 2 else "256"
 OBJECTS = ["sysUpTime.0", "ifTable"]
 
 
+
+def release_binary(root):
+    """The release snmpkit, wherever cargo puts it (CARGO_TARGET_DIR included)."""
+    import json
+    import subprocess
+
+    meta = subprocess.run(
+        ["cargo", "metadata", "--format-version", "1", "--no-deps"],
+        cwd=root, check=True, capture_output=True, text=True,
+    )
+    return os.path.join(json.loads(meta.stdout)["target_directory"], "release", "snmpkit")
+
 def wait_line(proc, needle, timeout=30):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -79,7 +91,7 @@ def run(snmpkit, server, targets_file, workers):
 
 def main():
     root = os.getcwd()
-    snmpkit = os.path.join(root, "target/release/snmpkit")
+    snmpkit = release_binary(root)
     work = tempfile.mkdtemp()
     port = free_port()
     agent = subprocess.Popen([snmpkit, "agent", "--data", os.path.join(root, "lab/router.snmpwalk"),

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-10000}
 SUBSET=${2:-500}
-BIN=target/release/snmpkit
+BIN="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release/snmpkit"
 cargo build --release --quiet
 WORK=$(mktemp -d)
 AGENT_PID=

@@ -22,6 +22,18 @@ RATES = [int(r) for r in sys.argv[2:]] or [5_000, 10_000, 20_000, 50_000, 100_00
 MARK = "1.3.6.1.4.1.8072.9999.77"
 
 
+
+def release_binary(root):
+    """The release snmpkit, wherever cargo puts it (CARGO_TARGET_DIR included)."""
+    import json
+    import subprocess
+
+    meta = subprocess.run(
+        ["cargo", "metadata", "--format-version", "1", "--no-deps"],
+        cwd=root, check=True, capture_output=True, text=True,
+    )
+    return os.path.join(json.loads(meta.stdout)["target_directory"], "release", "snmpkit")
+
 def free_port():
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("127.0.0.1", 0))
@@ -109,7 +121,7 @@ def run(name, cmd, out_path, needle, data, rate, env=None, stdout_to_file=False)
 
 def main():
     root = os.getcwd()
-    snmpkit = os.path.join(root, "target/release/snmpkit")
+    snmpkit = release_binary(root)
     trapd = shutil.which("snmptrapd") or "/usr/sbin/snmptrapd"
     data = capture_trap()
     print(f"trap: {len(data)} bytes, burst {BURST}")
