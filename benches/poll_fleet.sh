@@ -104,7 +104,8 @@ DROPS1=$(awk '/^Udp:/ {n++} /^Udp:/ && n==2 {print $6}' /proc/net/snmp)
 echo "UDP receive-buffer drops on this host during the poll: $((DROPS1 - DROPS0))"
 
 echo "== net-snmp over the first $SUBSET devices: snmpget + snmpbulkwalk per device, xargs -P 64"
-grep -v '^#' "$WORK/targets" | head -n "$SUBSET" >"$WORK/subset"
+# awk, not grep | head: under pipefail, head closing the pipe early would end the script.
+awk -v n="$SUBSET" '!/^#/ && c++ < n' "$WORK/targets" >"$WORK/subset"
 START=$(date +%s.%N)
 xargs -P 64 -I{} sh -c 'snmpget -v2c -c public -On -m "" {} .1.3.6.1.2.1.1.3.0 >/dev/null && snmpbulkwalk -v2c -c public -On -m "" -Cr50 {} .1.3.6.1.2.1.2.2 >/dev/null || echo failed' <"$WORK/subset" >"$WORK/netsnmp.out" || true
 echo "net-snmp failures: $(grep -c failed "$WORK/netsnmp.out" || true)"
