@@ -1,7 +1,7 @@
 //! `walk` and `bulkwalk`, with net-snmp's output and stopping rules.
 
 use super::config::{parse_oid, Fatal};
-use super::request::{print_status_error, print_varbinds, report_error, RequestArgs};
+use super::request::{print_status_error, print_varbinds, report_error, Printer, RequestArgs};
 use snmpkit::client::{Walk, WalkEnd, WalkOptions};
 use snmpkit::format::format_oid;
 use snmpkit::{Error, Oid};
@@ -79,6 +79,7 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
     }
     let mut exit = 0;
     let mut ok = true;
+    let mut printer = Printer::new(&s);
     loop {
         let page = match walk.next_page().await {
             Ok(p) => p,
@@ -97,9 +98,9 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
                 .filter(|vb| !vb.value.is_exception())
                 .cloned()
                 .collect();
-            print_varbinds(&s, &found);
+            printer.print(&found);
         } else {
-            print_varbinds(&s, &page.varbinds);
+            printer.print(&page.varbinds);
         }
         match page.end {
             None => continue,
