@@ -262,6 +262,40 @@ pub struct LookupCache {
     hits: u64,
     /// The printed name of a node: its position, the style, and how its instance prints.
     name: Option<CachedName>,
+    /// The last OID printed numerically (`-On`), its text, and where each arc's text ends:
+    /// the next OID reuses the text of the arcs they share (in a walk, all but the last).
+    numeric: NumericText,
+}
+
+#[derive(Debug, Clone, Default)]
+struct NumericText {
+    arcs: Vec<u32>,
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl NumericText {
+    /// `oid` as `.1.3.6...`, appended to `out`, reusing the text of the previous OID's
+    /// leading arcs.
+    fn write(&mut self, out: &mut String, oid: &[u32]) {
+        let common = oid
+            .iter()
+            .zip(&self.arcs)
+            .take_while(|(a, b)| a == b)
+            .count();
+        self.arcs.truncate(common);
+        self.ends.truncate(common);
+        self.text
+            .truncate(common.checked_sub(1).map_or(0, |k| self.ends[k]));
+        let mut digits = itoa::Buffer::new();
+        for a in &oid[common..] {
+            self.text.push('.');
+            self.text.push_str(digits.format(*a));
+            self.ends.push(self.text.len());
+        }
+        self.arcs.extend_from_slice(&oid[common..]);
+        out.push_str(&self.text);
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -45,7 +45,7 @@ impl Mib {
         cache: &mut LookupCache,
     ) {
         if style == OidStyle::Numeric {
-            oid.push_dotted_leading(out);
+            cache.numeric.write(out, oid.arcs());
             return;
         }
         let Some(info) = self.lookup_cached(oid, cache) else {
