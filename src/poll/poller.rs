@@ -2,7 +2,7 @@
 //! paced by a window shared by every target of the process.
 
 use super::record::{Record, Sample};
-use crate::client::{Walk, WalkEnd, WalkOptions};
+use crate::client::{Repetitions, Walk, WalkEnd, WalkOptions};
 use crate::codec::Version;
 use crate::mib::{Mib, NodeInfo, NodeKind};
 use crate::{Client, Error, ErrorStatus, Oid, VarBind};
@@ -10,9 +10,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-
-/// The default GetBulk max-repetitions of poll walks (`-Cr` changes it).
-pub const DEFAULT_MAX_REPETITIONS: u32 = 50;
 
 /// How an object is fetched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,17 +55,15 @@ pub struct Plan {
     pub instances: Vec<Oid>,
     /// Subtrees walked, in order.
     pub subtrees: Vec<Oid>,
-    /// GetBulk max-repetitions for the walks.
-    pub max_repetitions: u32,
+    /// GetBulk max-repetitions for the walks: by default sized to each agent request by
+    /// request ([`crate::client::BulkSizer`]); `-Cr N` makes it [`Repetitions::Fixed`].
+    pub max_repetitions: Repetitions,
 }
 
 impl Plan {
     /// Sorts `objects` into instances and subtrees with [`classify`].
     pub fn new(objects: &[Oid], mib: &Mib) -> Plan {
-        let mut plan = Plan {
-            max_repetitions: DEFAULT_MAX_REPETITIONS,
-            ..Plan::default()
-        };
+        let mut plan = Plan::default();
         for o in objects {
             match classify(o, mib) {
                 ObjectKind::Instance => plan.instances.push(o.clone()),
