@@ -23,7 +23,11 @@ BASE=${BASE_PORT:-23161}
 P_SNMPD=$BASE; P_AGENT=$((BASE + 1)); P_SIM=$((BASE + 2))
 WORK=$(mktemp -d); chmod 755 "$WORK"
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done  # snmpd saves state as it exits
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 export MIBS= SNMPCONFPATH=$WORK HOME=$WORK
 
