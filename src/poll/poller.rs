@@ -89,7 +89,7 @@ pub struct PollTarget {
 ///
 /// **Pacing.** At most `window` targets have a request outstanding at once, so the responses
 /// that can arrive together stay well within the socket's receive buffer. A request still
-/// unanswered after several times the fleet's smoothed round-trip time (see [`Pace`]) gives
+/// unanswered after several times the fleet's smoothed round-trip time (see `Pace`) gives
 /// its target's place up: the target is most likely dead, and its wait and retries cost the
 /// others nothing. Dead targets thus never hold the fleet back, and a cycle with many dead
 /// targets costs about one timeout (with its retries), not one per window of them. A slow
