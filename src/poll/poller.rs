@@ -2,17 +2,15 @@
 //! paced by a window shared by every target of the process.
 
 use super::record::{Record, Sample};
-use crate::client::{Walk, WalkEnd, WalkOptions};
+use crate::client::{Repetitions, Walk, WalkEnd, WalkOptions};
 use crate::codec::Version;
 use crate::mib::{Mib, NodeInfo, NodeKind};
 use crate::{Client, Error, ErrorStatus, Oid, VarBind};
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-
-/// The default GetBulk max-repetitions of poll walks (`-Cr` changes it).
-pub const DEFAULT_MAX_REPETITIONS: u32 = 50;
 
 /// How an object is fetched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,17 +56,15 @@ pub struct Plan {
     pub instances: Vec<Oid>,
     /// Subtrees walked, in order.
     pub subtrees: Vec<Oid>,
-    /// GetBulk max-repetitions for the walks.
-    pub max_repetitions: u32,
+    /// GetBulk max-repetitions for the walks: by default sized to each agent request by
+    /// request ([`crate::client::BulkSizer`]); `-Cr N` makes it [`Repetitions::Fixed`].
+    pub max_repetitions: Repetitions,
 }
 
 impl Plan {
     /// Sorts `objects` into instances and subtrees with [`classify`].
     pub fn new(objects: &[Oid], mib: &Mib) -> Plan {
-        let mut plan = Plan {
-            max_repetitions: DEFAULT_MAX_REPETITIONS,
-            ..Plan::default()
-        };
+        let mut plan = Plan::default();
         for o in objects {
             match classify(o, mib) {
                 ObjectKind::Instance => plan.instances.push(o.clone()),
@@ -92,13 +88,64 @@ pub struct PollTarget {
 /// Polls targets with a [`Plan`]. Cheap to clone; clones share the pacing window.
 ///
 /// **Pacing.** At most `window` targets have a request outstanding at once, so the responses
-/// that can arrive together stay well within the socket's receive buffer. A target whose
-/// request is still unanswered after one timeout gives its place up (it is most likely dead,
-/// and its retries cost the others nothing), so dead targets never hold the fleet back.
+/// that can arrive together stay well within the socket's receive buffer. A request still
+/// unanswered after several times the fleet's smoothed round-trip time (see `Pace`) gives
+/// its target's place up: the target is most likely dead, and its wait and retries cost the
+/// others nothing. Dead targets thus never hold the fleet back, and a cycle with many dead
+/// targets costs about one timeout (with its retries), not one per window of them. A slow
+/// target that does answer takes a place again before its next request.
 #[derive(Clone)]
 pub struct Poller {
     plan: Arc<Plan>,
-    window: Option<Arc<Semaphore>>,
+    window: Option<Arc<Pace>>,
+}
+
+/// The pacing window and the fleet's smoothed round-trip time, shared by a poller's clones.
+struct Pace {
+    places: Arc<Semaphore>,
+    /// Smoothed round-trip time of answered requests, in microseconds; 0 until the first.
+    srtt_us: AtomicU64,
+}
+
+/// Before any answer: how long a request keeps its place.
+const FIRST_PATIENCE: Duration = Duration::from_millis(100);
+/// The least time a request keeps its place, whatever the round-trip time.
+const MIN_PATIENCE: Duration = Duration::from_millis(25);
+/// A request keeps its place for this many smoothed round-trip times.
+const PATIENCE_RTTS: u32 = 8;
+
+impl Pace {
+    fn new(window: usize) -> Pace {
+        Pace {
+            places: Arc::new(Semaphore::new(window)),
+            srtt_us: AtomicU64::new(0),
+        }
+    }
+
+    /// How long a request may hold its place before giving it up: several smoothed
+    /// round-trip times, at least [`MIN_PATIENCE`], at most the request's timeout.
+    fn patience(&self, timeout: Duration) -> Duration {
+        let srtt = self.srtt_us.load(Ordering::Relaxed);
+        let p = if srtt == 0 {
+            FIRST_PATIENCE
+        } else {
+            (Duration::from_micros(srtt) * PATIENCE_RTTS).max(MIN_PATIENCE)
+        };
+        p.min(timeout)
+    }
+
+    /// Folds one answered request's round-trip time in (weight 1/8, as TCP's SRTT). Racing
+    /// updates may lose a sample, which does not matter for an estimate.
+    fn observe(&self, rtt: Duration) {
+        let sample = (rtt.as_micros() as u64).max(1);
+        let old = self.srtt_us.load(Ordering::Relaxed);
+        let new = if old == 0 {
+            sample
+        } else {
+            old - old / 8 + sample / 8
+        };
+        self.srtt_us.store(new.max(1), Ordering::Relaxed);
+    }
 }
 
 /// The default pacing window: targets with a request in flight at once.
@@ -109,13 +156,13 @@ impl Poller {
     pub fn new(plan: Plan) -> Poller {
         Poller {
             plan: Arc::new(plan),
-            window: Some(Arc::new(Semaphore::new(DEFAULT_WINDOW))),
+            window: Some(Arc::new(Pace::new(DEFAULT_WINDOW))),
         }
     }
 
     /// Sets the pacing window (targets in flight at once); 0 means unpaced.
     pub fn with_window(mut self, window: usize) -> Poller {
-        self.window = (window > 0).then(|| Arc::new(Semaphore::new(window)));
+        self.window = (window > 0).then(|| Arc::new(Pace::new(window)));
         self
     }
 
@@ -127,8 +174,10 @@ impl Poller {
     /// Polls one target once: Get of the instances, then each subtree walked. Never fails: a
     /// failure is the record's `error`, with whatever was fetched before it.
     pub async fn poll(&self, target: &PollTarget, cycle: u64) -> Record {
+        // The first place is taken before the clock starts: a record's duration is its own
+        // requests, not its wait for the window.
         let mut permit = match &self.window {
-            Some(w) => w.clone().acquire_owned().await.ok(),
+            Some(w) => w.places.clone().acquire_owned().await.ok(),
             None => None,
         };
         let time = SystemTime::now();
@@ -142,7 +191,12 @@ impl Poller {
             cycle,
         };
         let timeout = target.client.options().timeout;
-        if let Err(e) = self.fetch(target, &mut rec, &mut permit, timeout).await {
+        let mut pacer = Pacer {
+            pace: self.window.as_deref(),
+            permit: &mut permit,
+            timeout,
+        };
+        if let Err(e) = self.fetch(target, &mut rec, &mut pacer).await {
             rec.error = Some(error_text(&e));
         }
         rec.duration = start.elapsed();
@@ -153,8 +207,7 @@ impl Poller {
         &self,
         target: &PollTarget,
         rec: &mut Record,
-        permit: &mut Option<OwnedSemaphorePermit>,
-        timeout: Duration,
+        pacer: &mut Pacer<'_>,
     ) -> Result<(), Error> {
         let client = &target.client;
         let mut first_error = None;
@@ -163,7 +216,7 @@ impl Poller {
             // As snmpget does without -Cf: an SNMPv1 noSuchName drops that object and asks
             // again for the rest (at most once per object).
             for _ in 0..self.plan.instances.len() {
-                match paced(permit, timeout, client.get(&oids)).await {
+                match pacer.run(client.get(&oids)).await {
                     Ok(vbs) => {
                         push(rec, vbs);
                         break;
@@ -187,7 +240,7 @@ impl Poller {
             }
         }
         for root in &self.plan.subtrees {
-            match self.walk(client, root, rec, permit, timeout).await {
+            match self.walk(client, root, rec, pacer).await {
                 Ok(()) => {}
                 Err(e @ (Error::Status { .. } | Error::NotIncreasing { .. })) => {
                     first_error.get_or_insert(e);
@@ -206,8 +259,7 @@ impl Poller {
         client: &Client,
         root: &Oid,
         rec: &mut Record,
-        permit: &mut Option<OwnedSemaphorePermit>,
-        timeout: Duration,
+        pacer: &mut Pacer<'_>,
     ) -> Result<(), Error> {
         let opts = WalkOptions {
             bulk: (client.version() != Version::V1).then_some((0, self.plan.max_repetitions)),
@@ -215,7 +267,7 @@ impl Poller {
         };
         let mut walk = Walk::new(client.clone(), root.clone(), opts);
         loop {
-            let page = paced(permit, timeout, walk.next_page()).await?;
+            let page = pacer.run(walk.next_page()).await?;
             let received = Instant::now();
             rec.samples.extend(
                 page.varbinds
@@ -252,7 +304,7 @@ impl Poller {
         if walk.found() == 0 {
             // An empty subtree may be an instance the MIB does not know: Get it, as snmpwalk
             // does.
-            match paced(permit, timeout, client.get(std::slice::from_ref(root))).await {
+            match pacer.run(client.get(std::slice::from_ref(root))).await {
                 Ok(vbs) => push(
                     rec,
                     vbs.into_iter()
@@ -276,22 +328,37 @@ fn push(rec: &mut Record, vbs: Vec<VarBind>) {
     }));
 }
 
-/// Runs one request while holding the target's place in the window; a request unanswered
-/// after `timeout` (its first attempt) gives the place up and goes on without it.
-async fn paced<T>(
-    permit: &mut Option<OwnedSemaphorePermit>,
+/// One target's requests, paced by the poller's window.
+struct Pacer<'a> {
+    pace: Option<&'a Pace>,
+    /// The target's place in the window, while it holds one.
+    permit: &'a mut Option<OwnedSemaphorePermit>,
+    /// The client's timeout for one attempt.
     timeout: Duration,
-    fut: impl Future<Output = T>,
-) -> T {
-    if permit.is_none() {
-        return fut.await;
-    }
-    tokio::pin!(fut);
-    tokio::select! {
-        r = &mut fut => r,
-        _ = tokio::time::sleep(timeout) => {
-            *permit = None;
-            fut.await
+}
+
+impl Pacer<'_> {
+    /// Runs one request holding the target's place in the window (taking one first if it
+    /// has none). A request unanswered after the pace's patience gives the place up and goes
+    /// on without it; one answered in time adds its round-trip time to the estimate.
+    async fn run<T>(&mut self, fut: impl Future<Output = T>) -> T {
+        let Some(pace) = self.pace else {
+            return fut.await;
+        };
+        if self.permit.is_none() {
+            *self.permit = pace.places.clone().acquire_owned().await.ok();
+        }
+        let start = Instant::now();
+        tokio::pin!(fut);
+        tokio::select! {
+            r = &mut fut => {
+                pace.observe(start.elapsed());
+                r
+            }
+            _ = tokio::time::sleep(pace.patience(self.timeout)) => {
+                *self.permit = None;
+                fut.await
+            }
         }
     }
 }
@@ -300,4 +367,37 @@ async fn paced<T>(
 /// (`Timeout: No Response from 192.0.2.1:161`).
 pub fn error_text(e: &Error) -> String {
     e.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dead_targets_give_their_place_up_after_a_few_round_trips_not_a_whole_timeout() {
+        // A whole window of dead targets once held every place for a full timeout, so a
+        // cycle with more dead targets than the window cost one timeout per window of them.
+        let pace = Pace::new(4);
+        let timeout = Duration::from_secs(1);
+        assert_eq!(pace.patience(timeout), FIRST_PATIENCE);
+        for _ in 0..50 {
+            pace.observe(Duration::from_micros(500));
+        }
+        // Fast answers: the floor, far below the timeout.
+        assert_eq!(pace.patience(timeout), MIN_PATIENCE);
+        // Slow answers (a remote fleet): several round trips.
+        for _ in 0..100 {
+            pace.observe(Duration::from_millis(40));
+        }
+        let p = pace.patience(timeout);
+        assert!(
+            p > Duration::from_millis(250) && p <= Duration::from_millis(320),
+            "{p:?}"
+        );
+        // Never more than the timeout itself.
+        assert_eq!(
+            pace.patience(Duration::from_millis(30)),
+            Duration::from_millis(30)
+        );
+    }
 }
