@@ -194,7 +194,11 @@ fn library_same_as_fixed(agent: &str) {
         let mut z = Vec::new();
         loop {
             let page = walk.next_page().await.unwrap();
-            z.extend(page.varbinds.into_iter().filter(|v| !v.value.is_exception()));
+            z.extend(
+                page.varbinds
+                    .into_iter()
+                    .filter(|v| !v.value.is_exception()),
+            );
             if page.end.is_some() {
                 break;
             }
