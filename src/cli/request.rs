@@ -2,7 +2,7 @@
 
 use super::config::{parse_oid, CommonArgs, Fatal, Session};
 use snmpkit::codec::{Pdu, PduType};
-use snmpkit::format::{error_status_text, format_oid, varbind_json, VarBindFormatter};
+use snmpkit::format::{error_status_text, format_oid, write_varbind_json, VarBindFormatter};
 use snmpkit::{Error, Oid, Value, VarBind};
 
 /// Arguments of a manager command: options, the agent, then OIDs (or OID TYPE VALUE triples).
@@ -56,8 +56,7 @@ impl<'a> Printer<'a> {
         self.buf.clear();
         for vb in vbs {
             if self.s.json {
-                self.buf
-                    .push_str(&varbind_json(vb, &self.s.output, &self.s.mib).to_string());
+                write_varbind_json(vb, &self.s.output, &self.s.mib, &mut self.buf);
             } else {
                 self.f.write(&mut self.buf, vb);
             }
