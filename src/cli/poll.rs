@@ -330,8 +330,8 @@ pub async fn run(a: PollArgs) -> i32 {
         Err(f) => return fatal(f),
     };
     let mut plan = Plan::new(&objects, &mib);
-    if a.common.app.iter().any(|c| c.contains('r')) {
-        plan.max_repetitions = app.max_repetitions.max(1);
+    if app.max_repetitions_given {
+        plan.max_repetitions = snmpkit::client::Repetitions::fixed(app.max_repetitions);
     }
     let poller = Poller::new(plan).with_window(a.window);
     let schedule = Schedule {

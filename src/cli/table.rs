@@ -56,8 +56,10 @@ struct TableFlags {
     left: bool,
     /// -CB: GetNext instead of GetBulk.
     getnext: bool,
-    /// -Cr: max-repetitions.
+    /// -Cr: max-repetitions (10 until given; it also sets the rows per part of a GetNext table).
     max_repetitions: u32,
+    /// Whether -Cr was given: without it, GetBulk requests are sized to the agent.
+    repetitions_given: bool,
     /// -Cw: print the table in parts at most this wide (0: one part).
     max_width: usize,
     /// -Cc: every column this wide less one (0: as wide as its contents).
@@ -75,6 +77,7 @@ impl Default for TableFlags {
             left: false,
             getnext: false,
             max_repetitions: 10,
+            repetitions_given: false,
             max_width: 0,
             column_width: 0,
         }
@@ -180,7 +183,10 @@ fn parse_flags(
                         'w' if n > 0 => f.max_width = n,
                         // snmptable keeps one of the characters for the space between columns.
                         'c' if n > 2 => f.column_width = n - 1,
-                        'r' if n > 0 => f.max_repetitions = n.min(i32::MAX as usize) as u32,
+                        'r' if n > 0 => {
+                            f.max_repetitions = n.min(i32::MAX as usize) as u32;
+                            f.repetitions_given = true;
+                        }
                         _ => return Err(bad()),
                     }
                 }
@@ -286,9 +292,11 @@ pub async fn run(a: TableArgs) -> i32 {
         Ok(s) => s,
         Err(f) => return fail(f),
     };
-    let opts = TableOptions::new()
-        .max_repetitions(flags.max_repetitions)
-        .get_next(flags.getnext);
+    // Without -Cr, GetBulk requests are sized to the agent (issue 13); -Cr is used exactly.
+    let mut opts = TableOptions::new().get_next(flags.getnext);
+    if flags.repetitions_given {
+        opts = opts.max_repetitions(flags.max_repetitions);
+    }
     let bulk = opts.uses_bulk(s.client.version());
     let table = if flags.headers_only {
         None

@@ -2,7 +2,7 @@
 
 use super::config::{parse_oid, Fatal};
 use super::request::{print_status_error, print_varbinds, report_error, RequestArgs};
-use snmpkit::client::{Walk, WalkEnd, WalkOptions};
+use snmpkit::client::{Repetitions, Walk, WalkEnd, WalkOptions};
 use snmpkit::format::format_oid;
 use snmpkit::{Error, Oid};
 use std::time::Instant;
@@ -51,8 +51,14 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
         },
         None => None,
     };
+    // Without -Cr the walk sizes its requests to the agent (issue 13); -Cr is used exactly.
+    let reps = if s.app.max_repetitions_given {
+        Repetitions::fixed(s.app.max_repetitions)
+    } else {
+        Repetitions::Adaptive
+    };
     let opts = WalkOptions {
-        bulk: bulk.then_some((s.app.non_repeaters, s.app.max_repetitions)),
+        bulk: bulk.then_some((s.app.non_repeaters, reps)),
         check_increasing: !s.app.no_check,
         end,
     };
@@ -66,17 +72,6 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
         }
     }
     let mut walk = Walk::new(s.client.clone(), root.clone(), opts);
-    if bulk && !s.app.max_repetitions_given {
-        // No -Cr: start above snmpbulkwalk's 10 and let the walk size its requests, within
-        // what a 1472-byte path carries when the agent is remote (issue 13).
-        let budget = if s.client.target().ip().is_loopback() {
-            16 * 1024
-        } else {
-            1400
-        };
-        walk.state_mut().set_max_repetitions(25);
-        walk.state_mut().adaptive(budget);
-    }
     let mut exit = 0;
     let mut ok = true;
     loop {

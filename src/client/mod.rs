@@ -4,6 +4,7 @@
 //! A [`Client`] talks to one agent. Clients are cheap to clone and can share one
 //! [`Transport`] (one socket), so a script can poll a fleet from many tasks at once.
 
+mod repetitions;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -12,6 +13,7 @@ mod walk;
 
 pub use v3::{V3Security, MAX_MESSAGE_SIZE};
 
+pub use repetitions::{budget_for, BulkSizer, Repetitions, LOCAL_BUDGET};
 pub use table::{Column, Row, RowIndex, Table, TableEnd, TableError, TableOptions, TableSpec};
 pub use walk::{Walk, WalkEnd, WalkLimit, WalkOptions, WalkPage, WalkState};
 
@@ -52,9 +54,11 @@ pub struct ClientOptions {
     /// Recover from tooBig (default on): [`Client::get`] and [`Client::get_next`] split the
     /// request in halves and ask again; bulk walks halve max-repetitions.
     pub too_big_recovery: bool,
-    /// max-repetitions for [`Client::bulk_walk`] and [`Client::bulk_walk_stream`] (default 10,
-    /// as snmpbulkwalk).
-    pub max_repetitions: u32,
+    /// GetBulk max-repetitions for [`Client::bulk_walk`], [`Client::bulk_walk_stream`] and
+    /// [`Client::table`] (unless its [`TableOptions`] say otherwise). The default,
+    /// [`Repetitions::Adaptive`], sizes each request to the agent ([`BulkSizer`]): fewer
+    /// round trips, the same varbinds. [`Repetitions::Fixed`] asks for exactly that many.
+    pub max_repetitions: Repetitions,
     /// The local address to send from. Used by [`Client::connect`] and
     /// [`Client::connect_port`], which make their own transport; a shared transport keeps the
     /// address it was made with ([`Transport::bound_to`]). `None`: any address, ephemeral port.
@@ -72,7 +76,7 @@ impl Default for ClientOptions {
             dump_packets: false,
             max_oids_per_request: None,
             too_big_recovery: true,
-            max_repetitions: 10,
+            max_repetitions: Repetitions::Adaptive,
             local_addr: None,
             walk_deadline: None,
         }
@@ -127,9 +131,20 @@ impl ClientOptionsBuilder {
         self
     }
 
-    /// Default max-repetitions of bulk walks (at least 1).
+    /// A fixed max-repetitions for bulk walks and tables (at least 1) instead of the adaptive
+    /// default; see [`ClientOptions::max_repetitions`].
     pub fn max_repetitions(mut self, n: u32) -> Self {
-        self.opts.max_repetitions = n.max(1);
+        self.opts.max_repetitions = Repetitions::fixed(n);
+        self
+    }
+
+    /// How bulk walks and tables size their GetBulk requests; see
+    /// [`ClientOptions::max_repetitions`].
+    pub fn repetitions(mut self, reps: Repetitions) -> Self {
+        self.opts.max_repetitions = match reps {
+            Repetitions::Fixed(n) => Repetitions::fixed(n),
+            Repetitions::Adaptive => Repetitions::Adaptive,
+        };
         self
     }
 
@@ -278,6 +293,20 @@ impl Client {
     /// The transport this client sends through.
     pub fn transport(&self) -> &Transport {
         &self.inner.transport
+    }
+
+    /// The agent's msgMaxSize, once known (SNMPv3 learns it at discovery; `None` for v1 and
+    /// v2c).
+    pub fn agent_max_size(&self) -> Option<usize> {
+        match &self.inner.security {
+            Security::Usm(_) => self
+                .inner
+                .transport
+                .engines()
+                .get(&self.inner.target, std::time::Instant::now())
+                .and_then(|e| e.max_size),
+            Security::Community { .. } => None,
+        }
     }
 
     /// The security in use.
@@ -432,8 +461,8 @@ impl Client {
     }
 
     /// Walks the subtree under `root` with GetBulk ([`ClientOptions::max_repetitions`] per
-    /// request) and returns every instance in it, within `limit`. For large or untrusted agents
-    /// use [`Client::bulk_walk_stream`].
+    /// request: sized to the agent unless fixed) and returns every instance in it, within
+    /// `limit`. For large or untrusted agents use [`Client::bulk_walk_stream`].
     pub async fn bulk_walk(&self, root: &Oid, limit: WalkLimit) -> Result<Vec<VarBind>> {
         self.bulk_walk_stream(root)
             .with_limit(limit)
@@ -447,7 +476,7 @@ impl Client {
     }
 
     /// A GetBulk walk of `root`'s subtree as a [`Stream`](futures_core::Stream) of varbinds,
-    /// [`ClientOptions::max_repetitions`] per request.
+    /// [`ClientOptions::max_repetitions`] per request (sized to the agent unless fixed).
     pub fn bulk_walk_stream(&self, root: &Oid) -> Walk {
         let opts = WalkOptions {
             bulk: Some((0, self.inner.options.max_repetitions)),

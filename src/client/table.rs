@@ -3,7 +3,8 @@
 //! A [`TableSpec`] names the columns, either from a MIB ([`TableSpec::from_mib`]: the table or
 //! its entry node gives the accessible columns and the INDEX clause) or by hand
 //! ([`TableSpec::new`]: an entry OID and column numbers). [`Client::table`] fetches it with
-//! GetBulk (v2c and v3, `max_repetitions` per request, snmptable's `-Cr`): down the whole
+//! GetBulk (v2c and v3, `max_repetitions` per request as snmptable's `-Cr`, or by default
+//! sized to the agent request by request, see [`BulkSizer`]): down the whole
 //! entry for a table with all its columns, as snmptable does, or the chosen columns side by
 //! side, one varbind per column, for a selection. On v1, or with [`TableOptions::get_next`]
 //! (snmptable's `-CB`), it uses GetNext, one row per request,
@@ -42,10 +43,11 @@
 //! # }
 //! ```
 
+use super::repetitions::{estimated_size, BulkSizer, Repetitions};
 use super::walk::{Walk, WalkEnd, WalkOptions};
 use super::Client;
 use crate::codec::{Pdu, PduType, Version};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorStatus, Result};
 use crate::mib::{self, DecodedIndex, IndexValue, Mib, NodeKind};
 use crate::{Oid, Value, VarBind};
 use std::collections::HashMap;
@@ -252,9 +254,9 @@ impl TableSpec {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TableOptions {
-    /// GetBulk max-repetitions (snmptable's `-Cr`). `None` (the default) takes the client's
-    /// [`ClientOptions::max_repetitions`](crate::ClientOptions::max_repetitions), 10 unless
-    /// set, as snmptable's default.
+    /// GetBulk max-repetitions (snmptable's `-Cr`), used exactly. `None` (the default) takes
+    /// the client's [`ClientOptions::max_repetitions`](crate::ClientOptions::max_repetitions):
+    /// unless set there, each request is sized to the agent ([`BulkSizer`]).
     pub max_repetitions: Option<u32>,
     /// GetNext instead of GetBulk (snmptable's `-CB`). SNMPv1 always uses GetNext.
     pub get_next: bool,
@@ -280,8 +282,8 @@ impl Default for TableOptions {
 }
 
 impl TableOptions {
-    /// snmptable's defaults: GetBulk with the client's max-repetitions (10 unless set), at
-    /// most 100,000 rows.
+    /// snmptable's defaults, except that GetBulk takes the client's max-repetitions (sized to
+    /// the agent unless set) rather than 10; at most 100,000 rows.
     pub fn new() -> TableOptions {
         TableOptions::default()
     }
@@ -620,10 +622,11 @@ impl Client {
     }
 
     /// The GetBulk max-repetitions of a table fetch: the options', else the client's.
-    fn table_repetitions(&self, opts: &TableOptions) -> u32 {
-        opts.max_repetitions
-            .unwrap_or(self.inner.options.max_repetitions)
-            .max(1)
+    fn table_repetitions(&self, opts: &TableOptions) -> Repetitions {
+        match opts.max_repetitions {
+            Some(n) => Repetitions::fixed(n),
+            None => self.inner.options.max_repetitions,
+        }
     }
 
     async fn table_bulk(
@@ -680,15 +683,24 @@ impl Client {
                 last: c.oid.clone(),
             })
             .collect();
-        let max_repetitions = i32::try_from(self.table_repetitions(opts)).unwrap_or(i32::MAX);
+        let mut sizer = BulkSizer::for_agent(self.table_repetitions(opts), self.target(), None);
         let mut scalars = opts.non_repeaters.as_slice();
         while !cursors.is_empty() {
             let mut oids = scalars.to_vec();
             oids.extend(cursors.iter().map(|c| c.last.clone()));
             let non_repeaters = i32::try_from(scalars.len()).unwrap_or(i32::MAX);
+            if let Some(max) = self.agent_max_size() {
+                sizer.limit_message_size(max);
+            }
+            // Each repetition carries one varbind per open column: divide the size by them.
+            let asked = sizer.max_repetitions();
+            let per_request = i32::try_from(asked).unwrap_or(i32::MAX);
             let mut resp = self
-                .request(Pdu::get_bulk(0, non_repeaters, max_repetitions, &oids))
+                .request(Pdu::get_bulk(0, non_repeaters, per_request, &oids))
                 .await?;
+            if resp.error_status == ErrorStatus::TooBig.code() && sizer.on_too_big() {
+                continue;
+            }
             if resp.error_status != 0 {
                 return Err(Error::Status {
                     status: resp.error_status.into(),
@@ -703,6 +715,9 @@ impl Client {
                 asm.scalars = std::mem::replace(&mut resp.varbinds, rest);
                 scalars = &[];
             }
+            let open = cursors.len().max(1);
+            let bytes: usize = resp.varbinds.iter().map(estimated_size).sum();
+            sizer.on_response(asked, resp.varbinds.len() / open, bytes);
             let step = asm.add_columns(&mut cursors, resp.varbinds);
             if asm.full {
                 return Ok(TableEnd::RowLimit);

@@ -1,6 +1,7 @@
 //! The client's sans-I/O state fed with byte vectors: walk rules and v3 timing. The vectors
 //! were written by hand (a few lines of Python building the BER), not by our encoder.
 
+use super::repetitions::Repetitions;
 use super::v3::{open_reply_for_test, ReportAction, V3Timing};
 use super::walk::{WalkEnd, WalkOptions, WalkState};
 use crate::codec::{decode_message, Message, Pdu, PduType, Version};
@@ -78,7 +79,7 @@ fn pdu(bytes: &[u8]) -> Pdu {
 
 fn system_walk(version: Version, bulk: Option<(u32, u32)>) -> WalkState {
     let opts = WalkOptions {
-        bulk,
+        bulk: bulk.map(|(nr, mr)| (nr, Repetitions::Fixed(mr))),
         ..WalkOptions::default()
     };
     WalkState::new(oid("1.3.6.1.2.1.1"), &opts, version)
@@ -184,6 +185,33 @@ fn walk_too_big_halves_max_repetitions_only_when_asked() {
         Some(WalkEnd::Status { status, .. }) => assert_eq!(status, ErrorStatus::TooBig),
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn adaptive_walk_grows_halves_on_too_big_and_backs_off_after_a_timeout() {
+    let opts = WalkOptions {
+        bulk: Some((0, Repetitions::Adaptive)),
+        ..WalkOptions::default()
+    };
+    let mut w = WalkState::new(oid("1.3.6.1.2.1.1"), &opts, Version::V2c);
+    assert_eq!(w.max_repetitions(), Some(25));
+    // A full page of 25 small varbinds inside the subtree: double.
+    let full: Vec<String> = (1..=25)
+        .map(|i| format!("1.3.6.1.2.1.1.9.1.2.{i}"))
+        .collect();
+    let full: Vec<&str> = full.iter().map(String::as_str).collect();
+    assert!(w.on_response(response(&full)).end.is_none());
+    assert_eq!(w.max_repetitions(), Some(50));
+    // tooBig halves (without the fixed-size switch) and asks again from the same place.
+    let before = w.request().unwrap().varbinds[0].oid.clone();
+    let page = w.on_response(pdu(V2C_TOO_BIG));
+    assert!(page.end.is_none() && page.varbinds.is_empty());
+    assert_eq!(w.max_repetitions(), Some(25));
+    assert_eq!(w.request().unwrap().varbinds[0].oid, before);
+    // A timeout drops to 10, once.
+    assert!(w.back_off());
+    assert_eq!(w.request().unwrap().error_index, 10);
+    assert!(!w.back_off());
 }
 
 const ENGINE_ID: [u8; 9] = [0x80, 0x00, 0x00, 0x02, 0x01, 0x09, 0x84, 0x03, 0x01];

@@ -4,6 +4,7 @@
 //! each response into a [`WalkPage`]. [`Walk`] drives it over a [`Client`], page by page
 //! ([`Walk::next_page`]) or as a [`Stream`] of varbinds.
 
+use super::repetitions::{estimated_size, BulkSizer, Repetitions, LOCAL_BUDGET};
 use super::Client;
 use crate::codec::{Pdu, PduType, Version};
 use crate::error::{Error, ErrorStatus, LimitReached, Result};
@@ -20,7 +21,9 @@ use tokio::time::Instant;
 #[derive(Clone, Debug)]
 pub struct WalkOptions {
     /// `Some((non_repeaters, max_repetitions))` walks with GetBulk; `None` with GetNext.
-    pub bulk: Option<(u32, u32)>,
+    /// [`Repetitions::Adaptive`] lets the walk choose max-repetitions request by request
+    /// ([`BulkSizer`]); [`Repetitions::Fixed`] asks for exactly that many every time.
+    pub bulk: Option<(u32, Repetitions)>,
     /// Stop with an error when the agent returns an OID that does not increase (net-snmp's
     /// default; `-Cc` turns it off).
     pub check_increasing: bool,
@@ -36,22 +39,6 @@ impl Default for WalkOptions {
             end: None,
         }
     }
-}
-
-/// About how many bytes a varbind takes in a response (tags, lengths, arcs, value).
-fn estimated_size(vb: &VarBind) -> usize {
-    let arcs: usize = vb
-        .oid
-        .arcs()
-        .iter()
-        .map(|a| match a {
-            0..=127 => 1,
-            128..=16383 => 2,
-            _ => 5,
-        })
-        .sum();
-    let value = vb.value.as_bytes().map_or(6, <[u8]>::len);
-    6 + arcs + value
 }
 
 /// Why a walk ended.
@@ -150,86 +137,67 @@ impl WalkLimit {
 /// response means (net-snmp's subtree end, exceptions, v1 noSuchName as the end of the MIB,
 /// "OID not increasing"). Feed it the responses of the requests it asks for.
 ///
-/// GetBulk's max-repetitions may change between requests ([`WalkState::set_max_repetitions`]);
-/// a tooBig answer halves it when shrinking is on ([`WalkState::shrink_on_too_big`]).
+/// GetBulk's max-repetitions come from a [`BulkSizer`]: fixed, or adapted to each response
+/// ([`Repetitions::Adaptive`]: grown to the byte budget, following an agent's cap, halved on
+/// tooBig, back to 10 after a timeout). They may also be changed between requests
+/// ([`WalkState::set_max_repetitions`]); with a fixed size a tooBig answer halves it only when
+/// shrinking is on ([`WalkState::shrink_on_too_big`]).
 #[derive(Clone, Debug)]
 pub struct WalkState {
     root: Oid,
     end_oid: Oid,
     last: Oid,
-    bulk: Option<(u32, u32)>,
+    /// non-repeaters and the sizer of a GetBulk walk.
+    bulk: Option<(u32, BulkSizer)>,
     check_increasing: bool,
     version: Version,
     shrink_on_too_big: bool,
-    /// The byte budget of a response when the walk chooses max-repetitions itself.
-    adaptive: Option<usize>,
     done: bool,
     found: usize,
 }
 
 impl WalkState {
-    /// A walk of `root`'s subtree for an agent spoken to with `version`.
+    /// A walk of `root`'s subtree for an agent spoken to with `version`. An adaptive walk
+    /// starts with the budget of a local agent ([`LOCAL_BUDGET`]); [`WalkState::set_sizer`]
+    /// gives it the agent's ([`BulkSizer::for_agent`], as [`Walk::new`] does).
     pub fn new(root: Oid, opts: &WalkOptions, version: Version) -> WalkState {
         let end_oid = opts.end.clone().unwrap_or_else(|| subtree_end(&root));
         WalkState {
             last: root.clone(),
             root,
             end_oid,
-            bulk: opts.bulk,
+            bulk: opts
+                .bulk
+                .map(|(nr, reps)| (nr, BulkSizer::new(reps, LOCAL_BUDGET))),
             check_increasing: opts.check_increasing,
             version,
             shrink_on_too_big: false,
-            adaptive: None,
             done: false,
             found: 0,
         }
     }
 
-    /// Lets the walk choose max-repetitions itself, for a caller that did not ask for a
-    /// number (`bulkwalk` without `-Cr`). Each response that came back full doubles it, up to
-    /// what fits `budget` bytes judged by the varbinds received so far; an agent that answers
-    /// fewer repetitions than asked (a cap, or a response cut to fit its message size) sets
-    /// it to what came back; tooBig halves it; a timeout brings it back to 10 (see
-    /// [`WalkState::back_off`]). Only the number of round trips changes, never the varbinds.
-    pub fn adaptive(&mut self, budget: usize) {
-        self.adaptive = Some(budget.max(484));
-        self.shrink_on_too_big = true;
+    /// Replaces the sizer of a GetBulk walk (no effect on a GetNext walk).
+    pub fn set_sizer(&mut self, sizer: BulkSizer) {
+        if let Some(b) = &mut self.bulk {
+            b.1 = sizer;
+        }
+    }
+
+    /// The sizer of a GetBulk walk (`None` for GetNext), for example to lower its budget to
+    /// the agent's msgMaxSize once known ([`BulkSizer::limit_message_size`]).
+    pub fn sizer_mut(&mut self) -> Option<&mut BulkSizer> {
+        self.bulk.as_mut().map(|b| &mut b.1)
     }
 
     /// After a timeout: whether an adaptive walk should ask again with fewer repetitions
-    /// (net-snmp's 10), because a large response may be what got lost.
+    /// ([`BulkSizer::on_timeout`]), because a large response may be what got lost.
     pub fn back_off(&mut self) -> bool {
-        match (self.adaptive, self.max_repetitions()) {
-            (Some(_), Some(r)) if r > 10 && !self.done => {
-                self.set_max_repetitions(10);
-                true
-            }
-            _ => false,
-        }
+        !self.done && self.bulk.as_mut().is_some_and(|b| b.1.on_timeout())
     }
 
-    /// Picks the next max-repetitions of an adaptive walk from a response of `got` varbinds
-    /// and about `bytes` bytes, to a request that asked for `asked`.
-    fn adapt(&mut self, asked: u32, got: usize, bytes: usize) {
-        let (Some(budget), Some((nr, _))) = (self.adaptive, self.bulk) else {
-            return;
-        };
-        if got == 0 || self.done {
-            return;
-        }
-        let reps = got.saturating_sub(nr as usize).max(1);
-        let next = if (reps as u32) < asked {
-            reps as u32
-        } else {
-            let per = (bytes / got).max(1);
-            let fit = u32::try_from(budget / per).unwrap_or(u32::MAX);
-            asked.saturating_mul(2).min(fit)
-        };
-        self.set_max_repetitions(next.clamp(1, 1000));
-    }
-
-    /// Whether a tooBig answer to a GetBulk halves max-repetitions and asks again (instead of
-    /// ending the walk with the error-status).
+    /// Whether a tooBig answer to a GetBulk with a fixed max-repetitions halves it and asks
+    /// again (instead of ending the walk with the error-status). An adaptive walk always does.
     pub fn shrink_on_too_big(&mut self, on: bool) {
         self.shrink_on_too_big = on;
     }
@@ -251,14 +219,14 @@ impl WalkState {
 
     /// The max-repetitions of the next GetBulk (`None` for a GetNext walk).
     pub fn max_repetitions(&self) -> Option<u32> {
-        self.bulk.map(|b| b.1)
+        self.bulk.as_ref().map(|b| b.1.max_repetitions())
     }
 
     /// Changes max-repetitions for the following requests (at least 1). No effect on a GetNext
     /// walk.
     pub fn set_max_repetitions(&mut self, n: u32) {
         if let Some(b) = &mut self.bulk {
-            b.1 = n.max(1);
+            b.1.set(n);
         }
     }
 
@@ -269,8 +237,8 @@ impl WalkState {
             return None;
         }
         let oids = std::slice::from_ref(&self.last);
-        Some(match self.bulk {
-            Some((nr, mr)) => Pdu::get_bulk(0, clamp(nr), clamp(mr), oids),
+        Some(match &self.bulk {
+            Some((nr, sizer)) => Pdu::get_bulk(0, clamp(*nr), clamp(sizer.max_repetitions()), oids),
             None => Pdu::request(PduType::GetNext, 0, oids),
         })
     }
@@ -284,10 +252,16 @@ impl WalkState {
         }
         if resp.error_status != 0 {
             let status = ErrorStatus::from_code(resp.error_status);
-            if status == ErrorStatus::TooBig && self.shrink_on_too_big {
-                if let Some((_, mr)) = self.bulk.filter(|b| b.1 > 1) {
-                    self.set_max_repetitions(mr / 2);
-                    return page;
+            if status == ErrorStatus::TooBig {
+                let shrink = self.shrink_on_too_big;
+                if let Some((_, sizer)) = &mut self.bulk {
+                    let mr = sizer.max_repetitions();
+                    if sizer.on_too_big() || (shrink && mr > 1 && !sizer.is_adaptive()) {
+                        if !sizer.is_adaptive() {
+                            sizer.set(mr / 2);
+                        }
+                        return page;
+                    }
                 }
             }
             self.done = true;
@@ -309,9 +283,11 @@ impl WalkState {
             page.end = Some(WalkEnd::SubtreeEnd);
             return page;
         }
-        let asked = self.max_repetitions().unwrap_or(0);
-        let got = resp.varbinds.len();
-        let bytes: usize = resp.varbinds.iter().map(estimated_size).sum();
+        if let Some((nr, sizer)) = &mut self.bulk {
+            let repeated = resp.varbinds.get(*nr as usize..).unwrap_or(&[]);
+            let bytes: usize = repeated.iter().map(estimated_size).sum();
+            sizer.on_response(sizer.max_repetitions(), repeated.len(), bytes);
+        }
         for vb in resp.varbinds {
             // Like snmpbulkwalk, a page is read to its end: varbinds past the subtree are
             // skipped, and those after an exception are still delivered (an agent may send
@@ -343,7 +319,6 @@ impl WalkState {
         if page.end.is_some() {
             self.done = true;
         }
-        self.adapt(asked, got, bytes);
         page
     }
 
@@ -408,10 +383,18 @@ pub struct Walk {
 
 impl Walk {
     /// Starts a walk of `root`'s subtree. The client's options supply the walk deadline and
-    /// whether a tooBig answer shrinks max-repetitions.
+    /// whether a tooBig answer shrinks a fixed max-repetitions; an adaptive walk sizes its
+    /// requests for the client's agent ([`BulkSizer::for_agent`]).
     pub fn new(client: Client, root: Oid, opts: WalkOptions) -> Walk {
         let mut state = WalkState::new(root, &opts, client.version());
         state.shrink_on_too_big(client.options().too_big_recovery);
+        if let Some((_, reps)) = opts.bulk {
+            state.set_sizer(BulkSizer::for_agent(
+                reps,
+                client.target(),
+                client.agent_max_size(),
+            ));
+        }
         let limit = WalkLimit {
             max_varbinds: None,
             deadline: client.options().walk_deadline,
@@ -469,6 +452,16 @@ impl Walk {
         ))
     }
 
+    /// The walk's next request, sized within the agent's msgMaxSize once it is known.
+    fn next_request(&mut self) -> Option<Pdu> {
+        if let Some(max) = self.client.agent_max_size() {
+            if let Some(sizer) = self.state.sizer_mut() {
+                sizer.limit_message_size(max);
+            }
+        }
+        self.state.request()
+    }
+
     /// Sends `pdu`, bounded by the walk's deadline.
     fn send(&self, pdu: Pdu) -> Pending<Pdu> {
         let client = self.client.clone();
@@ -515,7 +508,7 @@ impl Walk {
         self.start_clock();
         let fut = match self.inflight.take() {
             Some(f) => f,
-            None => match self.state.request() {
+            None => match self.next_request() {
                 Some(pdu) => self.send(pdu),
                 None => {
                     return Ok(WalkPage {
@@ -529,7 +522,7 @@ impl Walk {
         loop {
             match fut.await {
                 Ok(resp) => return Ok(self.state.on_response(resp)),
-                Err(e) if e.is_timeout() && self.state.back_off() => match self.state.request() {
+                Err(e) if e.is_timeout() && self.state.back_off() => match self.next_request() {
                     Some(pdu) => fut = self.send(pdu),
                     None => return Err(e),
                 },
@@ -624,7 +617,7 @@ impl Stream for Walk {
                             continue;
                         }
                         this.start_clock();
-                        match this.state.request() {
+                        match this.next_request() {
                             Some(pdu) => this.inflight = Some(this.send(pdu)),
                             None => continue,
                         }

@@ -31,8 +31,7 @@ mod schedule;
 pub mod targets;
 
 pub use poller::{
-    classify, error_text, object_of, ObjectKind, Plan, PollTarget, Poller, DEFAULT_MAX_REPETITIONS,
-    DEFAULT_WINDOW,
+    classify, error_text, object_of, ObjectKind, Plan, PollTarget, Poller, DEFAULT_WINDOW,
 };
 pub use rates::{counter_delta, RateTracker};
 pub use record::{rfc3339, Record, Sample};

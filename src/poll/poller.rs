@@ -2,7 +2,7 @@
 //! paced by a window shared by every target of the process.
 
 use super::record::{Record, Sample};
-use crate::client::{Walk, WalkEnd, WalkOptions};
+use crate::client::{Repetitions, Walk, WalkEnd, WalkOptions};
 use crate::codec::Version;
 use crate::mib::{Mib, NodeInfo, NodeKind};
 use crate::{Client, Error, ErrorStatus, Oid, VarBind};
@@ -11,9 +11,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-
-/// The default GetBulk max-repetitions of poll walks (`-Cr` changes it).
-pub const DEFAULT_MAX_REPETITIONS: u32 = 50;
 
 /// How an object is fetched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,17 +56,15 @@ pub struct Plan {
     pub instances: Vec<Oid>,
     /// Subtrees walked, in order.
     pub subtrees: Vec<Oid>,
-    /// GetBulk max-repetitions for the walks.
-    pub max_repetitions: u32,
+    /// GetBulk max-repetitions for the walks: by default sized to each agent request by
+    /// request ([`crate::client::BulkSizer`]); `-Cr N` makes it [`Repetitions::Fixed`].
+    pub max_repetitions: Repetitions,
 }
 
 impl Plan {
     /// Sorts `objects` into instances and subtrees with [`classify`].
     pub fn new(objects: &[Oid], mib: &Mib) -> Plan {
-        let mut plan = Plan {
-            max_repetitions: DEFAULT_MAX_REPETITIONS,
-            ..Plan::default()
-        };
+        let mut plan = Plan::default();
         for o in objects {
             match classify(o, mib) {
                 ObjectKind::Instance => plan.instances.push(o.clone()),
@@ -94,7 +89,7 @@ pub struct PollTarget {
 ///
 /// **Pacing.** At most `window` targets have a request outstanding at once, so the responses
 /// that can arrive together stay well within the socket's receive buffer. A request still
-/// unanswered after several times the fleet's smoothed round-trip time (see [`Pace`]) gives
+/// unanswered after several times the fleet's smoothed round-trip time (see `Pace`) gives
 /// its target's place up: the target is most likely dead, and its wait and retries cost the
 /// others nothing. Dead targets thus never hold the fleet back, and a cycle with many dead
 /// targets costs about one timeout (with its retries), not one per window of them. A slow
