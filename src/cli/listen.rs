@@ -1,7 +1,7 @@
 //! `snmpkit listen`: receive notifications and print them as text blocks or JSON lines,
 //! optionally running a handler command for each one.
 
-use snmpkit::format::{notification_json, notification_text, OutputOptions};
+use snmpkit::format::{notification_text, write_notification_json, OutputOptions};
 use snmpkit::mib::Mib;
 use snmpkit::notify::conf::{parse_hex, TrapdConfig};
 use snmpkit::notify::{
@@ -20,12 +20,15 @@ const EXEC_CONCURRENCY: usize = 16;
 const EXEC_QUEUE: usize = 1024;
 /// A handler still running after this long is killed.
 const EXEC_TIMEOUT: Duration = Duration::from_secs(60);
-/// Rendered output that may wait for a slow stdout, in bytes; beyond this, notifications are
-/// not printed and are counted. This queue is the only place where a slow reader is felt:
-/// reception, inform acknowledgement and signals never wait for stdout.
-const OUTPUT_QUEUE_BYTES: usize = 16 * 1024 * 1024;
-/// The same queue's bound in batches (each a write of one or more notifications).
-const OUTPUT_QUEUE_BATCHES: usize = 4096;
+/// Output that may wait for rendering and a slow stdout, in bytes (rendered text, or the
+/// estimated size of notifications still to render); beyond this, notifications are not
+/// printed and are counted. This queue is the only place where a slow reader is felt:
+/// reception, inform acknowledgement and signals never wait for stdout. 64 MiB holds a burst
+/// of about 100,000 small traps while rendering catches up.
+const OUTPUT_QUEUE_BYTES: usize = 64 * 1024 * 1024;
+/// The same queue's bound in batches (each a write of one or more notifications). When
+/// reception outpaces rendering, batches are small, so this bound is generous.
+const OUTPUT_QUEUE_BATCHES: usize = 65_536;
 /// How long a shutdown waits for queued output to reach a stdout that is still being read.
 const OUTPUT_DRAIN: Duration = Duration::from_millis(300);
 
@@ -54,9 +57,10 @@ pub struct ListenArgs {
     /// Log each dropped datagram and its reason to stderr.
     #[arg(long)]
     pub verbose: bool,
-    /// Receive buffer (SO_RCVBUF) to ask for on each socket, in bytes [default: 8388608].
-    /// The kernel caps it at net.core.rmem_max; when this option is given, a smaller grant is
-    /// warned about. Datagrams lost in the kernel are counted in the exit summary.
+    /// Receive buffer (SO_RCVBUF) to ask for on each socket, in bytes [default: 33554432].
+    /// The kernel caps it at net.core.rmem_max unless the listener is privileged (root or
+    /// CAP_NET_ADMIN: SO_RCVBUFFORCE); when this option is given, a smaller grant is warned
+    /// about. Datagrams lost in the kernel are counted in the exit summary.
     #[arg(long, value_name = "BYTES")]
     pub rcvbuf: Option<usize>,
     /// Run CMD (with sh -c) for each notification, with its JSON on stdin.
@@ -298,9 +302,16 @@ async fn serve(
         },
         None => Sink::Stdout,
     };
-    let mut out = Output::start(sink);
+    // Without --exec or --nats the notifications themselves go to the output thread, which
+    // renders and writes them: reception, decoding and authentication stay on this thread and
+    // rendering runs beside them on another core. With a handler or a broker, the JSON is
+    // needed here, so it is rendered here once and shared.
+    let render_here = exec.is_some() || broker.active();
+    let r = Arc::new(r);
+    let mut out = Output::start(sink, Arc::clone(&r), args.json);
     let mut text = String::with_capacity(64 * 1024);
     let mut jsons = Vec::new();
+    let mut notes = Vec::new();
     loop {
         let first = tokio::select! {
             _ = shutdown.recv() => break,
@@ -310,11 +321,28 @@ async fn serve(
                 None => break,
             },
         };
-        // Render what is already queued too and hand it to the output thread as one write:
+        // Take what is already queued too and hand it to the output thread as one batch:
         // no notification waits in a buffer, and a burst costs one write instead of one each.
-        text.clear();
         let mut next = Some(first);
         let mut batch = 0;
+        if !render_here {
+            let mut bytes = 0;
+            while let Some((n, ack)) = next.take() {
+                // Informs were acknowledged when decoded (no broker holds them here).
+                if let Some(a) = ack {
+                    a.acknowledge();
+                }
+                bytes += estimated_size(&n);
+                notes.push(n);
+                batch += 1;
+                if batch < 512 && bytes < 256 * 1024 {
+                    next = rx.try_recv_with_ack();
+                }
+            }
+            out.submit_notes(std::mem::take(&mut notes), bytes);
+            continue;
+        }
+        text.clear();
         while let Some((n, ack)) = next.take() {
             let json = if args.json || exec.is_some() || broker.active() {
                 Some(r.json(&n))
@@ -400,11 +428,36 @@ enum Sink {
     File(std::fs::File),
 }
 
-/// Writes rendered notifications to stdout (or the log file) from its own thread, fed by a
-/// queue bounded in batches and bytes. Submitting never waits: when the queue is full the batch is not printed
-/// and its notifications are counted. A stdout that fails (a closed pipe) stops the listener.
+/// What the output thread is handed: text rendered already (with the number of notifications
+/// in it), or notifications for it to render.
+enum Chunk {
+    Text(String, u64),
+    Notes(Vec<Notification>),
+}
+
+/// A rough bound on what a notification occupies in memory (and, about, as text), for the
+/// output queue's byte bound.
+fn estimated_size(n: &Notification) -> usize {
+    256 + n
+        .varbinds
+        .iter()
+        .map(|vb| {
+            64 + vb.oid.len() * 4
+                + match &vb.value {
+                    snmpkit::Value::OctetString(b) | snmpkit::Value::Opaque(b) => b.len() * 3,
+                    snmpkit::Value::ObjectIdentifier(o) => o.len() * 4,
+                    _ => 8,
+                }
+        })
+        .sum::<usize>()
+}
+
+/// Renders (when handed notifications) and writes to stdout (or the log file) from its own
+/// thread, fed by a queue bounded in batches and bytes. Submitting never waits: when the queue
+/// is full the batch is not printed and its notifications are counted. A stdout that fails (a
+/// closed pipe) stops the listener.
 struct Output {
-    tx: Option<std::sync::mpsc::SyncSender<(String, u64)>>,
+    tx: Option<std::sync::mpsc::SyncSender<(Chunk, usize)>>,
     /// Bytes and notifications waiting for stdout.
     queued: Arc<AtomicUsize>,
     queued_n: Arc<AtomicU64>,
@@ -415,8 +468,10 @@ struct Output {
 }
 
 impl Output {
-    fn start(sink: Sink) -> Output {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<(String, u64)>(OUTPUT_QUEUE_BATCHES);
+    /// Starts the thread; notifications handed over whole are rendered with `r`, as JSON
+    /// lines when `json`, else as text blocks.
+    fn start(sink: Sink, r: Arc<Render>, json: bool) -> Output {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(Chunk, usize)>(OUTPUT_QUEUE_BATCHES);
         let queued = Arc::new(AtomicUsize::new(0));
         let queued_n = Arc::new(AtomicU64::new(0));
         let stopped = Arc::new(tokio::sync::Notify::new());
@@ -431,9 +486,25 @@ impl Output {
                     Sink::Stdout => Box::new(std::io::stdout().lock()),
                     Sink::File(f) => Box::new(f),
                 };
-                while let Ok((chunk, n)) = rx.recv() {
-                    let r = w.write_all(chunk.as_bytes()).and_then(|_| w.flush());
-                    q.fetch_sub(chunk.len(), Ordering::Relaxed);
+                let mut text = String::with_capacity(256 * 1024);
+                while let Ok((chunk, cost)) = rx.recv() {
+                    let (r, n) = match chunk {
+                        Chunk::Text(t, n) => (w.write_all(t.as_bytes()), n),
+                        Chunk::Notes(notes) => {
+                            text.clear();
+                            for note in &notes {
+                                if json {
+                                    r.json_into(note, &mut text);
+                                    text.push('\n');
+                                } else {
+                                    r.text(note, &mut text);
+                                }
+                            }
+                            (w.write_all(text.as_bytes()), notes.len() as u64)
+                        }
+                    };
+                    let r = r.and_then(|_| w.flush());
+                    q.fetch_sub(cost, Ordering::Relaxed);
                     qn.fetch_sub(n, Ordering::Relaxed);
                     if let Err(e) = r {
                         if e.kind() != std::io::ErrorKind::BrokenPipe {
@@ -461,15 +532,26 @@ impl Output {
 
     /// Queues `text` (rendering `n` notifications) for stdout, or counts them as not printed.
     fn submit(&mut self, text: &str, n: u64) {
-        let full = self.queued.load(Ordering::Relaxed) + text.len() > OUTPUT_QUEUE_BYTES;
+        self.send(Chunk::Text(text.to_owned(), n), text.len(), n);
+    }
+
+    /// Queues notifications for the output thread to render and write (`bytes`: their
+    /// estimated size), or counts them as not printed.
+    fn submit_notes(&mut self, notes: Vec<Notification>, bytes: usize) {
+        let n = notes.len() as u64;
+        self.send(Chunk::Notes(notes), bytes, n);
+    }
+
+    fn send(&mut self, chunk: Chunk, cost: usize, n: u64) {
+        let full = self.queued.load(Ordering::Relaxed) + cost > OUTPUT_QUEUE_BYTES;
         let sent = !full
             && self.tx.as_ref().is_some_and(|tx| {
-                self.queued.fetch_add(text.len(), Ordering::Relaxed);
+                self.queued.fetch_add(cost, Ordering::Relaxed);
                 self.queued_n.fetch_add(n, Ordering::Relaxed);
-                match tx.try_send((text.to_owned(), n)) {
+                match tx.try_send((chunk, cost)) {
                     Ok(()) => true,
                     Err(_) => {
-                        self.queued.fetch_sub(text.len(), Ordering::Relaxed);
+                        self.queued.fetch_sub(cost, Ordering::Relaxed);
                         self.queued_n.fetch_sub(n, Ordering::Relaxed);
                         false
                     }
@@ -634,7 +716,14 @@ impl Render {
 
     /// One notification as a single-line JSON object.
     pub(crate) fn json(&self, n: &Notification) -> String {
-        notification_json(n, &self.opts, &self.mib).to_string()
+        let mut s = String::with_capacity(1024);
+        self.json_into(n, &mut s);
+        s
+    }
+
+    /// One notification as a single-line JSON object, appended to `out` (no newline).
+    pub(crate) fn json_into(&self, n: &Notification, out: &mut String) {
+        write_notification_json(n, &self.opts, &self.mib, out);
     }
 
     /// One notification as a text block, ending with a blank line.

@@ -278,3 +278,216 @@ pub fn table_row_json(cells: &[(&str, Option<&VarBind>)], o: &OutputOptions, mib
     line.push('}');
     line
 }
+
+/// Appends `s` to `out` as a JSON string, quotes included, escaped exactly as serde_json
+/// escapes it (`"`, `\`, and the control characters below U+0020; nothing else).
+pub(crate) fn push_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if esc.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0x0f)]));
+        } else {
+            out.push_str(esc);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// Appends `bytes` read as UTF-8 (invalid sequences as U+FFFD) as a JSON string.
+fn push_json_lossy(out: &mut String, bytes: &[u8]) {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => push_json_str(out, s),
+        Err(_) => push_json_str(out, &String::from_utf8_lossy(bytes)),
+    }
+}
+
+/// Appends an OID as a JSON string with a leading dot (`".1.3.6.1"`).
+pub(crate) fn push_json_oid(out: &mut String, oid: &Oid) {
+    out.push('"');
+    for a in oid.arcs() {
+        out.push('.');
+        push_u64(out, u64::from(*a));
+    }
+    out.push('"');
+}
+
+/// Appends lowercase hex of `bytes` as a JSON string.
+fn push_json_hex(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() * 2 + 2);
+    out.push('"');
+    for b in bytes {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    out.push('"');
+}
+
+/// Appends something's `Display` text (for the rare values without a fast path).
+pub(crate) fn push_display(out: &mut String, n: impl std::fmt::Display) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "{n}");
+}
+
+/// Appends the decimal digits of `v`, without the formatting machinery.
+pub(crate) fn push_u64(out: &mut String, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        // `v % 10` is below 10, so the cast and the sum stay within ASCII digits.
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        out.push(char::from(b));
+    }
+}
+
+/// Appends the decimal digits of a signed `v`.
+pub(crate) fn push_i64(out: &mut String, v: i64) {
+    if v < 0 {
+        out.push('-');
+    }
+    push_u64(out, v.unsigned_abs());
+}
+
+/// Writes the members of one JSON object, a comma before every member but the first.
+pub(crate) struct ObjectWriter<'a> {
+    out: &'a mut String,
+    first: bool,
+}
+
+impl<'a> ObjectWriter<'a> {
+    /// Opens the object (`{`).
+    pub(crate) fn open(out: &'a mut String) -> Self {
+        out.push('{');
+        ObjectWriter { out, first: true }
+    }
+
+    /// Starts a member: writes its key and colon, and returns the buffer for its value.
+    pub(crate) fn key(&mut self, k: &str) -> &mut String {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        push_json_str(self.out, k);
+        self.out.push(':');
+        self.out
+    }
+
+    /// Closes the object (`}`).
+    pub(crate) fn close(self) {
+        self.out.push('}');
+    }
+}
+
+/// The type name [`varbind_json`] gives a value.
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Integer(_) => "INTEGER",
+        Value::OctetString(_) => "STRING",
+        Value::Null => "NULL",
+        Value::ObjectIdentifier(_) => "OID",
+        Value::IpAddress(_) => "IpAddress",
+        Value::Counter32(_) => "Counter32",
+        Value::Gauge32(_) => "Gauge32",
+        Value::TimeTicks(_) => "Timeticks",
+        Value::Counter64(_) => "Counter64",
+        Value::Opaque(_) => "Opaque",
+        Value::NoSuchObject => "noSuchObject",
+        Value::NoSuchInstance => "noSuchInstance",
+        Value::EndOfMibView => "endOfMibView",
+        Value::Unknown { .. } => "Unknown",
+    }
+}
+
+/// Appends the plain value [`varbind_json`] gives a value (its `value` member).
+fn push_plain_value(out: &mut String, v: &Value) {
+    match v {
+        Value::Integer(i) => push_i64(out, *i),
+        Value::OctetString(b) => push_json_lossy(out, b),
+        Value::Null | Value::NoSuchObject | Value::NoSuchInstance | Value::EndOfMibView => {
+            out.push_str("null")
+        }
+        Value::ObjectIdentifier(o) => push_json_oid(out, o),
+        Value::IpAddress(a) => {
+            use std::fmt::Write as _;
+            let _ = write!(out, "\"{}.{}.{}.{}\"", a[0], a[1], a[2], a[3]);
+        }
+        Value::Counter32(n) | Value::Gauge32(n) | Value::TimeTicks(n) => {
+            push_u64(out, u64::from(*n))
+        }
+        Value::Counter64(n) => {
+            out.push('"');
+            push_u64(out, *n);
+            out.push('"');
+        }
+        Value::Opaque(_) => {
+            // Rare: the general path, so floats keep serde_json's number text.
+            let mut scratch = Map::new();
+            let (_, j) = plain_value(v, &mut scratch);
+            push_display(out, j);
+        }
+        Value::Unknown { data, .. } => push_json_hex(out, data),
+    }
+}
+
+/// [`varbind_json`] written straight into `out` as compact JSON text: the same bytes as
+/// `varbind_json(vb, o, mib).to_string()` (members in serde_json's sorted key order), without
+/// building the object. `listen --json` renders every varbind of every notification so.
+pub fn write_varbind_json(vb: &VarBind, o: &OutputOptions, mib: &Mib, out: &mut String) {
+    let node = mib.lookup(&vb.oid).filter(|n| !n.module().is_empty());
+    let extras = node
+        .as_ref()
+        .map(|info| mib_extras(vb, info, o, mib))
+        .unwrap_or_default();
+    let mut w = ObjectWriter::open(out);
+    // Sorted keys: bits, display, hex, label, name, oid, tag, type, units, value.
+    if let Some(b) = &extras.bits {
+        push_display(w.key("bits"), J::Array(b.clone()));
+    }
+    if let Some(d) = &extras.display {
+        push_json_str(w.key("display"), d);
+    }
+    if let Value::OctetString(b) = &vb.value {
+        push_json_hex(w.key("hex"), b);
+    }
+    if let Some(l) = &extras.label {
+        push_json_str(w.key("label"), l);
+    }
+    if let Some(info) = &node {
+        push_json_str(w.key("name"), &info.display_name());
+    }
+    push_json_oid(w.key("oid"), &vb.oid);
+    if let Value::Unknown { tag, .. } = &vb.value {
+        push_display(w.key("tag"), tag);
+    }
+    push_json_str(w.key("type"), type_name(&vb.value));
+    if let Some(u) = &extras.units {
+        push_json_str(w.key("units"), u);
+    }
+    push_plain_value(w.key("value"), &vb.value);
+    w.close();
+}

@@ -22,8 +22,8 @@ pub use hint::{display_integer, display_octets};
 pub use input::{
     parse_octets_with_hint, parse_value, parse_value_unchecked, InputError, TYPE_LETTERS,
 };
-pub use json::{table_row_json, value_json, varbind_json};
-pub use notification::{notification_json, notification_text, rfc3339};
+pub use json::{table_row_json, value_json, varbind_json, write_varbind_json};
+pub use notification::{notification_json, notification_text, rfc3339, write_notification_json};
 pub use text::{format_oid, format_value, format_value_for, format_varbind};
 
 /// How OIDs are printed (`-On`, `-Of`, `-Os`, `-OS`, `-Ou`).

@@ -1,7 +1,10 @@
 //! Received notifications as text blocks and JSON objects: what `snmpkit listen` prints, for
 //! any program that receives with [`crate::notify::Receiver`].
 
-use super::{format_oid, format_value, format_varbind, varbind_json, OutputOptions};
+use super::json::{push_i64, push_json_oid, push_json_str, push_u64, ObjectWriter};
+use super::{
+    format_oid, format_value, format_varbind, varbind_json, write_varbind_json, OutputOptions,
+};
 use crate::mib::Mib;
 use crate::notify::{Notification, Sender};
 use crate::Oid;
@@ -10,17 +13,26 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// A time as RFC 3339 UTC with microseconds, as notifications show it:
 /// `2026-11-25T01:53:41.511556Z`.
 pub fn rfc3339(t: SystemTime) -> String {
+    let mut s = String::with_capacity(27);
+    push_rfc3339(&mut s, t);
+    s
+}
+
+/// [`rfc3339`] appended to `out`.
+fn push_rfc3339(out: &mut String, t: SystemTime) {
+    use std::fmt::Write as _;
     let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = d.as_secs();
     let (y, m, day) = civil_date((secs / 86_400) as i64);
     let s = secs % 86_400;
-    format!(
+    let _ = write!(
+        out,
         "{y:04}-{m:02}-{day:02}T{:02}:{:02}:{:02}.{:06}Z",
         s / 3600,
         s / 60 % 60,
         s % 60,
         d.subsec_micros()
-    )
+    );
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian (year, month, day), counting in 400-year
@@ -117,6 +129,87 @@ pub fn notification_json(n: &Notification, o: &OutputOptions, mib: &Mib) -> serd
         .collect();
     m.insert("varbinds".into(), serde_json::Value::Array(vbs));
     serde_json::Value::Object(m)
+}
+
+/// [`notification_json`] written straight into `out` as one line of compact JSON, without
+/// the newline: the same bytes as `notification_json(n, o, mib).to_string()` (members in
+/// serde_json's sorted key order), without building the object. What `listen --json` prints.
+pub fn write_notification_json(n: &Notification, o: &OutputOptions, mib: &Mib, out: &mut String) {
+    use std::fmt::Write as _;
+    let null = |w: &mut ObjectWriter<'_>, k: &str| w.key(k).push_str("null");
+    let v1 = n.v1.as_ref();
+    let mut w = ObjectWriter::open(out);
+    // Sorted keys: agent_addr, community, context, engine_id, enterprise, generic_trap, pdu,
+    // received_at, source, specific_trap, trap_name, trap_oid, uptime, user, varbinds,
+    // version.
+    match v1 {
+        Some(v) => {
+            let _ = write!(w.key("agent_addr"), "\"{}\"", v.agent_addr);
+        }
+        None => null(&mut w, "agent_addr"),
+    }
+    let user = match &n.sender {
+        Sender::Community(c) => {
+            push_json_str(w.key("community"), &String::from_utf8_lossy(c));
+            None
+        }
+        Sender::Usm {
+            user,
+            context_name,
+            engine_id,
+            ..
+        } => {
+            push_json_str(w.key("context"), &String::from_utf8_lossy(context_name));
+            let e = w.key("engine_id");
+            e.push('"');
+            e.push_str(&crate::hex::encode(engine_id));
+            e.push('"');
+            Some(user)
+        }
+    };
+    match v1 {
+        Some(v) => push_json_oid(w.key("enterprise"), &v.enterprise),
+        None => null(&mut w, "enterprise"),
+    }
+    match v1 {
+        Some(v) => push_i64(w.key("generic_trap"), i64::from(v.generic_trap)),
+        None => null(&mut w, "generic_trap"),
+    }
+    push_json_str(w.key("pdu"), n.kind.as_str());
+    let t = w.key("received_at");
+    t.push('"');
+    push_rfc3339(t, n.received_at);
+    t.push('"');
+    let _ = write!(w.key("source"), "\"{}\"", n.source);
+    match v1 {
+        Some(v) => push_i64(w.key("specific_trap"), i64::from(v.specific_trap)),
+        None => null(&mut w, "specific_trap"),
+    }
+    if let Some(name) = n.trap_oid.as_ref().and_then(|t| mib_name(mib, t)) {
+        push_json_str(w.key("trap_name"), &name);
+    }
+    match &n.trap_oid {
+        Some(t) => push_json_oid(w.key("trap_oid"), t),
+        None => null(&mut w, "trap_oid"),
+    }
+    match n.uptime {
+        Some(u) => push_u64(w.key("uptime"), u64::from(u)),
+        None => null(&mut w, "uptime"),
+    }
+    if let Some(u) = user {
+        push_json_str(w.key("user"), &String::from_utf8_lossy(u));
+    }
+    let vbs = w.key("varbinds");
+    vbs.push('[');
+    for (i, vb) in n.varbinds.iter().enumerate() {
+        if i > 0 {
+            vbs.push(',');
+        }
+        write_varbind_json(vb, o, mib, vbs);
+    }
+    vbs.push(']');
+    push_json_str(w.key("version"), n.version.as_str());
+    w.close();
 }
 
 /// A notification as the text block `snmpkit listen` prints, appended to `out`: a header line
@@ -295,5 +388,96 @@ mod tests {
         let s = text(&v1_trap(), &Mib::builtin());
         assert!(s.contains("  snmpTrapOID IF-MIB::linkDown\n"), "{s}");
         assert!(s.contains("  IF-MIB::ifIndex.2 = INTEGER: 2\n"), "{s}");
+    }
+
+    #[test]
+    fn written_json_is_the_same_bytes_as_the_json_value() {
+        let mut n = v1_trap();
+        let payload = vec![
+            Value::Integer(-7),
+            Value::Integer(i64::MIN),
+            Value::Integer(0),
+            Value::Integer(1),
+            Value::OctetString(b"plain".to_vec()),
+            Value::OctetString(b"q\"b\\s\n\r\t\x08\x0c\x01\x1f\x7f/\xc3\xa9".to_vec()),
+            Value::OctetString(vec![0xff, 0xfe, b'a', 0xc3]),
+            Value::OctetString(vec![0, 0x1b, 0x21, 0x3c, 0x4d, 0x5e]),
+            Value::OctetString(vec![]),
+            Value::Null,
+            Value::ObjectIdentifier(oid("1.3.6.1.6.3.1.1.5.4")),
+            Value::ObjectIdentifier(oid("1.3.6.1.4.1.99999.1")),
+            Value::IpAddress([10, 0, 0, 255]),
+            Value::Counter32(u32::MAX),
+            Value::Gauge32(42),
+            Value::TimeTicks(360_000),
+            Value::Counter64(u64::MAX),
+            Value::Opaque(vec![0x9f, 0x78, 0x04, 0x3e, 0xeb, 0x85, 0x1f]),
+            Value::Opaque(vec![
+                0x9f, 0x79, 0x08, 0x3f, 0xdd, 0x70, 0xa3, 0xd7, 0x0a, 0x3d, 0x71,
+            ]),
+            Value::Opaque(vec![0x9f, 0x7a, 0x01, 0xff]),
+            Value::Opaque(vec![1, 2, 3]),
+            Value::NoSuchObject,
+            Value::NoSuchInstance,
+            Value::EndOfMibView,
+            Value::Unknown {
+                tag: 0x99,
+                data: vec![1, 0xab],
+            },
+        ];
+        // Under objects the MIBs describe (enumerations, hints, units, names) and under ones
+        // they do not.
+        let oids = [
+            "1.3.6.1.2.1.2.2.1.8.3",
+            "1.3.6.1.2.1.2.2.1.6.3",
+            "1.3.6.1.2.1.1.1.0",
+            "1.3.6.1.2.1.2.2.1.5.3",
+            "1.3.6.1.2.1.1.2.0",
+            "1.3.6.1.4.1.99999.7",
+        ];
+        for o in oids {
+            for v in &payload {
+                n.varbinds.push(VarBind::new(oid(o), v.clone()));
+            }
+        }
+        let v2 = Notification {
+            version: Version::V2c,
+            kind: NotificationKind::Inform,
+            sender: Sender::Community(b"pub\"lic\xff".to_vec()),
+            trap_oid: None,
+            uptime: None,
+            v1: None,
+            source: "[::1]:162".parse().unwrap(),
+            ..n.clone()
+        };
+        let v3 = Notification {
+            version: Version::V3,
+            kind: NotificationKind::TrapV2,
+            sender: Sender::Usm {
+                user: b"carol".to_vec(),
+                context_name: b"ctx\t".to_vec(),
+                context_engine_id: vec![0x80, 0, 0, 0, 1],
+                engine_id: vec![0x80, 0, 0, 0, 1],
+                security_level: crate::usm::SecurityLevel::AuthPriv,
+            },
+            trap_oid: Some(oid("1.3.6.1.4.1.99999.0.1")),
+            v1: None,
+            ..n.clone()
+        };
+        let mut opts = vec![OutputOptions::default()];
+        for flags in ["U", "0", "n"] {
+            let mut x = OutputOptions::default();
+            x.parse_flags(flags).unwrap();
+            opts.push(x);
+        }
+        for mib in [Mib::none(), Mib::builtin()] {
+            for o in &opts {
+                for n in [&n, &v2, &v3] {
+                    let mut out = String::new();
+                    write_notification_json(n, o, &mib, &mut out);
+                    assert_eq!(out, notification_json(n, o, &mib).to_string());
+                }
+            }
+        }
     }
 }

@@ -93,8 +93,12 @@ pub struct ReceiverConfig {
     /// small trap counts as 256 bytes). With `queue_capacity`, this bounds memory when the
     /// consumer is slow: the socket tasks then wait and the kernel buffer absorbs the rest.
     pub queue_bytes: usize,
-    /// SO_RCVBUF to ask for, in bytes (best effort: the OS caps it at `net.core.rmem_max`
-    /// for unprivileged processes; [`Receiver::recv_buffer_sizes`] tells what was granted).
+    /// SO_RCVBUF to ask for, in bytes; 32 MiB by default, room for about 25,000 queued
+    /// datagrams (Linux charges each small datagram about 1 KiB plus its length). Best
+    /// effort: the OS caps it at `net.core.rmem_max` for unprivileged processes, while a
+    /// privileged one (root, CAP_NET_ADMIN) gets it through SO_RCVBUFFORCE;
+    /// [`Receiver::recv_buffer_sizes`] tells what was granted. The memory is used only while
+    /// datagrams wait.
     pub recv_buffer_bytes: usize,
     /// SNMPv3 users. Empty means v3 messages are dropped.
     pub users: Vec<V3User>,
@@ -117,7 +121,7 @@ impl Default for ReceiverConfig {
             verbose: false,
             queue_capacity: 65_536,
             queue_bytes: 16 * 1024 * 1024,
-            recv_buffer_bytes: 8 * 1024 * 1024,
+            recv_buffer_bytes: 32 * 1024 * 1024,
             users: Vec::new(),
             engine: None,
             defer_inform_acks: false,
@@ -367,12 +371,29 @@ fn open_socket(addr: SocketAddr, rcvbuf: usize) -> Result<UdpSocket, NotifyError
     if addr.is_ipv6() {
         s.set_only_v6(true).map_err(err)?;
     }
-    // Best effort: unprivileged processes are capped at net.core.rmem_max.
+    // Best effort: unprivileged processes are capped at net.core.rmem_max; a privileged one
+    // (root, CAP_NET_ADMIN) gets the size asked for beyond it, as snmptrapd's neighbours
+    // rsyslog and syslog-ng do for UDP bursts.
     let _ = s.set_recv_buffer_size(rcvbuf);
+    force_recv_buffer(&s, rcvbuf);
     s.set_nonblocking(true).map_err(err)?;
     s.bind(&addr.into()).map_err(err)?;
     UdpSocket::from_std(s.into()).map_err(err)
 }
+
+/// When the kernel granted less than `rcvbuf` (Linux reports twice what it set), asks again
+/// with SO_RCVBUFFORCE, which passes net.core.rmem_max for a privileged process and fails
+/// harmlessly for others.
+#[cfg(target_os = "linux")]
+fn force_recv_buffer(s: &socket2::Socket, rcvbuf: usize) {
+    if s.recv_buffer_size().is_ok_and(|got| got < rcvbuf) {
+        let _ = nix::sys::socket::setsockopt(s, nix::sys::socket::sockopt::RcvBufForce, &rcvbuf);
+    }
+}
+
+/// SO_RCVBUFFORCE is Linux's; elsewhere the plain SO_RCVBUF grant stands.
+#[cfg(not(target_os = "linux"))]
+fn force_recv_buffer(_s: &socket2::Socket, _rcvbuf: usize) {}
 
 struct SocketTask {
     sock: Arc<UdpSocket>,

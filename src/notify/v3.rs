@@ -20,6 +20,7 @@ use crate::usm::{
 use crate::{Value, VarBind};
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The most sender engines whose clocks are remembered (bounded under floods; only
@@ -207,9 +208,20 @@ pub(crate) enum V3Outcome {
     },
 }
 
-/// Per-socket v3 state: sender engines' clocks and report counters.
+/// One user's keys for one engine: the authentication-only keys that check a message's MAC
+/// first, and the full keys once a message at authPriv needed them.
+struct CachedKeys {
+    auth: UserKeys,
+    full: Option<UserKeys>,
+}
+
+/// Per-socket v3 state: sender engines' clocks, the keys of the (user, engine) pairs that
+/// authenticated, and report counters.
 pub(crate) struct V3State {
     engines: HashMap<Vec<u8>, EngineTime>,
+    /// By engine ID: (index of the user in `V3Config::users`, keys). Only pairs whose MAC
+    /// verified are kept, at most [`MAX_ENGINES`] engines.
+    keys: HashMap<Vec<u8>, Vec<(usize, Arc<CachedKeys>)>>,
     report_counts: [u32; 6],
 }
 
@@ -217,7 +229,22 @@ impl V3State {
     pub fn new() -> Self {
         V3State {
             engines: HashMap::new(),
+            keys: HashMap::new(),
             report_counts: [0; 6],
+        }
+    }
+
+    /// Keeps the keys of a (user, engine) pair whose MAC verified, bounded in engines.
+    fn remember_keys(&mut self, engine_id: &[u8], user: usize, keys: CachedKeys) {
+        if !self.keys.contains_key(engine_id) && self.keys.len() >= MAX_ENGINES {
+            if let Some(k) = self.keys.keys().next().cloned() {
+                self.keys.remove(&k);
+            }
+        }
+        let v = self.keys.entry(engine_id.to_vec()).or_default();
+        match v.iter_mut().find(|(i, _)| *i == user) {
+            Some(slot) => slot.1 = Arc::new(keys),
+            None => v.push((user, Arc::new(keys))),
         }
     }
 
@@ -309,26 +336,60 @@ impl V3State {
             };
         }
         // Check the MAC with the authentication key alone before deriving a privacy key, which
-        // for a new engine may cost a password expansion.
-        let auth_keys = match user.auth_only.localize(&engine_id) {
-            Ok(k) => k,
-            Err(e) => return drop(DropReason::WrongDigest, e.to_string()),
+        // for a new engine may cost a password expansion. Keys are kept per (user, engine)
+        // once a message has authenticated with them, keyed HMAC and cipher included, so a
+        // known sender costs one HMAC and one decryption per message.
+        let uix = cfg
+            .users
+            .iter()
+            .position(|u| std::ptr::eq(u, *user))
+            .unwrap_or(0);
+        let cached = self.keys.get(&engine_id[..]).and_then(|v| {
+            v.iter()
+                .find(|(i, _)| *i == uix)
+                .map(|(_, k)| Arc::clone(k))
+        });
+        let fresh_auth;
+        let auth: &UserKeys = match &cached {
+            Some(k) => &k.auth,
+            None => match user.auth_only.localize(&engine_id) {
+                Ok(k) => {
+                    fresh_auth = k;
+                    &fresh_auth
+                }
+                Err(e) => return drop(DropReason::WrongDigest, e.to_string()),
+            },
         };
-        if level == SecurityLevel::AuthPriv {
-            match usm::open(bytes, decoded.clone(), &auth_keys) {
-                Err(UsmError::MissingPrivKey) | Ok(_) => {}
-                Err(e) => return self.usm_failure(cfg, &head, e, reportable, now),
-            }
+        if let Err(e) = usm::verify(bytes, &decoded, auth) {
+            return self.usm_failure(cfg, &head, e, reportable, now);
         }
-        let keys = if level == SecurityLevel::AuthPriv {
-            match user.credentials.localize(&engine_id) {
-                Ok(k) => k,
+        let fresh_full;
+        let keys: &UserKeys = match (level, cached.as_ref().and_then(|k| k.full.as_ref())) {
+            (SecurityLevel::AuthPriv, Some(k)) => k,
+            (SecurityLevel::AuthPriv, None) => match user.credentials.localize(&engine_id) {
+                Ok(k) => {
+                    let entry = CachedKeys {
+                        auth: auth.clone(),
+                        full: Some(k.clone()),
+                    };
+                    self.remember_keys(&engine_id, uix, entry);
+                    fresh_full = k;
+                    &fresh_full
+                }
                 Err(e) => return drop(DropReason::DecryptionError, e.to_string()),
+            },
+            _ => {
+                if cached.is_none() {
+                    let entry = CachedKeys {
+                        auth: auth.clone(),
+                        full: None,
+                    };
+                    self.remember_keys(&engine_id, uix, entry);
+                }
+                auth
             }
-        } else {
-            auth_keys
         };
-        let opened = match usm::open(bytes, decoded, &keys) {
+        let opened = match usm::decrypt(decoded, keys) {
             Ok(m) => m,
             Err(e) => return self.usm_failure(cfg, &head, e, reportable, now),
         };
@@ -352,7 +413,7 @@ impl V3State {
             if !in_window {
                 let reply = reportable.then(|| {
                     // Sent authenticated so the sender can trust our clock (step 7a).
-                    self.report(cfg, &head, UsmReport::NotInTimeWindow, Some(&keys), now)
+                    self.report(cfg, &head, UsmReport::NotInTimeWindow, Some(keys), now)
                 });
                 return V3Outcome::Drop {
                     reason: DropReason::NotInTimeWindow,
@@ -395,7 +456,7 @@ impl V3State {
                         },
                     }),
                 };
-                match usm::seal(response, &keys, SaltSource::global()) {
+                match usm::seal(response, keys, SaltSource::global()) {
                     Ok(b) => Some(b),
                     Err(e) => return drop(DropReason::DecryptionError, e.to_string()),
                 }
@@ -650,5 +711,86 @@ mod tests {
                 let _ = st.handle(&cfg, &b, d, Instant::now());
             }
         }
+    }
+
+    /// The keys of a sender that authenticated are kept, but each message is still checked:
+    /// a replayed trap is accepted inside the time window, a tampered copy is not, and the
+    /// window still applies.
+    #[test]
+    fn cached_keys_still_check_every_message() {
+        let cfg = cfg();
+        let engine = vec![0x80, 0, 0, 0, 5, 9, 9, 9, 9];
+        let keys = cfg.users[0].credentials.localize(&engine).unwrap();
+        let msg = V3Message {
+            msg_id: 7,
+            max_size: MAX_SIZE,
+            flags: flags::AUTH | flags::PRIV,
+            security_model: 3,
+            usm: UsmParams {
+                engine_id: engine.clone(),
+                engine_boots: 1,
+                engine_time: 100,
+                user_name: b"carol".to_vec(),
+                auth_params: Vec::new(),
+                priv_params: Vec::new(),
+            },
+            data: ScopedPduData::Plaintext(ScopedPdu {
+                context_engine_id: engine.clone(),
+                context_name: Vec::new(),
+                pdu: Pdu {
+                    pdu_type: PduType::TrapV2,
+                    request_id: 5,
+                    error_status: 0,
+                    error_index: 0,
+                    varbinds: vec![VarBind::new(
+                        "1.3.6.1.2.1.1.3.0".parse().unwrap(),
+                        Value::TimeTicks(9),
+                    )],
+                },
+            }),
+        };
+        let bytes = usm::seal(msg, &keys, SaltSource::global()).unwrap();
+        let mut st = V3State::new();
+        let now = Instant::now();
+        for _ in 0..3 {
+            let V3Outcome::Accept { pdu, .. } = st.handle(&cfg, &bytes, decode(&bytes), now) else {
+                panic!("replayed trap not accepted")
+            };
+            assert_eq!(pdu.request_id, 5);
+        }
+        assert_eq!(st.keys.len(), 1);
+        let reason = |o: V3Outcome| match o {
+            V3Outcome::Drop { reason, .. } => Some(reason),
+            _ => None,
+        };
+        // One bit flipped in the encrypted PDU: the MAC no longer verifies.
+        let mut bad = bytes.clone();
+        let last = bad.len() - 1;
+        bad[last] ^= 1;
+        assert_eq!(
+            reason(st.handle(&cfg, &bad, decode(&bad), now)),
+            Some(DropReason::WrongDigest)
+        );
+        // The same bytes long after: outside the time window.
+        let later = now + std::time::Duration::from_secs(u64::from(TIME_WINDOW) + 10);
+        assert_eq!(
+            reason(st.handle(&cfg, &bytes, decode(&bytes), later)),
+            Some(DropReason::NotInTimeWindow)
+        );
+        // A receiver that knows carol by another password: wrong digest.
+        let other = V3Config {
+            users: vec![V3User::new(
+                "carol",
+                None,
+                Some((AuthProtocol::Sha256, b"otherauthpass")),
+                Some((PrivProtocol::Aes256, b"carolprivpass")),
+            )
+            .unwrap()],
+            ..cfg
+        };
+        assert_eq!(
+            reason(V3State::new().handle(&other, &bytes, decode(&bytes), now)),
+            Some(DropReason::WrongDigest)
+        );
     }
 }

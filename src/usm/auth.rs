@@ -107,11 +107,13 @@ impl AuthProtocol {
         }
     }
 
+    #[cfg(test)]
     /// The truncated HMAC of `msg` under `key` (`mac_len()` octets).
     pub(crate) fn mac(self, key: &[u8], msg: &[u8]) -> Vec<u8> {
         self.mac_parts(key, &[msg])
     }
 
+    #[cfg(test)]
     /// The truncated HMAC of the concatenation of `parts`, so a received message can be
     /// authenticated with its MAC field replaced by zeros without copying it.
     pub(crate) fn mac_parts(self, key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
@@ -146,11 +148,88 @@ impl AuthProtocol {
         self.verify_parts(key, &[msg], mac)
     }
 
+    #[cfg(test)]
     /// Whether `mac` is the right truncated HMAC of the concatenation of `parts`, compared in
     /// constant time.
     pub(crate) fn verify_parts(self, key: &[u8], parts: &[&[u8]], mac: &[u8]) -> bool {
         let want = self.mac_parts(key, parts);
         want.len() == self.mac_len() && bool::from(want.as_slice().ct_eq(mac))
+    }
+}
+
+/// A keyed HMAC, ready to use: the key's inner and outer pads are hashed once, when it is
+/// made, and each message then costs only its own blocks (a clone of this state, the message,
+/// and the two finishing blocks) instead of re-keying per message.
+#[derive(Clone)]
+pub(crate) enum MacKey {
+    Md5(Hmac<Md5>),
+    Sha1(Hmac<Sha1>),
+    Sha224(Hmac<Sha224>),
+    Sha256(Hmac<Sha256>),
+    Sha384(Hmac<Sha384>),
+    Sha512(Hmac<Sha512>),
+}
+
+impl MacKey {
+    /// The keyed state for `proto` and `key` (HMAC accepts keys of any length).
+    pub(crate) fn new(proto: AuthProtocol, key: &[u8]) -> Option<MacKey> {
+        use hmac::digest::KeyInit;
+        Some(match proto {
+            AuthProtocol::Md5 => MacKey::Md5(KeyInit::new_from_slice(key).ok()?),
+            AuthProtocol::Sha1 => MacKey::Sha1(KeyInit::new_from_slice(key).ok()?),
+            AuthProtocol::Sha224 => MacKey::Sha224(KeyInit::new_from_slice(key).ok()?),
+            AuthProtocol::Sha256 => MacKey::Sha256(KeyInit::new_from_slice(key).ok()?),
+            AuthProtocol::Sha384 => MacKey::Sha384(KeyInit::new_from_slice(key).ok()?),
+            AuthProtocol::Sha512 => MacKey::Sha512(KeyInit::new_from_slice(key).ok()?),
+        })
+    }
+
+    fn protocol(&self) -> AuthProtocol {
+        match self {
+            MacKey::Md5(_) => AuthProtocol::Md5,
+            MacKey::Sha1(_) => AuthProtocol::Sha1,
+            MacKey::Sha224(_) => AuthProtocol::Sha224,
+            MacKey::Sha256(_) => AuthProtocol::Sha256,
+            MacKey::Sha384(_) => AuthProtocol::Sha384,
+            MacKey::Sha512(_) => AuthProtocol::Sha512,
+        }
+    }
+
+    /// The truncated HMAC of the concatenation of `parts`, written to the front of `out`;
+    /// returns its length (`mac_len()` of the protocol).
+    pub(crate) fn mac_into(&self, parts: &[&[u8]], out: &mut [u8; 64]) -> usize {
+        fn m<M: Mac + Clone>(state: &M, parts: &[&[u8]], out: &mut [u8; 64], len: usize) -> usize {
+            let mut mac = state.clone();
+            for p in parts {
+                mac.update(p);
+            }
+            let full = mac.finalize().into_bytes();
+            match (full.get(..len), out.get_mut(..len)) {
+                (Some(src), Some(dst)) => {
+                    dst.copy_from_slice(src);
+                    len
+                }
+                _ => 0,
+            }
+        }
+        let len = self.protocol().mac_len();
+        match self {
+            MacKey::Md5(k) => m(k, parts, out, len),
+            MacKey::Sha1(k) => m(k, parts, out, len),
+            MacKey::Sha224(k) => m(k, parts, out, len),
+            MacKey::Sha256(k) => m(k, parts, out, len),
+            MacKey::Sha384(k) => m(k, parts, out, len),
+            MacKey::Sha512(k) => m(k, parts, out, len),
+        }
+    }
+
+    /// Whether `mac` is the right truncated HMAC of the concatenation of `parts`, compared in
+    /// constant time.
+    pub(crate) fn verify_parts(&self, parts: &[&[u8]], mac: &[u8]) -> bool {
+        let mut buf = [0u8; 64];
+        let n = self.mac_into(parts, &mut buf);
+        n == self.protocol().mac_len()
+            && buf.get(..n).is_some_and(|want| bool::from(want.ct_eq(mac)))
     }
 }
 

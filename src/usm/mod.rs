@@ -26,9 +26,12 @@ mod time;
 
 use std::fmt;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use zeroize::Zeroizing;
+
+use auth::MacKey;
+use privacy::PrivKey;
 
 pub use auth::AuthProtocol;
 pub use key::{
@@ -37,7 +40,7 @@ pub use key::{
 pub use privacy::PrivProtocol;
 pub use report::{report_oids, UsmReport};
 pub(crate) use security::random_u64;
-pub use security::{open, seal, SaltSource};
+pub use security::{decrypt, open, seal, verify, SaltSource};
 pub use time::{EngineTime, TIME_WINDOW};
 
 use crate::codec::flags;
@@ -244,6 +247,7 @@ impl Credentials {
             engine_id: engine_id.to_vec(),
             auth: None,
             privacy: None,
+            prepared: Arc::default(),
         };
         if let Some((ap, apass)) = &self.auth {
             let ku = key::password_to_key_cached(*ap, apass)?;
@@ -271,12 +275,24 @@ impl fmt::Debug for Credentials {
 
 /// A user's keys localized to one authoritative engine: what [`seal`] and [`open`] need.
 /// Cheap to clone (the key octets are shared); wiped when the last copy drops.
+///
+/// The first message sealed or opened with a set of keys (or any clone of it) keys the HMAC
+/// (its inner and outer pads hashed once) and expands the cipher's key schedule; later
+/// messages reuse both. So a caller that keeps its `UserKeys` per engine pays only each
+/// message's own blocks.
 #[derive(Clone)]
 pub struct UserKeys {
     user: Vec<u8>,
     engine_id: Vec<u8>,
     auth: Option<(AuthProtocol, Arc<Zeroizing<Vec<u8>>>)>,
     privacy: Option<(PrivProtocol, Arc<Zeroizing<Vec<u8>>>)>,
+    prepared: Arc<OnceLock<Prepared>>,
+}
+
+/// The keyed HMAC and the expanded cipher of a [`UserKeys`], made once on first use.
+struct Prepared {
+    mac: Option<MacKey>,
+    privacy: Option<Result<PrivKey, UsmError>>,
 }
 
 impl UserKeys {
@@ -287,7 +303,29 @@ impl UserKeys {
             engine_id: engine_id.to_vec(),
             auth: None,
             privacy: None,
+            prepared: Arc::default(),
         }
+    }
+
+    fn prepared(&self) -> &Prepared {
+        self.prepared.get_or_init(|| Prepared {
+            mac: self.auth.as_ref().and_then(|(p, k)| MacKey::new(*p, k)),
+            privacy: self.privacy.as_ref().map(|(p, k)| PrivKey::new(*p, k)),
+        })
+    }
+
+    /// The keyed HMAC state, when the keys authenticate.
+    pub(crate) fn mac_key(&self) -> Option<&MacKey> {
+        self.prepared().mac.as_ref()
+    }
+
+    /// The expanded cipher, when the keys have privacy (an error for a key of the wrong
+    /// length).
+    pub(crate) fn priv_key(&self) -> Option<Result<&PrivKey, UsmError>> {
+        self.prepared()
+            .privacy
+            .as_ref()
+            .map(|r| r.as_ref().map_err(Clone::clone))
     }
 
     /// Keys from already-localized keys (net-snmp's `-3k`/`-3K`). The privacy key is
@@ -312,6 +350,7 @@ impl UserKeys {
                 Arc::new(Zeroizing::new(a.as_bytes().to_vec())),
             )),
             privacy: privacy.map(|(p, k)| (p, Arc::new(key::privacy_key(p, k, engine_id)))),
+            prepared: Arc::default(),
         })
     }
 

@@ -112,61 +112,18 @@ impl FromStr for PrivProtocol {
     }
 }
 
+#[cfg(test)]
 /// DES-CBC encryption of a ScopedPDU (RFC 3414 §8.1.1.2). `key` is the 16-octet privacy key:
 /// DES key then pre-IV; the IV is the pre-IV XOR the salt. The plaintext is padded with zeros to a
 /// multiple of 8 (the padding's value is not significant, §8.1.1.2).
 pub(crate) fn des_encrypt(key: &[u8], salt: &[u8; 8], plain: &[u8]) -> Result<Vec<u8>, UsmError> {
-    let (cipher, mut prev) = des_setup(key, salt)?;
-    let padded = plain.len().div_ceil(8) * 8;
-    let mut out = Vec::with_capacity(padded);
-    out.extend_from_slice(plain);
-    out.resize(padded, 0);
-    for block in out.chunks_exact_mut(8) {
-        for (b, p) in block.iter_mut().zip(prev.iter()) {
-            *b ^= p;
-        }
-        cipher.encrypt_block(GenericArray::from_mut_slice(block));
-        prev.copy_from_slice(block);
-    }
-    Ok(out)
+    PrivKey::new(PrivProtocol::Des, key)?.des_encrypt(salt, plain)
 }
 
+#[cfg(test)]
 /// DES-CBC decryption (RFC 3414 §8.1.1.3). The ciphertext must be a multiple of 8 octets.
 pub(crate) fn des_decrypt(key: &[u8], salt: &[u8], data: &[u8]) -> Result<Vec<u8>, UsmError> {
-    let salt: &[u8; 8] = salt
-        .try_into()
-        .map_err(|_| UsmError::Decryption("msgPrivacyParameters is not 8 octets"))?;
-    if data.len() % 8 != 0 {
-        return Err(UsmError::Decryption(
-            "encryptedPDU is not a multiple of 8 octets",
-        ));
-    }
-    let (cipher, mut prev) = des_setup(key, salt)?;
-    let mut out = data.to_vec();
-    for block in out.chunks_exact_mut(8) {
-        let mut ct = [0u8; 8];
-        ct.copy_from_slice(block);
-        cipher.decrypt_block(GenericArray::from_mut_slice(block));
-        for (b, p) in block.iter_mut().zip(prev.iter()) {
-            *b ^= p;
-        }
-        prev = ct;
-    }
-    Ok(out)
-}
-
-fn des_setup(key: &[u8], salt: &[u8; 8]) -> Result<(Des, [u8; 8]), UsmError> {
-    let (Some(k), Some(pre_iv)) = (key.get(..8), key.get(8..16)) else {
-        return Err(UsmError::Decryption(
-            "DES privacy key is shorter than 16 octets",
-        ));
-    };
-    let cipher = Des::new_from_slice(k).map_err(|_| UsmError::Decryption("bad DES key length"))?;
-    let mut iv = [0u8; 8];
-    for ((i, p), s) in iv.iter_mut().zip(pre_iv).zip(salt) {
-        *i = p ^ s;
-    }
-    Ok((cipher, iv))
+    PrivKey::new(PrivProtocol::Des, key)?.des_decrypt(salt, data)
 }
 
 /// The AES IV of RFC 3826 §3.1.2.1: engineBoots, engineTime (both big-endian 32-bit) and the
@@ -179,6 +136,7 @@ pub(crate) fn aes_iv(boots: u32, time: u32, salt: &[u8; 8]) -> [u8; 16] {
     iv
 }
 
+#[cfg(test)]
 /// AES in CFB128 mode (RFC 3826 §3.1.3, §3.1.4). `key` selects AES-128/192/256 by length. CFB
 /// needs no padding, so the output has the input's length.
 pub(crate) fn aes_cfb(
@@ -187,24 +145,122 @@ pub(crate) fn aes_cfb(
     data: &[u8],
     encrypt: bool,
 ) -> Result<Vec<u8>, UsmError> {
-    match key.len() {
-        16 => Ok(cfb::<Aes128>(key, iv, data, encrypt)),
-        24 => Ok(cfb::<Aes192>(key, iv, data, encrypt)),
-        32 => Ok(cfb::<Aes256>(key, iv, data, encrypt)),
-        _ => Err(UsmError::Decryption("bad AES key length")),
+    let proto = match key.len() {
+        16 => PrivProtocol::Aes128,
+        24 => PrivProtocol::Aes192,
+        32 => PrivProtocol::Aes256,
+        _ => return Err(UsmError::Decryption("bad AES key length")),
+    };
+    PrivKey::new(proto, key)?.aes_cfb(iv, data, encrypt)
+}
+
+/// A privacy key with its cipher's key schedule already expanded, so each message costs only
+/// its own blocks.
+#[derive(Clone)]
+pub(crate) enum PrivKey {
+    /// The DES cipher and the pre-IV (RFC 3414 §8.1.1.1).
+    Des(Des, [u8; 8]),
+    Aes128(Aes128),
+    Aes192(Aes192),
+    Aes256(Aes256),
+}
+
+impl PrivKey {
+    /// The cipher for `proto` from its privacy key (`proto.key_len()` octets; AES takes its
+    /// variant from the key's length, as the key was made for the protocol).
+    pub(crate) fn new(proto: PrivProtocol, key: &[u8]) -> Result<PrivKey, UsmError> {
+        if proto.is_des() {
+            let (Some(k), Some(pre_iv)) = (key.get(..8), key.get(8..16)) else {
+                return Err(UsmError::Decryption(
+                    "DES privacy key is shorter than 16 octets",
+                ));
+            };
+            let cipher =
+                Des::new_from_slice(k).map_err(|_| UsmError::Decryption("bad DES key length"))?;
+            let mut p = [0u8; 8];
+            p.copy_from_slice(pre_iv);
+            return Ok(PrivKey::Des(cipher, p));
+        }
+        let bad = |_| UsmError::Decryption("bad AES key length");
+        Ok(match key.len() {
+            16 => PrivKey::Aes128(Aes128::new_from_slice(key).map_err(bad)?),
+            24 => PrivKey::Aes192(Aes192::new_from_slice(key).map_err(bad)?),
+            32 => PrivKey::Aes256(Aes256::new_from_slice(key).map_err(bad)?),
+            _ => return Err(UsmError::Decryption("bad AES key length")),
+        })
+    }
+
+    fn des(&self, salt: &[u8; 8]) -> Result<(&Des, [u8; 8]), UsmError> {
+        let PrivKey::Des(cipher, pre_iv) = self else {
+            return Err(UsmError::Decryption("not a DES key"));
+        };
+        let mut iv = [0u8; 8];
+        for ((i, p), s) in iv.iter_mut().zip(pre_iv).zip(salt) {
+            *i = p ^ s;
+        }
+        Ok((cipher, iv))
+    }
+
+    /// DES-CBC encryption of a ScopedPDU (RFC 3414 §8.1.1.2): the IV is the pre-IV XOR the
+    /// salt, and the plaintext is padded with zeros to a multiple of 8 (§8.1.1.2).
+    pub(crate) fn des_encrypt(&self, salt: &[u8; 8], plain: &[u8]) -> Result<Vec<u8>, UsmError> {
+        let (cipher, mut prev) = self.des(salt)?;
+        let padded = plain.len().div_ceil(8) * 8;
+        let mut out = Vec::with_capacity(padded);
+        out.extend_from_slice(plain);
+        out.resize(padded, 0);
+        for block in out.chunks_exact_mut(8) {
+            for (b, p) in block.iter_mut().zip(prev.iter()) {
+                *b ^= p;
+            }
+            cipher.encrypt_block(GenericArray::from_mut_slice(block));
+            prev.copy_from_slice(block);
+        }
+        Ok(out)
+    }
+
+    /// DES-CBC decryption (RFC 3414 §8.1.1.3). The ciphertext must be a multiple of 8 octets.
+    pub(crate) fn des_decrypt(&self, salt: &[u8], data: &[u8]) -> Result<Vec<u8>, UsmError> {
+        let salt: &[u8; 8] = salt
+            .try_into()
+            .map_err(|_| UsmError::Decryption("msgPrivacyParameters is not 8 octets"))?;
+        if data.len() % 8 != 0 {
+            return Err(UsmError::Decryption(
+                "encryptedPDU is not a multiple of 8 octets",
+            ));
+        }
+        let (cipher, mut prev) = self.des(salt)?;
+        let mut out = data.to_vec();
+        for block in out.chunks_exact_mut(8) {
+            let mut ct = [0u8; 8];
+            ct.copy_from_slice(block);
+            cipher.decrypt_block(GenericArray::from_mut_slice(block));
+            for (b, p) in block.iter_mut().zip(prev.iter()) {
+                *b ^= p;
+            }
+            prev = ct;
+        }
+        Ok(out)
+    }
+
+    /// AES in CFB128 mode (RFC 3826 §3.1.3, §3.1.4). CFB needs no padding, so the output has
+    /// the input's length.
+    pub(crate) fn aes_cfb(
+        &self,
+        iv: &[u8; 16],
+        data: &[u8],
+        encrypt: bool,
+    ) -> Result<Vec<u8>, UsmError> {
+        match self {
+            PrivKey::Aes128(c) => Ok(cfb(c, iv, data, encrypt)),
+            PrivKey::Aes192(c) => Ok(cfb(c, iv, data, encrypt)),
+            PrivKey::Aes256(c) => Ok(cfb(c, iv, data, encrypt)),
+            PrivKey::Des(..) => Err(UsmError::Decryption("not an AES key")),
+        }
     }
 }
 
-fn cfb<C: BlockEncrypt + KeyInit>(
-    key: &[u8],
-    iv: &[u8; 16],
-    data: &[u8],
-    encrypt: bool,
-) -> Vec<u8> {
-    let Ok(cipher) = C::new_from_slice(key) else {
-        // Unreachable: the caller matched the length. Produce nothing rather than panic.
-        return Vec::new();
-    };
+fn cfb<C: BlockEncrypt>(cipher: &C, iv: &[u8; 16], data: &[u8], encrypt: bool) -> Vec<u8> {
     let mut out = data.to_vec();
     let mut feedback = *iv;
     for block in out.chunks_mut(16) {

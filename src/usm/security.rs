@@ -4,7 +4,7 @@ use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
-use super::privacy::{aes_cfb, aes_iv, des_decrypt, des_encrypt};
+use super::privacy::aes_iv;
 use super::{SecurityLevel, UserKeys, UsmError};
 use crate::codec::{DecodedV3, ScopedPdu, ScopedPduData, V3Message};
 
@@ -87,18 +87,19 @@ pub(crate) fn random_u64() -> u64 {
 pub fn seal(mut msg: V3Message, keys: &UserKeys, salts: &SaltSource) -> Result<Vec<u8>, UsmError> {
     let level = SecurityLevel::from_flags(msg.flags)?;
     if level == SecurityLevel::AuthPriv {
-        let (pp, pkey) = keys.privacy.as_ref().ok_or(UsmError::MissingPrivKey)?;
+        let (pp, _) = keys.privacy.as_ref().ok_or(UsmError::MissingPrivKey)?;
+        let cipher = keys.priv_key().ok_or(UsmError::MissingPrivKey)??;
         let ScopedPduData::Plaintext(scoped) = &msg.data else {
             return Err(UsmError::NotPlaintext);
         };
         let plain = zeroize::Zeroizing::new(scoped.encode());
         let (salt, ct) = if pp.is_des() {
             let salt = salts.next_des(msg.usm.engine_boots);
-            (salt, des_encrypt(pkey, &salt, &plain)?)
+            (salt, cipher.des_encrypt(&salt, &plain)?)
         } else {
             let salt = salts.next_aes();
             let iv = aes_iv(msg.usm.engine_boots, msg.usm.engine_time, &salt);
-            (salt, aes_cfb(pkey, &iv, &plain, true)?)
+            (salt, cipher.aes_cfb(&iv, &plain, true)?)
         };
         msg.usm.priv_params = salt.to_vec();
         msg.data = ScopedPduData::Encrypted(ct);
@@ -112,13 +113,16 @@ pub fn seal(mut msg: V3Message, keys: &UserKeys, salts: &SaltSource) -> Result<V
         msg.usm.auth_params = Vec::new();
         return Ok(msg.encode().bytes);
     }
-    let (ap, akey) = keys.auth.as_ref().ok_or(UsmError::MissingAuthKey)?;
+    let (ap, _) = keys.auth.as_ref().ok_or(UsmError::MissingAuthKey)?;
+    let mac_key = keys.mac_key().ok_or(UsmError::MissingAuthKey)?;
     msg.usm.auth_params = vec![0; ap.mac_len()];
     let mut enc = msg.encode();
-    let mac = ap.mac(akey, &enc.bytes);
+    let mut buf = [0u8; 64];
+    let n = mac_key.mac_into(&[&enc.bytes], &mut buf);
+    let mac = buf.get(..n).unwrap_or_default();
     let end = enc.auth_offset.checked_add(enc.auth_len);
     match end.and_then(|e| enc.bytes.get_mut(enc.auth_offset..e)) {
-        Some(slot) if slot.len() == mac.len() => slot.copy_from_slice(&mac),
+        Some(slot) if slot.len() == mac.len() => slot.copy_from_slice(mac),
         // The codec reports the slot it wrote; a mismatch would be a codec bug.
         _ => {
             return Err(UsmError::Internal(
@@ -137,49 +141,66 @@ pub fn seal(mut msg: V3Message, keys: &UserKeys, salts: &SaltSource) -> Result<V
 /// Returns the message with plaintext data. The time window is not checked here: after a
 /// successful open, the caller checks the message's boots and time with
 /// [`EngineTime`](super::EngineTime) (step 7). User name and engine ID are the caller's to
-/// match against `keys`.
+/// match against `keys`. The same as [`verify`] then [`decrypt`].
 pub fn open(bytes: &[u8], decoded: DecodedV3, keys: &UserKeys) -> Result<V3Message, UsmError> {
-    let DecodedV3 {
-        mut msg,
-        auth_offset,
-        auth_len,
-    } = decoded;
-    let level = SecurityLevel::from_flags(msg.flags)?;
-    if level != SecurityLevel::NoAuthNoPriv {
-        let (ap, akey) = keys.auth.as_ref().ok_or(UsmError::MissingAuthKey)?;
-        if auth_len != ap.mac_len() {
-            return Err(UsmError::WrongDigest);
-        }
-        let end = auth_offset
-            .checked_add(auth_len)
-            .ok_or(UsmError::WrongDigest)?;
-        // The MAC covers the received bytes with the MAC field zeroed (RFC 3414 §6.3.2, §7.3.2):
-        // hash the bytes around the field and zeros in its place instead of copying.
-        let (Some(before), Some(received), Some(after)) = (
-            bytes.get(..auth_offset),
-            bytes.get(auth_offset..end),
-            bytes.get(end..),
-        ) else {
-            return Err(UsmError::WrongDigest);
-        };
-        let zeros = [0u8; 64];
-        let zeros = zeros.get(..auth_len).ok_or(UsmError::WrongDigest)?;
-        if !ap.verify_parts(akey, &[before, zeros, after], received) {
-            return Err(UsmError::WrongDigest);
-        }
+    verify(bytes, &decoded, keys)?;
+    decrypt(decoded, keys)
+}
+
+/// RFC 3414 §3.2 step 6 alone: checks the MAC of a received message (when its msgFlags ask
+/// for authentication) with `keys`' authentication key, without decrypting anything. A
+/// receiver can so check a message with the authentication key before deriving a privacy
+/// key, then finish with [`decrypt`].
+pub fn verify(bytes: &[u8], decoded: &DecodedV3, keys: &UserKeys) -> Result<(), UsmError> {
+    let level = SecurityLevel::from_flags(decoded.msg.flags)?;
+    if level == SecurityLevel::NoAuthNoPriv {
+        return Ok(());
     }
+    let (auth_offset, auth_len) = (decoded.auth_offset, decoded.auth_len);
+    let (ap, _) = keys.auth.as_ref().ok_or(UsmError::MissingAuthKey)?;
+    let mac_key = keys.mac_key().ok_or(UsmError::MissingAuthKey)?;
+    if auth_len != ap.mac_len() {
+        return Err(UsmError::WrongDigest);
+    }
+    let end = auth_offset
+        .checked_add(auth_len)
+        .ok_or(UsmError::WrongDigest)?;
+    // The MAC covers the received bytes with the MAC field zeroed (RFC 3414 §6.3.2, §7.3.2):
+    // hash the bytes around the field and zeros in its place instead of copying.
+    let (Some(before), Some(received), Some(after)) = (
+        bytes.get(..auth_offset),
+        bytes.get(auth_offset..end),
+        bytes.get(end..),
+    ) else {
+        return Err(UsmError::WrongDigest);
+    };
+    let zeros = [0u8; 64];
+    let zeros = zeros.get(..auth_len).ok_or(UsmError::WrongDigest)?;
+    if !mac_key.verify_parts(&[before, zeros, after], received) {
+        return Err(UsmError::WrongDigest);
+    }
+    Ok(())
+}
+
+/// RFC 3414 §3.2 step 8 for a message whose MAC [`verify`] has already checked: with
+/// privFlag the encryptedPDU is decrypted with `keys`' privacy key and decoded. Returns the
+/// message with plaintext data. Never call it on a message that was not verified first.
+pub fn decrypt(decoded: DecodedV3, keys: &UserKeys) -> Result<V3Message, UsmError> {
+    let mut msg = decoded.msg;
+    let level = SecurityLevel::from_flags(msg.flags)?;
     match (level, msg.data) {
         (SecurityLevel::AuthPriv, ScopedPduData::Encrypted(ct)) => {
-            let (pp, pkey) = keys.privacy.as_ref().ok_or(UsmError::MissingPrivKey)?;
+            let (pp, _) = keys.privacy.as_ref().ok_or(UsmError::MissingPrivKey)?;
+            let cipher = keys.priv_key().ok_or(UsmError::MissingPrivKey)??;
             let plain = zeroize::Zeroizing::new(if pp.is_des() {
-                des_decrypt(pkey, &msg.usm.priv_params, &ct)?
+                cipher.des_decrypt(&msg.usm.priv_params, &ct)?
             } else {
                 let salt: &[u8; 8] =
                     msg.usm.priv_params.as_slice().try_into().map_err(|_| {
                         UsmError::Decryption("msgPrivacyParameters is not 8 octets")
                     })?;
                 let iv = aes_iv(msg.usm.engine_boots, msg.usm.engine_time, salt);
-                aes_cfb(pkey, &iv, &ct, false)?
+                cipher.aes_cfb(&iv, &ct, false)?
             });
             let scoped = ScopedPdu::decode(&plain)
                 .map_err(|_| UsmError::Decryption("the plaintext is not a ScopedPDU"))?;

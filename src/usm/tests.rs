@@ -104,6 +104,16 @@ fn hmac_truncation_known_answers() {
         bad[0] ^= 1;
         assert!(!p.verify(kul.as_bytes(), &msg, &bad));
         assert!(!p.verify(kul.as_bytes(), &msg, &hex(want)[1..]));
+        // The keyed state made once gives the same MAC, message after message, whole or in
+        // parts.
+        let keyed = auth::MacKey::new(p, kul.as_bytes()).unwrap();
+        for _ in 0..3 {
+            let mut buf = [0u8; 64];
+            let n = keyed.mac_into(&[&msg[..10], &msg[10..]], &mut buf);
+            assert_eq!(&buf[..n], &hex(want)[..], "{p}");
+            assert!(keyed.verify_parts(&[&msg], &hex(want)));
+            assert!(!keyed.verify_parts(&[&msg], &bad));
+        }
     }
 }
 
