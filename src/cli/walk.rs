@@ -71,7 +71,8 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
             Err(c) => return c,
         }
     }
-    let mut walk = Walk::new(s.client.clone(), root.clone(), opts);
+    // The agent works on the next page while this one is printed.
+    let mut walk = Walk::new(s.client.clone(), root.clone(), opts).prefetch(true);
     let mut exit = 0;
     let mut ok = true;
     loop {

@@ -13,7 +13,7 @@ use futures_core::Stream;
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -379,6 +379,8 @@ pub struct Walk {
     phase: Phase,
     inflight: Option<Pending<Pdu>>,
     yielded: usize,
+    /// Send the next request as soon as a response is in (see [`Walk::prefetch`]).
+    prefetch: bool,
 }
 
 impl Walk {
@@ -409,6 +411,33 @@ impl Walk {
             phase: Phase::Walking,
             inflight: None,
             yielded: 0,
+            prefetch: false,
+        }
+    }
+
+    /// Sends each request as soon as the previous response is in, before the caller has
+    /// handled that page, so the agent works on the next page while the caller prints this
+    /// one (what `bulkwalk` does). The varbinds and their order do not change; a walk dropped
+    /// with a request out forgets it. Off by default.
+    pub fn prefetch(mut self, on: bool) -> Walk {
+        self.prefetch = on;
+        self
+    }
+
+    /// With prefetch on, sends the next request now: its future is polled once here, which
+    /// puts the datagram on the wire, and again (with the caller's waker) when the next page
+    /// is asked for.
+    fn start_prefetch(&mut self) {
+        if !self.prefetch || self.inflight.is_some() || self.state.is_done() {
+            return;
+        }
+        if let Some(pdu) = self.next_request() {
+            let mut fut = self.send(pdu);
+            let mut cx = Context::from_waker(Waker::noop());
+            self.inflight = Some(match fut.as_mut().poll(&mut cx) {
+                Poll::Ready(r) => Box::pin(std::future::ready(r)),
+                Poll::Pending => fut,
+            });
         }
     }
 
@@ -521,7 +550,11 @@ impl Walk {
         let mut fut = fut;
         loop {
             match fut.await {
-                Ok(resp) => return Ok(self.state.on_response(resp)),
+                Ok(resp) => {
+                    let page = self.state.on_response(resp);
+                    self.start_prefetch();
+                    return Ok(page);
+                }
                 Err(e) if e.is_timeout() && self.state.back_off() => match self.next_request() {
                     Some(pdu) => fut = self.send(pdu),
                     None => return Err(e),
@@ -639,6 +672,7 @@ impl Stream for Walk {
                             if page.end.is_some() {
                                 this.end = page.end;
                             }
+                            this.start_prefetch();
                         }
                         Err(e) => {
                             this.state.finish();
