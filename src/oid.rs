@@ -98,11 +98,6 @@ impl Oid {
         Oid(Repr::Owned(SmallVec::from_slice(arcs)))
     }
 
-    /// Takes arcs already collected (the decoder's way: no copy, no per-arc checks).
-    pub(crate) fn from_smallvec(arcs: SmallVec<[u32; 16]>) -> Self {
-        Oid(Repr::Owned(arcs))
-    }
-
     /// An OID over arcs fixed at compile time: usable in `const` items, never parsed and
     /// never copied until the OID is changed (`push`, `pop`, `extend_from_slice`).
     pub const fn from_static(arcs: &'static [u32]) -> Self {

@@ -111,21 +111,19 @@ pub fn display_octets(bytes: &[u8], hint: &str, two_digit_hex: bool) -> Option<S
                         value = value.wrapping_mul(256).wrapping_add(i64::from(b));
                         cp += 1;
                     }
-                    let text = match spec.code {
+                    match spec.code {
                         b'x' => {
                             let pad = value < 16
                                 && spec.width == 1
                                 && (two_digit_hex || (spec.separ.is_none() && rest.is_empty()));
                             if pad {
-                                format!("0{:x}", value as u64)
-                            } else {
-                                format!("{:x}", value as u64)
+                                out.push(b'0');
                             }
+                            push_hex(&mut out, value as u64);
                         }
-                        b'd' => value.to_string(),
-                        _ => format!("{:o}", value as u64),
-                    };
-                    out.extend_from_slice(text.as_bytes());
+                        b'd' => out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes()),
+                        _ => out.extend_from_slice(format!("{:o}", value as u64).as_bytes()),
+                    }
                 }
                 _ => return None,
             }
@@ -142,7 +140,20 @@ pub fn display_octets(bytes: &[u8], hint: &str, two_digit_hex: bool) -> Option<S
             }
         }
     }
-    Some(String::from_utf8_lossy(&out).into_owned())
+    // Valid UTF-8 (the usual case) becomes the String without a copy.
+    Some(match String::from_utf8(out) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
+}
+
+/// `v` in lowercase hex without leading zeros (`{:x}`), appended to `out`.
+fn push_hex(out: &mut Vec<u8>, v: u64) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digits = (64 - v.leading_zeros() as usize).div_ceil(4).max(1);
+    for k in (0..digits).rev() {
+        out.push(HEX[((v >> (4 * k)) & 15) as usize]);
+    }
 }
 
 /// Renders an integer with an integer DISPLAY-HINT (`d`, `d-2`, `x`, `o`, `b`) as net-snmp's
@@ -208,6 +219,28 @@ fn leading_int(s: &str) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn push_hex_is_lowercase_hex_without_leading_zeros() {
+        for v in [
+            0u64,
+            1,
+            9,
+            10,
+            15,
+            16,
+            255,
+            256,
+            4095,
+            4096,
+            0xdead_beef,
+            u64::MAX,
+        ] {
+            let mut out = Vec::new();
+            push_hex(&mut out, v);
+            assert_eq!(String::from_utf8(out).unwrap(), format!("{v:x}"));
+        }
+    }
 
     /// Expected texts as snmpget (net-snmp 5.9.3) printed them for the same octets and hints.
     #[test]

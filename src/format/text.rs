@@ -76,10 +76,11 @@ impl<'a> VarBindFormatter<'a> {
         let o = self.o;
         let node = self.mib.lookup_cached(&vb.oid, &mut self.cache);
         if !o.bare_value && !vb.oid.is_empty() {
-            // The OID is printed from the same cache: the lookup above already filled it.
-            self.mib.write_oid(
+            // The OID is printed from the node just found, through the same cache.
+            self.mib.write_found(
                 out,
                 &vb.oid,
+                node.as_ref(),
                 style(o.oid_format),
                 o.dont_breakdown,
                 &mut self.cache,

@@ -48,7 +48,27 @@ impl Mib {
             cache.numeric.write(out, oid.arcs());
             return;
         }
-        let Some(info) = self.lookup_cached(oid, cache) else {
+        let info = self.lookup_cached(oid, cache);
+        self.write_found(out, oid, info.as_ref(), style, numeric_index, cache);
+    }
+
+    /// [`write_oid`](Mib::write_oid) for an OID just looked up with
+    /// [`lookup_cached`](Mib::lookup_cached) through the same `cache` (which still describes
+    /// `info`): the varbind printer needs the node for the value too, and searches once.
+    pub(crate) fn write_found(
+        &self,
+        out: &mut String,
+        oid: &Oid,
+        info: Option<&NodeInfo<'_>>,
+        style: OidStyle,
+        numeric_index: bool,
+        cache: &mut LookupCache,
+    ) {
+        if style == OidStyle::Numeric {
+            cache.numeric.write(out, oid.arcs());
+            return;
+        }
+        let Some(info) = info else {
             oid.push_dotted_leading(out);
             return;
         };
@@ -57,7 +77,7 @@ impl Mib {
         let pos = match cache.leaf {
             Some((pos, _)) if style != OidStyle::Ucd => pos,
             _ => {
-                out.push_str(&format_info(&info, style, numeric_index));
+                out.push_str(&format_info(info, style, numeric_index));
                 return;
             }
         };
@@ -66,8 +86,8 @@ impl Mib {
             _ => CachedName {
                 pos,
                 style,
-                text: name_text(&info, style),
-                index: index_shape(&info),
+                text: name_text(info, style),
+                index: index_shape(info),
             },
         };
         out.push_str(&name.text);
