@@ -188,6 +188,22 @@ fn library_same_as_fixed(agent: &str) {
         let y = fixed.bulk_walk(&root, limit).await.unwrap();
         assert!(y.len() > 20);
         assert_eq!(x, y);
+        // Page by page with the next request sent before each page is handled (prefetch, as
+        // bulkwalk does): the same varbinds again.
+        let mut walk = adaptive.bulk_walk_stream(&root).prefetch(true);
+        let mut z = Vec::new();
+        loop {
+            let page = walk.next_page().await.unwrap();
+            z.extend(
+                page.varbinds
+                    .into_iter()
+                    .filter(|v| !v.value.is_exception()),
+            );
+            if page.end.is_some() {
+                break;
+            }
+        }
+        assert_eq!(z, y);
         let mib = snmpkit::mib::Mib::builtin();
         let spec = TableSpec::by_name(&mib, "hrSWInstalledTable").unwrap();
         let cols = spec

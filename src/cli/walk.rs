@@ -1,7 +1,7 @@
 //! `walk` and `bulkwalk`, with net-snmp's output and stopping rules.
 
 use super::config::{parse_oid, Fatal};
-use super::request::{print_status_error, print_varbinds, report_error, RequestArgs};
+use super::request::{print_status_error, print_varbinds, report_error, Printer, RequestArgs};
 use snmpkit::client::{Repetitions, Walk, WalkEnd, WalkOptions};
 use snmpkit::format::format_oid;
 use snmpkit::{Error, Oid};
@@ -71,9 +71,11 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
             Err(c) => return c,
         }
     }
-    let mut walk = Walk::new(s.client.clone(), root.clone(), opts);
+    // The agent works on the next page while this one is printed.
+    let mut walk = Walk::new(s.client.clone(), root.clone(), opts).prefetch(true);
     let mut exit = 0;
     let mut ok = true;
+    let mut printer = Printer::new(&s);
     loop {
         let page = match walk.next_page().await {
             Ok(p) => p,
@@ -92,9 +94,9 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
                 .filter(|vb| !vb.value.is_exception())
                 .cloned()
                 .collect();
-            print_varbinds(&s, &found);
+            printer.print(&found);
         } else {
-            print_varbinds(&s, &page.varbinds);
+            printer.print(&page.varbinds);
         }
         match page.end {
             None => continue,

@@ -13,7 +13,7 @@ use futures_core::Stream;
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -284,38 +284,56 @@ impl WalkState {
             return page;
         }
         if let Some((nr, sizer)) = &mut self.bulk {
-            let repeated = resp.varbinds.get(*nr as usize..).unwrap_or(&[]);
-            let bytes: usize = repeated.iter().map(estimated_size).sum();
-            sizer.on_response(sizer.max_repetitions(), repeated.len(), bytes);
+            // A fixed size ignores what came back: no need to measure it.
+            if sizer.is_adaptive() {
+                let repeated = resp.varbinds.get(*nr as usize..).unwrap_or(&[]);
+                let bytes: usize = repeated.iter().map(estimated_size).sum();
+                sizer.on_response(sizer.max_repetitions(), repeated.len(), bytes);
+            }
         }
-        for vb in resp.varbinds {
-            // Like snmpbulkwalk, a page is read to its end: varbinds past the subtree are
-            // skipped, and those after an exception are still delivered (an agent may send
-            // one endOfMibView per repetition, and net-snmp prints each).
+        // Like snmpbulkwalk, a page is read to its end: varbinds past the subtree are
+        // skipped, and those after an exception are still delivered (an agent may send one
+        // endOfMibView per repetition, and net-snmp prints each). The response's vector
+        // becomes the page: the varbinds are judged in place, not moved one by one.
+        let mut varbinds = resp.varbinds;
+        let mut keep = varbinds.len();
+        let mut skipped = 0;
+        // The last OID that passed the increasing check, as an index into `varbinds`.
+        let mut last: Option<usize> = None;
+        for (i, vb) in varbinds.iter().enumerate() {
             if vb.oid >= self.end_oid {
                 page.end.get_or_insert(WalkEnd::SubtreeEnd);
+                skipped += 1;
                 continue;
             }
-            let exception = vb.value.is_exception();
-            let oid = vb.oid.clone();
-            page.varbinds.push(vb);
             self.found += 1;
             if page.end.is_some() {
                 continue;
             }
-            if exception {
+            if vb.value.is_exception() {
                 page.end = Some(WalkEnd::Exception);
                 continue;
             }
-            if self.check_increasing && oid <= self.last {
+            let previous = last.map_or(&self.last, |j| &varbinds[j].oid);
+            if self.check_increasing && vb.oid <= *previous {
                 page.end = Some(WalkEnd::NotIncreasing {
-                    previous: self.last.clone(),
-                    received: oid,
+                    previous: previous.clone(),
+                    received: vb.oid.clone(),
                 });
+                keep = i + 1;
                 break;
             }
-            self.last = oid;
+            last = Some(i);
         }
+        if let Some(j) = last {
+            self.last.clone_from(&varbinds[j].oid);
+        }
+        varbinds.truncate(keep);
+        if skipped > 0 {
+            let end = &self.end_oid;
+            varbinds.retain(|vb| vb.oid < *end);
+        }
+        page.varbinds = varbinds;
         if page.end.is_some() {
             self.done = true;
         }
@@ -379,6 +397,8 @@ pub struct Walk {
     phase: Phase,
     inflight: Option<Pending<Pdu>>,
     yielded: usize,
+    /// Send the next request as soon as a response is in (see [`Walk::prefetch`]).
+    prefetch: bool,
 }
 
 impl Walk {
@@ -409,6 +429,33 @@ impl Walk {
             phase: Phase::Walking,
             inflight: None,
             yielded: 0,
+            prefetch: false,
+        }
+    }
+
+    /// Sends each request as soon as the previous response is in, before the caller has
+    /// handled that page, so the agent works on the next page while the caller prints this
+    /// one (what `bulkwalk` does). The varbinds and their order do not change; a walk dropped
+    /// with a request out forgets it. Off by default.
+    pub fn prefetch(mut self, on: bool) -> Walk {
+        self.prefetch = on;
+        self
+    }
+
+    /// With prefetch on, sends the next request now: its future is polled once here, which
+    /// puts the datagram on the wire, and again (with the caller's waker) when the next page
+    /// is asked for.
+    fn start_prefetch(&mut self) {
+        if !self.prefetch || self.inflight.is_some() || self.state.is_done() {
+            return;
+        }
+        if let Some(pdu) = self.next_request() {
+            let mut fut = self.send(pdu);
+            let mut cx = Context::from_waker(Waker::noop());
+            self.inflight = Some(match fut.as_mut().poll(&mut cx) {
+                Poll::Ready(r) => Box::pin(std::future::ready(r)),
+                Poll::Pending => fut,
+            });
         }
     }
 
@@ -521,7 +568,11 @@ impl Walk {
         let mut fut = fut;
         loop {
             match fut.await {
-                Ok(resp) => return Ok(self.state.on_response(resp)),
+                Ok(resp) => {
+                    let page = self.state.on_response(resp);
+                    self.start_prefetch();
+                    return Ok(page);
+                }
                 Err(e) if e.is_timeout() && self.state.back_off() => match self.next_request() {
                     Some(pdu) => fut = self.send(pdu),
                     None => return Err(e),
@@ -639,6 +690,7 @@ impl Stream for Walk {
                             if page.end.is_some() {
                                 this.end = page.end;
                             }
+                            this.start_prefetch();
                         }
                         Err(e) => {
                             this.state.finish();
