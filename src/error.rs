@@ -1,5 +1,8 @@
 //! The crate-level error type, chaining the per-layer errors, and the protocol's error-status.
 
+use crate::agent::config::ConfigError;
+use crate::agent::recording::RecordingError;
+use crate::agent::AgentError;
 use crate::codec::DecodeError;
 use crate::transport::{AddrError, TransportError};
 use crate::usm::UsmError;
@@ -12,8 +15,9 @@ use std::time::Duration;
 /// The causes fall into: malformed input ([`Error::Decode`]), a peer that misbehaves
 /// ([`Error::NotIncreasing`], [`Error::UnexpectedResponse`]), a peer that refuses
 /// ([`Error::Status`], [`Error::Usm`], [`Error::Report`]), no answer ([`Error::Timeout`]), a
-/// limit the caller set ([`Error::WalkLimit`]) and API misuse ([`Error::InvalidArgument`],
-/// [`Error::BulkOnV1`], [`Error::Addr`]).
+/// limit the caller set ([`Error::WalkLimit`]), API misuse ([`Error::InvalidArgument`],
+/// [`Error::BulkOnV1`], [`Error::Addr`]) and a lab agent that cannot start
+/// ([`Error::Recording`], [`Error::AgentConfig`], [`Error::Agent`]).
 ///
 /// A wrong password is a typed USM error, not a string to compare:
 ///
@@ -92,6 +96,15 @@ pub enum Error {
     /// [`Walk`]: crate::client::Walk
     #[error("walk stopped: {0}")]
     WalkLimit(LimitReached),
+    /// A lab agent's recording could not be loaded (`FILE:LINE: what is wrong`).
+    #[error(transparent)]
+    Recording(#[from] RecordingError),
+    /// A lab agent's `snmpd.conf` could not be read (`FILE:LINE: what is wrong`).
+    #[error(transparent)]
+    AgentConfig(#[from] ConfigError),
+    /// A lab agent could not start (its users, addresses or engine state).
+    #[error(transparent)]
+    Agent(#[from] AgentError),
 }
 
 impl Error {
@@ -348,5 +361,30 @@ mod tests {
         assert!(e.source().is_some());
         let d = Error::from(DecodeError::Truncated("test"));
         assert!(d.source().is_some());
+    }
+
+    #[test]
+    fn agent_errors_are_chained_with_their_file_and_line() {
+        use std::error::Error as _;
+        use std::path::PathBuf;
+        let r = Error::from(RecordingError::Syntax {
+            file: PathBuf::from("router.snmprec"),
+            line: 3,
+            message: "bad tag".into(),
+        });
+        assert!(matches!(
+            r,
+            Error::Recording(RecordingError::Syntax { line: 3, .. })
+        ));
+        assert_eq!(r.to_string(), "router.snmprec:3: bad tag");
+        let c = Error::from(ConfigError::Io {
+            path: PathBuf::from("snmpd.conf"),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        });
+        assert!(matches!(c, Error::AgentConfig(ConfigError::Io { .. })));
+        // Transparent: the io::Error under the configuration error is next in the chain.
+        assert!(c.source().is_some_and(|s| s.is::<std::io::Error>()));
+        let a = Error::from(AgentError::Config("user ops: bad key".into()));
+        assert_eq!(a.to_string(), "user ops: bad key");
     }
 }

@@ -98,6 +98,11 @@ impl Oid {
         Oid(Repr::Owned(SmallVec::from_slice(arcs)))
     }
 
+    /// Takes arcs already collected (the decoder's way: no copy, no per-arc checks).
+    pub(crate) fn from_smallvec(arcs: SmallVec<[u32; 16]>) -> Self {
+        Oid(Repr::Owned(arcs))
+    }
+
     /// An OID over arcs fixed at compile time: usable in `const` items, never parsed and
     /// never copied until the OID is changed (`push`, `pop`, `extend_from_slice`).
     pub const fn from_static(arcs: &'static [u32]) -> Self {
@@ -175,30 +180,33 @@ impl Oid {
 
     /// Writes the numeric form with a leading dot (`.1.3.6.1`).
     pub fn to_dotted_leading(&self) -> String {
-        let mut s = String::with_capacity(self.len() * 3);
-        for a in self.arcs() {
-            s.push('.');
-            push_u32(&mut s, *a);
-        }
+        let mut s = String::with_capacity(self.len() * 4);
+        self.push_dotted_leading(&mut s);
         s
     }
-}
 
-pub(crate) fn push_u32(s: &mut String, v: u32) {
-    use std::fmt::Write;
-    let _ = write!(s, "{v}");
+    /// Appends [`to_dotted_leading`](Oid::to_dotted_leading)'s text to `s` without
+    /// allocating (beyond growing `s`).
+    pub fn push_dotted_leading(&self, s: &mut String) {
+        let mut digits = itoa::Buffer::new();
+        for a in self.arcs() {
+            s.push('.');
+            s.push_str(digits.format(*a));
+        }
+    }
 }
 
 impl fmt::Display for Oid {
     /// Dotted decimal without a leading dot: `1.3.6.1.2.1`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut digits = itoa::Buffer::new();
         let mut first = true;
         for a in self.arcs() {
             if !first {
                 f.write_str(".")?;
             }
             first = false;
-            write!(f, "{a}")?;
+            f.write_str(digits.format(*a))?;
         }
         Ok(())
     }

@@ -741,6 +741,100 @@ fn link_down_and_up_reach_snmptrapd_from_every_sink() {
     assert!(summary.contains("6 sent, 0 failed"), "{summary}");
 }
 
+/// Regression: informs were resent for about a minute (one request's 60 retries), then
+/// given up. Now a new request follows, until the sink acknowledges; beyond the cap on
+/// pending informs a notification is dropped and counted. The agent runs in-process with a
+/// 20 ms inform timeout, so 60 retries pass in about a second.
+#[test]
+fn informs_are_resent_past_sixty_retries_until_snmptrapd_acknowledges() {
+    use snmpkit::agent::{recording, Agent as LabAgent, AgentConfig, Options, Server};
+    // The sink's port, held by the test: nothing acknowledges yet, and we count what arrives.
+    let hold = UdpSocket::bind("127.0.0.1:0").unwrap();
+    hold.set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    let sink_port = hold.local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("router.snmpwalk");
+    std::fs::write(&data, ROUTER).unwrap();
+    let conf = dir.path().join("snmpd.conf");
+    std::fs::write(
+        &conf,
+        format!("rwcommunity private 127.0.0.1\ninformsink 127.0.0.1:{sink_port} public\n"),
+    )
+    .unwrap();
+    let mut options = Options::default();
+    options.inform_timeout = Duration::from_millis(20);
+    options.max_pending_informs = 1;
+    let agent = LabAgent::new(
+        AgentConfig::load(&conf).unwrap(),
+        recording::load(&data).unwrap(),
+        options,
+    )
+    .unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = rt
+        .block_on(Server::bind(agent, &["127.0.0.1:0".parse().unwrap()]))
+        .unwrap();
+    let target = format!("127.0.0.1:{}", server.local_addrs()[0].port());
+    let live = server.agent().clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = std::thread::spawn(move || {
+        rt.block_on(server.run_until(async {
+            let _ = stopped.await;
+        }))
+    });
+    // linkDown of ifIndex 2: one inform, pending; linkDown of ifIndex 1: over the cap of 1.
+    for if_index in ["2", "1"] {
+        let r = netsnmp(
+            "snmpset",
+            &[
+                "-v2c",
+                "-c",
+                "private",
+                &target,
+                &format!(".1.3.6.1.2.1.2.2.1.7.{if_index}"),
+                "i",
+                "2",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    // More sends than one request's 61 (the first and 60 retries) reach the silent port.
+    let mut buf = [0u8; 2048];
+    let mut sends = 0;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while sends < 70 && Instant::now() < deadline {
+        if hold.recv_from(&mut buf).is_ok() {
+            sends += 1;
+        }
+    }
+    assert!(sends >= 70, "only {sends} sends of the inform arrived");
+    // Now net-snmp's snmptrapd takes the port over and acknowledges the next resend.
+    drop(hold);
+    let trapd = Snmptrapd::try_start_on("disableAuthorization yes\n", sink_port)
+        .expect("snmptrapd on the sink's port");
+    let log = trapd.wait_for(".1.3.6.1.2.1.2.2.1.1.2 = INTEGER: 2");
+    assert!(log.contains("OID: .1.3.6.1.6.3.1.1.5.3"), "{log}");
+    assert!(
+        !log.contains(".1.3.6.1.2.1.2.2.1.1.1 = INTEGER: 1"),
+        "{log}"
+    );
+    // The acknowledgement is counted once the agent's client has it.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while live.stats().notifications_sent == 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = stop.send(());
+    let stats = running.join().unwrap();
+    assert_eq!(stats.notifications_sent, 1, "{stats:?}");
+    assert_eq!(stats.informs_unacknowledged, 0, "{stats:?}");
+    assert_eq!(stats.notifications_dropped, 1, "{stats:?}");
+    assert_eq!(stats.notifications_failed, 0, "{stats:?}");
+}
+
 #[test]
 fn a_directory_serves_each_recording_under_its_community_and_context() {
     let dir = tempfile::tempdir().unwrap();

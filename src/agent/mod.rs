@@ -99,6 +99,12 @@ pub struct Options {
     /// The most simulated devices (local addresses) kept at once; the least recently created
     /// is forgotten beyond it.
     pub max_devices: usize,
+    /// How long an inform waits for its acknowledgement before it is sent again (1 second,
+    /// net-snmp's default). Informs are resent until acknowledged, however long that takes.
+    pub inform_timeout: std::time::Duration,
+    /// The most informs waiting for their acknowledgement at once; a notification that would
+    /// need one more is dropped and counted in [`Stats::notifications_dropped`].
+    pub max_pending_informs: usize,
 }
 
 impl Default for Options {
@@ -107,6 +113,8 @@ impl Default for Options {
             state_file: None,
             vary: None,
             max_devices: 100_000,
+            inform_timeout: std::time::Duration::from_secs(1),
+            max_pending_informs: 1000,
         }
     }
 }
@@ -129,9 +137,15 @@ pub struct Stats {
     pub usm_rejected: u64,
     /// Notifications sent to sinks (informs counted once acknowledged).
     pub notifications_sent: u64,
-    /// Notifications that could not be delivered (unacknowledged informs, send errors, or
-    /// dropped because too many were pending).
+    /// Notifications that could not be delivered: traps that could not be sent, informs
+    /// answered with an error-status.
     pub notifications_failed: u64,
+    /// Notifications not sent at all because too many were pending (traps being sent, or
+    /// [`Options::max_pending_informs`] informs waiting for their acknowledgement).
+    pub notifications_dropped: u64,
+    /// Informs sent and not acknowledged yet: they are being resent. Those still here when
+    /// the agent stops are abandoned.
+    pub informs_unacknowledged: u64,
 }
 
 #[derive(Debug, Default)]
@@ -144,6 +158,8 @@ pub(crate) struct Counters {
     pub usm_rejected: AtomicU64,
     pub notifications_sent: AtomicU64,
     pub notifications_failed: AtomicU64,
+    pub notifications_dropped: AtomicU64,
+    pub informs_unacknowledged: AtomicU64,
 }
 
 impl Counters {
@@ -162,6 +178,8 @@ impl Counters {
             usm_rejected: g(&self.usm_rejected),
             notifications_sent: g(&self.notifications_sent),
             notifications_failed: g(&self.notifications_failed),
+            notifications_dropped: g(&self.notifications_dropped),
+            informs_unacknowledged: g(&self.informs_unacknowledged),
         }
     }
 }

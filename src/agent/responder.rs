@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::config::{Access, AgentConfig, Sink};
 use super::device::{advance, Device, Devices, VaryRate};
@@ -57,6 +57,10 @@ pub struct Agent {
     pub(crate) mib: Mib,
     pub(crate) state: Mutex<State>,
     pub(crate) counters: Arc<Counters>,
+    /// [`Options::inform_timeout`].
+    pub(crate) inform_timeout: Duration,
+    /// [`Options::max_pending_informs`].
+    pub(crate) max_pending_informs: usize,
 }
 
 /// Mutable state, behind one lock (requests are short).
@@ -169,6 +173,8 @@ impl Agent {
                 unknown_contexts: 0,
             }),
             counters: Arc::new(Counters::default()),
+            inform_timeout: options.inform_timeout,
+            max_pending_informs: options.max_pending_informs,
         })
     }
 

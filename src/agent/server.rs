@@ -41,9 +41,13 @@ impl Server {
     /// Binds every address (IPv6 ones only for IPv6, so `0.0.0.0` and `::` can share a port)
     /// and resolves the notification sinks.
     pub async fn bind(agent: Agent, addrs: &[SocketAddr]) -> Result<Server, AgentError> {
-        let notifier = Notifier::new(agent.sinks())
-            .await
-            .map_err(AgentError::Config)?;
+        let notifier = Notifier::new(
+            agent.sinks(),
+            agent.inform_timeout,
+            agent.max_pending_informs,
+        )
+        .await
+        .map_err(AgentError::Config)?;
         let mut sockets = Vec::new();
         for &addr in addrs {
             let bind_err = |source| AgentError::Bind { addr, source };

@@ -162,7 +162,8 @@ fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
 fn summary(s: &Stats) -> String {
     format!(
         "snmpkit agent: {} received, {} answered, dropped: {} malformed, {} bad community, \
-         {} unsupported, {} USM; notifications: {} sent, {} failed",
+         {} unsupported, {} USM; notifications: {} sent, {} failed, {} dropped (too many \
+         pending), {} informs unacknowledged",
         s.received,
         s.answered,
         s.malformed,
@@ -170,6 +171,8 @@ fn summary(s: &Stats) -> String {
         s.unsupported,
         s.usm_rejected,
         s.notifications_sent,
-        s.notifications_failed
+        s.notifications_failed,
+        s.notifications_dropped,
+        s.informs_unacknowledged
     )
 }

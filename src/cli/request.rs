@@ -2,7 +2,7 @@
 
 use super::config::{parse_oid, CommonArgs, Fatal, Session};
 use snmpkit::codec::{Pdu, PduType};
-use snmpkit::format::{error_status_text, format_oid, format_varbind, varbind_json};
+use snmpkit::format::{error_status_text, format_oid, write_varbind_json, VarBindFormatter};
 use snmpkit::{Error, Oid, Value, VarBind};
 
 /// Arguments of a manager command: options, the agent, then OIDs (or OID TYPE VALUE triples).
@@ -31,16 +31,39 @@ pub enum Kind {
 
 /// Prints varbinds as text or JSON lines to stdout.
 pub(crate) fn print_varbinds(s: &Session, vbs: &[VarBind]) {
-    let mut text = String::with_capacity(vbs.len() * 64);
-    for vb in vbs {
-        if s.json {
-            text.push_str(&varbind_json(vb, &s.output, &s.mib).to_string());
-        } else {
-            text.push_str(&format_varbind(vb, &s.output, &s.mib));
+    Printer::new(s).print(vbs);
+}
+
+/// Prints the pages of a walk: one formatter, whose name cache carries from page to page, and
+/// one buffer, written to stdout once per page.
+pub(crate) struct Printer<'a> {
+    s: &'a Session,
+    f: VarBindFormatter<'a>,
+    buf: String,
+}
+
+impl<'a> Printer<'a> {
+    pub(crate) fn new(s: &'a Session) -> Self {
+        Printer {
+            s,
+            f: VarBindFormatter::new(&s.mib, &s.output),
+            buf: String::new(),
         }
-        text.push('\n');
     }
-    super::out::text(&text);
+
+    /// Prints varbinds as text or JSON lines, and flushes.
+    pub(crate) fn print(&mut self, vbs: &[VarBind]) {
+        self.buf.clear();
+        for vb in vbs {
+            if self.s.json {
+                write_varbind_json(vb, &self.s.output, &self.s.mib, &mut self.buf);
+            } else {
+                self.f.write(&mut self.buf, vb);
+            }
+            self.buf.push('\n');
+        }
+        super::out::text(&self.buf);
+    }
 }
 
 /// Prints net-snmp's error-status report to stderr. `dot` is whether this tool's header

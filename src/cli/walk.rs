@@ -1,7 +1,7 @@
 //! `walk` and `bulkwalk`, with net-snmp's output and stopping rules.
 
 use super::config::{parse_oid, Fatal};
-use super::request::{print_status_error, print_varbinds, report_error, RequestArgs};
+use super::request::{print_status_error, print_varbinds, report_error, Printer, RequestArgs};
 use snmpkit::client::{Repetitions, Walk, WalkEnd, WalkOptions, WalkPage};
 use snmpkit::format::format_oid;
 use snmpkit::{Error, Oid};
@@ -115,6 +115,7 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
     }
     let mut exit = 0;
     let mut ok = true;
+    let mut printer = Printer::new(&s);
     loop {
         let next = match ahead.pop_front() {
             Some(page) => page,
@@ -137,9 +138,9 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
                 .filter(|vb| !vb.value.is_exception())
                 .cloned()
                 .collect();
-            print_varbinds(&s, &found);
+            printer.print(&found);
         } else {
-            print_varbinds(&s, &page.varbinds);
+            printer.print(&page.varbinds);
         }
         match page.end {
             None => continue,

@@ -284,38 +284,56 @@ impl WalkState {
             return page;
         }
         if let Some((nr, sizer)) = &mut self.bulk {
-            let repeated = resp.varbinds.get(*nr as usize..).unwrap_or(&[]);
-            let bytes: usize = repeated.iter().map(estimated_size).sum();
-            sizer.on_response(sizer.max_repetitions(), repeated.len(), bytes);
+            // A fixed size ignores what came back: no need to measure it.
+            if sizer.is_adaptive() {
+                let repeated = resp.varbinds.get(*nr as usize..).unwrap_or(&[]);
+                let bytes: usize = repeated.iter().map(estimated_size).sum();
+                sizer.on_response(sizer.max_repetitions(), repeated.len(), bytes);
+            }
         }
-        for vb in resp.varbinds {
-            // Like snmpbulkwalk, a page is read to its end: varbinds past the subtree are
-            // skipped, and those after an exception are still delivered (an agent may send
-            // one endOfMibView per repetition, and net-snmp prints each).
+        // Like snmpbulkwalk, a page is read to its end: varbinds past the subtree are
+        // skipped, and those after an exception are still delivered (an agent may send one
+        // endOfMibView per repetition, and net-snmp prints each). The response's vector
+        // becomes the page: the varbinds are judged in place, not moved one by one.
+        let mut varbinds = resp.varbinds;
+        let mut keep = varbinds.len();
+        let mut skipped = 0;
+        // The last OID that passed the increasing check, as an index into `varbinds`.
+        let mut last: Option<usize> = None;
+        for (i, vb) in varbinds.iter().enumerate() {
             if vb.oid >= self.end_oid {
                 page.end.get_or_insert(WalkEnd::SubtreeEnd);
+                skipped += 1;
                 continue;
             }
-            let exception = vb.value.is_exception();
-            let oid = vb.oid.clone();
-            page.varbinds.push(vb);
             self.found += 1;
             if page.end.is_some() {
                 continue;
             }
-            if exception {
+            if vb.value.is_exception() {
                 page.end = Some(WalkEnd::Exception);
                 continue;
             }
-            if self.check_increasing && oid <= self.last {
+            let previous = last.map_or(&self.last, |j| &varbinds[j].oid);
+            if self.check_increasing && vb.oid <= *previous {
                 page.end = Some(WalkEnd::NotIncreasing {
-                    previous: self.last.clone(),
-                    received: oid,
+                    previous: previous.clone(),
+                    received: vb.oid.clone(),
                 });
+                keep = i + 1;
                 break;
             }
-            self.last = oid;
+            last = Some(i);
         }
+        if let Some(j) = last {
+            self.last.clone_from(&varbinds[j].oid);
+        }
+        varbinds.truncate(keep);
+        if skipped > 0 {
+            let end = &self.end_oid;
+            varbinds.retain(|vb| vb.oid < *end);
+        }
+        page.varbinds = varbinds;
         if page.end.is_some() {
             self.done = true;
         }

@@ -235,7 +235,10 @@ pub(crate) fn encode_varbinds(w: &mut Writer, vbs: &[VarBind]) {
 
 pub(crate) fn decode_varbinds(r: &mut Reader<'_>) -> Result<Vec<VarBind>, DecodeError> {
     let mut list = r.enter(TAG_SEQUENCE, "variable-bindings")?;
-    let mut out = Vec::new();
+    // A varbind takes at least 8 bytes (SEQUENCE, an OID of one byte or more, a value), often
+    // 20 to 40: this reserves about once per message instead of growing a vector, within
+    // what the datagram can hold.
+    let mut out = Vec::with_capacity((list.remaining() / 24).min(MAX_VARBINDS));
     while !list.is_empty() {
         if out.len() >= MAX_VARBINDS {
             return Err(DecodeError::TooManyVarBinds);

@@ -24,7 +24,7 @@ pub use input::{
 };
 pub use json::{table_row_json, value_json, varbind_json, write_varbind_json};
 pub use notification::{notification_json, notification_text, rfc3339, write_notification_json};
-pub use text::{format_oid, format_value, format_value_for, format_varbind};
+pub use text::{format_oid, format_value, format_value_for, format_varbind, VarBindFormatter};
 
 /// How OIDs are printed (`-On`, `-Of`, `-Os`, `-OS`, `-Ou`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

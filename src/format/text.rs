@@ -2,7 +2,7 @@
 
 use super::hint::{display_integer, display_octets};
 use super::{decode_opaque, OidFormat, OpaqueValue, OutputOptions, StringFormat};
-use crate::mib::{BaseType, Mib, NodeInfo, OidStyle};
+use crate::mib::{BaseType, LookupCache, Mib, NodeInfo, OidStyle};
 use crate::{Oid, Value, VarBind};
 use std::fmt::Write;
 
@@ -28,16 +28,76 @@ pub fn format_oid(oid: &Oid, o: &OutputOptions, mib: &Mib) -> String {
 /// `OID = TYPE: value`, or the `-Oq`, `-OQ` and `-Ov` forms. The value is rendered by the
 /// syntax of the varbind's object (see [`format_value_for`]).
 pub fn format_varbind(vb: &VarBind, o: &OutputOptions, mib: &Mib) -> String {
-    let node = mib.lookup(&vb.oid);
-    let value = format_value_for(&vb.value, node.as_ref(), o, mib);
-    if o.bare_value {
-        return value;
+    let mut s = String::new();
+    VarBindFormatter::new(mib, o).write(&mut s, vb);
+    s
+}
+
+/// Prints many varbinds the way [`format_varbind`] prints one, appending to a buffer the
+/// caller reuses: for walks. It keeps a [`LookupCache`], so the instances of one column that
+/// follow each other are matched to their object without a search and get their name copied,
+/// not formatted again; the output is byte for byte [`format_varbind`]'s.
+///
+/// ```
+/// use snmpkit::format::{OutputOptions, VarBindFormatter};
+/// use snmpkit::mib::Mib;
+/// use snmpkit::{Value, VarBind};
+///
+/// let mib = Mib::builtin();
+/// let opts = OutputOptions::default();
+/// let mut f = VarBindFormatter::new(&mib, &opts);
+/// let mut out = String::new();
+/// for i in 1..=2 {
+///     let oid = format!("1.3.6.1.2.1.2.2.1.10.{i}").parse().unwrap();
+///     f.write(&mut out, &VarBind::new(oid, Value::Counter32(7)));
+///     out.push('\n');
+/// }
+/// assert_eq!(out, "IF-MIB::ifInOctets.1 = Counter32: 7\nIF-MIB::ifInOctets.2 = Counter32: 7\n");
+/// ```
+#[derive(Debug)]
+pub struct VarBindFormatter<'a> {
+    mib: &'a Mib,
+    o: &'a OutputOptions,
+    cache: LookupCache,
+}
+
+impl<'a> VarBindFormatter<'a> {
+    /// A formatter printing with `mib`'s names and the `-O` options `o`.
+    pub fn new(mib: &'a Mib, o: &'a OutputOptions) -> Self {
+        VarBindFormatter {
+            mib,
+            o,
+            cache: LookupCache::new(),
+        }
     }
-    let name = format_oid(&vb.oid, o, mib);
-    if o.quick && !o.quick_equals {
-        format!("{name} {value}")
-    } else {
-        format!("{name} = {value}")
+
+    /// Appends one varbind's text (no newline) to `out`.
+    pub fn write(&mut self, out: &mut String, vb: &VarBind) {
+        let o = self.o;
+        let node = self.mib.lookup_cached(&vb.oid, &mut self.cache);
+        if !o.bare_value && !vb.oid.is_empty() {
+            // The OID is printed from the same cache: the lookup above already filled it.
+            self.mib.write_oid(
+                out,
+                &vb.oid,
+                style(o.oid_format),
+                o.dont_breakdown,
+                &mut self.cache,
+            );
+        }
+        if !o.bare_value {
+            out.push_str(if o.quick && !o.quick_equals {
+                " "
+            } else {
+                " = "
+            });
+        }
+        write_value_for(out, &vb.value, node.as_ref(), o, self.mib);
+    }
+
+    /// Lookups answered from the cache so far (how well the cache served a walk).
+    pub fn cache_hits(&self) -> u64 {
+        self.cache.hits()
     }
 }
 
@@ -49,14 +109,25 @@ pub(crate) fn is_text_byte(b: u8) -> bool {
 /// Hex octets, `XX ` each, a newline after every 16 when more follow; with `-OT` each line is
 /// followed by its text in brackets.
 pub(crate) fn hex_lines(b: &[u8], with_text: bool) -> String {
-    if b.is_empty() && with_text {
-        return "  []".to_string();
-    }
     let mut s = String::with_capacity(b.len() * 3 + 8);
+    write_hex_lines(&mut s, b, with_text);
+    s
+}
+
+/// [`hex_lines`], appended to `s`.
+fn write_hex_lines(s: &mut String, b: &[u8], with_text: bool) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    if b.is_empty() && with_text {
+        s.push_str("  []");
+        return;
+    }
+    s.reserve(b.len() * 3 + 8);
     let mut chunks = b.chunks(16).peekable();
     while let Some(chunk) = chunks.next() {
-        for x in chunk {
-            let _ = write!(s, "{x:02X} ");
+        for &x in chunk {
+            s.push(HEX[usize::from(x >> 4)] as char);
+            s.push(HEX[usize::from(x & 15)] as char);
+            s.push(' ');
         }
         if with_text {
             s.push_str("  [");
@@ -69,13 +140,12 @@ pub(crate) fn hex_lines(b: &[u8], with_text: bool) -> String {
             s.push('\n');
         }
     }
-    s
 }
 
 /// `"text"` with `"` and `\\` escaped; bytes that are not text print as `.` (only `-Oa` lets
-/// them through).
-fn quoted_text(b: &[u8]) -> String {
-    let mut s = String::with_capacity(b.len() + 2);
+/// them through), appended to `s`.
+fn write_quoted_text(s: &mut String, b: &[u8]) {
+    s.reserve(b.len() + 2);
     s.push('"');
     for &x in b {
         if is_text_byte(x) {
@@ -88,71 +158,90 @@ fn quoted_text(b: &[u8]) -> String {
         }
     }
     s.push('"');
-    s
 }
 
-fn octet_string(b: &[u8], x: &Extras<'_>, o: &OutputOptions) -> String {
+fn write_octet_string(s: &mut String, b: &[u8], x: &Extras<'_>, o: &OutputOptions) {
     if let Some(hint) = x.hint {
-        return match display_octets(b, hint, o.two_digit_hex) {
+        match display_octets(b, hint, o.two_digit_hex) {
             Some(text) => {
-                let mut s = if o.quick {
-                    text
-                } else {
-                    format!("STRING: {text}")
-                };
-                push_units(&mut s, x.units);
-                s
+                if !o.quick {
+                    s.push_str("STRING: ");
+                }
+                s.push_str(&text);
+                push_units(s, x.units);
             }
             // net-snmp drops what it printed, says so, and prints the plain string without units.
-            None => format!(
-                "(Bad hint ignored: {hint}) {}",
-                octet_string(b, &Extras::NONE, o)
-            ),
-        };
+            None => {
+                s.push_str("(Bad hint ignored: ");
+                s.push_str(hint);
+                s.push_str(") ");
+                write_octet_string(s, b, &Extras::NONE, o);
+            }
+        }
+        return;
     }
     if b.is_empty() {
-        return "\"\"".to_string();
+        s.push_str("\"\"");
+        return;
     }
     let hex = match o.string_format {
         StringFormat::Hex => true,
         StringFormat::Ascii => false,
         StringFormat::Guess => !b.iter().all(|&x| is_text_byte(x)),
     };
-    let mut s = if hex {
-        let h = hex_lines(b, o.hex_text);
+    if hex {
         if o.quick {
-            format!("\"{h}\"")
+            s.push('"');
+            write_hex_lines(s, b, o.hex_text);
+            s.push('"');
         } else {
-            format!("Hex-STRING: {h}")
+            s.push_str("Hex-STRING: ");
+            write_hex_lines(s, b, o.hex_text);
         }
     } else {
-        let t = quoted_text(b);
-        if o.quick {
-            t
-        } else {
-            format!("STRING: {t}")
+        if !o.quick {
+            s.push_str("STRING: ");
         }
-    };
-    push_units(&mut s, x.units);
-    s
+        write_quoted_text(s, b);
+    }
+    push_units(s, x.units);
 }
 
-/// `d days, h:mm:ss.cc` as net-snmp's uptime_string prints it.
-pub(crate) fn uptime_string(t: u32, quick: bool) -> String {
+/// Two digits, zero-padded (the value is below 100).
+fn push_2(s: &mut String, v: u32) {
+    s.push((b'0' + (v / 10 % 10) as u8) as char);
+    s.push((b'0' + (v % 10) as u8) as char);
+}
+
+/// `d days, h:mm:ss.cc` as net-snmp's uptime_string prints it, appended to `s`.
+fn write_uptime(s: &mut String, t: u32, quick: bool) {
     let cs = t % 100;
     let secs = t / 100;
     let days = secs / 86_400;
     let h = (secs % 86_400) / 3600;
     let m = (secs % 3600) / 60;
-    let s = secs % 60;
+    let sec = secs % 60;
+    let mut digits = itoa::Buffer::new();
     if quick {
-        return format!("{days}:{h}:{m:02}:{s:02}.{cs:02}");
+        s.push_str(digits.format(days));
+        s.push(':');
+    } else {
+        match days {
+            0 => {}
+            1 => s.push_str("1 day, "),
+            d => {
+                s.push_str(digits.format(d));
+                s.push_str(" days, ");
+            }
+        }
     }
-    match days {
-        0 => format!("{h}:{m:02}:{s:02}.{cs:02}"),
-        1 => format!("1 day, {h}:{m:02}:{s:02}.{cs:02}"),
-        d => format!("{d} days, {h}:{m:02}:{s:02}.{cs:02}"),
-    }
+    s.push_str(digits.format(h));
+    s.push(':');
+    push_2(s, m);
+    s.push(':');
+    push_2(s, sec);
+    s.push('.');
+    push_2(s, cs);
 }
 
 /// What the MIB adds to a value's rendering: enumeration labels (or named bits), the
@@ -182,7 +271,9 @@ fn push_units(s: &mut String, units: Option<&str>) {
 /// The value part of a varbind line (`STRING: "x"`, `INTEGER: 5`, ...), by the value's own
 /// type only, as net-snmp prints values of objects no loaded MIB describes.
 pub fn format_value(v: &Value, o: &OutputOptions, mib: &Mib) -> String {
-    by_type(v, &Extras::NONE, o, mib)
+    let mut s = String::new();
+    write_by_type(&mut s, v, &Extras::NONE, o, mib);
+    s
 }
 
 /// The value part of a varbind line, rendered by the syntax of `node` (the object the
@@ -197,14 +288,27 @@ pub fn format_value_for(
     o: &OutputOptions,
     mib: &Mib,
 ) -> String {
+    let mut s = String::new();
+    write_value_for(&mut s, v, node, o, mib);
+    s
+}
+
+/// [`format_value_for`], appended to `s`.
+fn write_value_for(
+    s: &mut String,
+    v: &Value,
+    node: Option<&NodeInfo<'_>>,
+    o: &OutputOptions,
+    mib: &Mib,
+) {
     if matches!(
         v,
         Value::NoSuchObject | Value::NoSuchInstance | Value::EndOfMibView
     ) {
-        return format_value(v, o, mib);
+        return write_by_type(s, v, &Extras::NONE, o, mib);
     }
     let Some(node) = node else {
-        return format_value(v, o, mib);
+        return write_by_type(s, v, &Extras::NONE, o, mib);
     };
     let base = node.base_type();
     let x = Extras {
@@ -217,18 +321,18 @@ pub fn format_value_for(
         units: node.units().filter(|_| !o.no_units),
     };
     let Some(base) = base else {
-        return by_type(v, &x, o, mib);
+        return write_by_type(s, v, &x, o, mib);
     };
     // SMIv1's NetworkAddress (RFC1155-SMI) has a printer of its own in net-snmp.
     if let (Some("NetworkAddress"), Value::IpAddress(b)) =
         (node.syntax().map(|s| s.primitive.as_str()), v)
     {
         let hex: Vec<String> = b.iter().map(|x| format!("{x:02X}")).collect();
-        return if o.quick {
-            hex.join(":")
-        } else {
-            format!("Network Address: {}", hex.join(":"))
-        };
+        if !o.quick {
+            s.push_str("Network Address: ");
+        }
+        s.push_str(&hex.join(":"));
+        return;
     }
     // Each SMI type has its printer; a value of another type is flagged and printed by its own
     // type, without the MIB's extras (net-snmp's sprint_realloc_* "Wrong Type" path).
@@ -251,7 +355,7 @@ pub fn format_value_for(
         }
         // An Opaque object takes plain and wrapped (float, double, 64-bit) values alike.
         (BaseType::Opaque, Value::Opaque(_)) => None,
-        (BaseType::Unknown, _) => return by_type(v, &x, o, mib),
+        (BaseType::Unknown, _) => return write_by_type(s, v, &x, o, mib),
         (BaseType::Integer32, _) => Some("INTEGER"),
         (BaseType::Unsigned32 | BaseType::Gauge32, _) => Some("Gauge32 or Unsigned32"),
         (BaseType::Counter32, _) => Some("Counter32"),
@@ -264,19 +368,19 @@ pub fn format_value_for(
         (BaseType::Opaque, _) => Some("Opaque"),
         // A base type added later: print by the value's type.
         #[allow(unreachable_patterns)]
-        _ => return by_type(v, &x, o, mib),
+        _ => return write_by_type(s, v, &x, o, mib),
     };
     if let Some(should) = expected {
-        let body = format_value(v, o, mib);
-        return if o.quick_equals {
-            body
-        } else {
-            format!("Wrong Type (should be {should}): {body}")
-        };
+        if !o.quick_equals {
+            s.push_str("Wrong Type (should be ");
+            s.push_str(should);
+            s.push_str("): ");
+        }
+        return write_by_type(s, v, &Extras::NONE, o, mib);
     }
     match (base, v) {
-        (BaseType::Bits, Value::OctetString(b)) => bits(b, x.enums, o),
-        _ => by_type(v, &x, o, mib),
+        (BaseType::Bits, Value::OctetString(b)) => s.push_str(&bits(b, x.enums, o)),
+        _ => write_by_type(s, v, &x, o, mib),
     }
 }
 
@@ -333,89 +437,130 @@ fn netsnmp_int32(i: i64) -> i64 {
 }
 
 /// net-snmp's sprint_realloc_by_type: the printer for the value's own type, given the MIB's
-/// extras when the object has no typed syntax.
-fn by_type(v: &Value, x: &Extras<'_>, o: &OutputOptions, mib: &Mib) -> String {
+/// extras when the object has no typed syntax; appended to `s`.
+fn write_by_type(s: &mut String, v: &Value, x: &Extras<'_>, o: &OutputOptions, mib: &Mib) {
     let q = o.quick;
-    let typed = |prefix: &str, body: String| {
-        let mut s = if q { body } else { format!("{prefix}: {body}") };
-        push_units(&mut s, x.units);
-        s
+    let mut digits = itoa::Buffer::new();
+    // `TYPE: ` unless -Oq.
+    let prefix = |s: &mut String, p: &str| {
+        if !q {
+            s.push_str(p);
+            s.push_str(": ");
+        }
     };
     match v {
         Value::Integer(wide) => {
-            let i = &netsnmp_int32(*wide);
+            let i = netsnmp_int32(*wide);
+            prefix(s, "INTEGER");
             let label = x
                 .enums
                 .iter()
-                .find(|(n, _)| n == i)
+                .find(|(n, _)| *n == i)
                 .map(|(_, l)| l.as_str());
-            let body = match label {
+            match label {
                 Some(l) if !o.numeric_enums => {
-                    if q {
-                        l.to_string()
-                    } else {
-                        format!("{l}({i})")
+                    s.push_str(l);
+                    if !q {
+                        s.push('(');
+                        s.push_str(digits.format(i));
+                        s.push(')');
                     }
                 }
-                _ => x
-                    .hint
-                    .and_then(|h| display_integer(*i, h, false))
-                    .unwrap_or_else(|| i.to_string()),
-            };
-            typed("INTEGER", body)
+                _ => match x.hint.and_then(|h| display_integer(i, h, false)) {
+                    Some(text) => s.push_str(&text),
+                    None => s.push_str(digits.format(i)),
+                },
+            }
+            push_units(s, x.units);
         }
-        Value::OctetString(b) => octet_string(b, x, o),
-        Value::Null => "NULL".to_string(),
-        Value::ObjectIdentifier(id) => typed("OID", format_oid(id, o, mib)),
+        Value::OctetString(b) => write_octet_string(s, b, x, o),
+        Value::Null => s.push_str("NULL"),
+        Value::ObjectIdentifier(id) => {
+            prefix(s, "OID");
+            s.push_str(&format_oid(id, o, mib));
+            push_units(s, x.units);
+        }
         Value::IpAddress(a) => {
-            let body = format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3]);
-            if q {
-                body
-            } else {
-                format!("IpAddress: {body}")
+            prefix(s, "IpAddress");
+            for (k, b) in a.iter().enumerate() {
+                if k > 0 {
+                    s.push('.');
+                }
+                s.push_str(digits.format(*b));
             }
         }
-        Value::Counter32(n) => typed("Counter32", n.to_string()),
-        Value::Gauge32(n) => typed(
-            "Gauge32",
-            x.hint
-                .and_then(|h| display_integer(i64::from(*n), h, true))
-                .unwrap_or_else(|| n.to_string()),
-        ),
-        Value::Counter64(n) => typed("Counter64", n.to_string()),
+        Value::Counter32(n) => {
+            prefix(s, "Counter32");
+            s.push_str(digits.format(*n));
+            push_units(s, x.units);
+        }
+        Value::Gauge32(n) => {
+            prefix(s, "Gauge32");
+            match x.hint.and_then(|h| display_integer(i64::from(*n), h, true)) {
+                Some(text) => s.push_str(&text),
+                None => s.push_str(digits.format(*n)),
+            }
+            push_units(s, x.units);
+        }
+        Value::Counter64(n) => {
+            prefix(s, "Counter64");
+            s.push_str(digits.format(*n));
+            push_units(s, x.units);
+        }
         Value::TimeTicks(t) => {
             if o.numeric_timeticks {
-                t.to_string()
+                s.push_str(digits.format(*t));
             } else {
-                let mut s = if q {
-                    uptime_string(*t, true)
+                if q {
+                    write_uptime(s, *t, true);
                 } else {
-                    format!("Timeticks: ({t}) {}", uptime_string(*t, false))
-                };
-                push_units(&mut s, x.units);
-                s
+                    s.push_str("Timeticks: (");
+                    s.push_str(digits.format(*t));
+                    s.push_str(") ");
+                    write_uptime(s, *t, false);
+                }
+                push_units(s, x.units);
             }
         }
-        Value::Opaque(b) => match decode_opaque(b) {
-            Some(OpaqueValue::Float(f)) => typed("Opaque: Float", format!("{:.6}", f as f64)),
-            Some(OpaqueValue::Double(d)) => typed("Opaque: Float", format!("{d:.6}")),
-            Some(OpaqueValue::I64(i)) => typed("Opaque: Int64", i.to_string()),
-            Some(OpaqueValue::U64(u)) => typed("Opaque: UInt64", u.to_string()),
-            Some(OpaqueValue::Counter64(u)) => typed("Opaque: Counter64", u.to_string()),
-            None => typed("OPAQUE", hex_lines(b, o.hex_text)),
-        },
-        Value::NoSuchObject => "No Such Object available on this agent at this OID".to_string(),
-        Value::NoSuchInstance => "No Such Instance currently exists at this OID".to_string(),
-        Value::EndOfMibView => {
-            "No more variables left in this MIB View (It is past the end of the MIB tree)"
-                .to_string()
+        Value::Opaque(b) => {
+            match decode_opaque(b) {
+                Some(OpaqueValue::Float(f)) => {
+                    prefix(s, "Opaque: Float");
+                    s.push_str(&format!("{:.6}", f as f64));
+                }
+                Some(OpaqueValue::Double(d)) => {
+                    prefix(s, "Opaque: Float");
+                    s.push_str(&format!("{d:.6}"));
+                }
+                Some(OpaqueValue::I64(i)) => {
+                    prefix(s, "Opaque: Int64");
+                    s.push_str(digits.format(i));
+                }
+                Some(OpaqueValue::U64(u)) => {
+                    prefix(s, "Opaque: UInt64");
+                    s.push_str(digits.format(u));
+                }
+                Some(OpaqueValue::Counter64(u)) => {
+                    prefix(s, "Opaque: Counter64");
+                    s.push_str(digits.format(u));
+                }
+                None => {
+                    prefix(s, "OPAQUE");
+                    write_hex_lines(s, b, o.hex_text);
+                }
+            }
+            push_units(s, x.units);
         }
+        Value::NoSuchObject => s.push_str("No Such Object available on this agent at this OID"),
+        Value::NoSuchInstance => s.push_str("No Such Instance currently exists at this OID"),
+        Value::EndOfMibView => s.push_str(
+            "No more variables left in this MIB View (It is past the end of the MIB tree)",
+        ),
         // [APPLICATION 7] UInteger32: net-snmp prints the bare number.
-        Value::Unknown { tag: 0x47, data } if !data.is_empty() && data.len() <= 5 => data
-            .iter()
-            .fold(0u64, |a, &x| (a << 8) | x as u64)
-            .to_string(),
-        _ => "Variable has bad type".to_string(),
+        Value::Unknown { tag: 0x47, data } if !data.is_empty() && data.len() <= 5 => {
+            s.push_str(digits.format(data.iter().fold(0u64, |a, &x| (a << 8) | x as u64)))
+        }
+        _ => s.push_str("Variable has bad type"),
     }
 }
 
@@ -478,6 +623,59 @@ mod tests {
                 want,
                 "-O{flags} {v:?}"
             );
+        }
+    }
+
+    /// One formatter over a walk's varbinds prints each line as a fresh `format_varbind` does,
+    /// whatever the `-O` flags (enums, hints, units, indexes, wrong types).
+    #[test]
+    fn one_formatter_prints_what_fresh_calls_print() {
+        let mib = Mib::builtin();
+        let o = |s: &str| -> Oid { s.parse().unwrap() };
+        let vbs = [
+            VarBind::new(o("1.3.6.1.2.1.1.3.0"), Value::TimeTicks(123_456_789)),
+            VarBind::new(o("1.3.6.1.2.1.1.5.0"), Value::OctetString(b"r1".to_vec())),
+            VarBind::new(o("1.3.6.1.2.1.2.2.1.3.1"), Value::Integer(6)),
+            VarBind::new(o("1.3.6.1.2.1.2.2.1.3.2"), Value::Integer(999)),
+            VarBind::new(o("1.3.6.1.2.1.2.2.1.3.3"), Value::Counter32(6)),
+            VarBind::new(
+                o("1.3.6.1.2.1.2.2.1.6.1"),
+                Value::OctetString(vec![0, 0x1a, 0x2b, 0, 0, 1]),
+            ),
+            VarBind::new(o("1.3.6.1.2.1.2.2.1.6.2"), Value::OctetString(vec![])),
+            VarBind::new(o("1.3.6.1.2.1.2.2.1.9.1"), Value::TimeTicks(8_640_100)),
+            VarBind::new(
+                o("1.3.6.1.2.1.2.2.1.22.1"),
+                Value::ObjectIdentifier(o("0.0")),
+            ),
+            VarBind::new(o("1.3.6.1.2.1.31.1.1.1.6.1"), Value::Counter64(u64::MAX)),
+            VarBind::new(o("1.3.6.1.2.1.31.1.1.1.15.1"), Value::Gauge32(1000)),
+            VarBind::new(
+                o("1.3.6.1.2.1.4.20.1.1.10.0.0.1"),
+                Value::IpAddress([10, 0, 0, 1]),
+            ),
+            VarBind::new(
+                o("1.3.6.1.6.3.16.1.2.1.3.3.6.115.104.97.97.101.115"),
+                Value::OctetString(b"g".to_vec()),
+            ),
+            VarBind::new(
+                o("1.3.6.1.4.1.99999.1.0"),
+                Value::Opaque(vec![0x9f, 0x78, 4, 0x3f, 0xc0, 0, 0]),
+            ),
+            VarBind::new(o("1.3.6.1.4.1.99999.1.1"), Value::EndOfMibView),
+        ];
+        for flags in [
+            "", "n", "s", "f", "u", "b", "q", "Q", "v", "e", "t", "x", "a", "T", "U", "sqe",
+        ] {
+            let opts = opts(flags);
+            for m in [&mib, &Mib::none()] {
+                let mut f = VarBindFormatter::new(m, &opts);
+                for vb in &vbs {
+                    let mut line = String::new();
+                    f.write(&mut line, vb);
+                    assert_eq!(line, format_varbind(vb, &opts, m), "-O{flags} {vb:?}");
+                }
+            }
         }
     }
 

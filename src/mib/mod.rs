@@ -247,6 +247,89 @@ pub struct Mib {
     data: Arc<MibData>,
 }
 
+/// What [`Mib::lookup_cached`] and [`Mib::write_oid`] remember between calls: the last node
+/// found (when no named node lies below it) and that node's printed name. A walk prints
+/// thousands of instances of one column in a row, so nearly every varbind is answered from
+/// here instead of a search, and its name is copied instead of formatted again. Small and
+/// fixed in size: one node, one name.
+#[derive(Debug, Clone, Default)]
+pub struct LookupCache {
+    /// Which [`Mib`] filled it (the address of its shared data), 0 for none.
+    mib: usize,
+    /// Position and OID length of the last node found, when it has no named descendants.
+    leaf: Option<(usize, usize)>,
+    /// Lookups answered from the cache.
+    hits: u64,
+    /// The printed name of a node: its position, the style, and how its instance prints.
+    name: Option<CachedName>,
+    /// The last OID printed numerically (`-On`), its text, and where each arc's text ends:
+    /// the next OID reuses the text of the arcs they share (in a walk, all but the last).
+    numeric: NumericText,
+}
+
+#[derive(Debug, Clone, Default)]
+struct NumericText {
+    arcs: Vec<u32>,
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl NumericText {
+    /// `oid` as `.1.3.6...`, appended to `out`, reusing the text of the previous OID's
+    /// leading arcs.
+    fn write(&mut self, out: &mut String, oid: &[u32]) {
+        let common = oid
+            .iter()
+            .zip(&self.arcs)
+            .take_while(|(a, b)| a == b)
+            .count();
+        self.arcs.truncate(common);
+        self.ends.truncate(common);
+        self.text
+            .truncate(common.checked_sub(1).map_or(0, |k| self.ends[k]));
+        let mut digits = itoa::Buffer::new();
+        for a in &oid[common..] {
+            self.text.push('.');
+            self.text.push_str(digits.format(*a));
+            self.ends.push(self.text.len());
+        }
+        self.arcs.extend_from_slice(&oid[common..]);
+        out.push_str(&self.text);
+    }
+}
+
+#[derive(Debug, Clone)]
+struct CachedName {
+    pos: usize,
+    style: OidStyle,
+    text: String,
+    index: IndexShape,
+}
+
+/// How the instance part after a cached name prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IndexShape {
+    /// As plain numbers (not a table column, or no INDEX known).
+    Numeric,
+    /// Through the table's INDEX, which is this many integers without enumerations: when
+    /// the instance has exactly that many arcs, it prints as plain numbers too.
+    Integers(usize),
+    /// Through the table's INDEX, decoded each time.
+    Decoded,
+}
+
+impl LookupCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        LookupCache::default()
+    }
+
+    /// How many lookups were answered without a search (for tests and benchmarks).
+    pub fn hits(&self) -> u64 {
+        self.hits
+    }
+}
+
 /// The loaded model and its name indexes, shared by every clone of a [`Mib`].
 #[derive(Debug)]
 struct MibData {
@@ -499,6 +582,46 @@ impl Mib {
             let pos = self.position(arcs.get(..k)?)?;
             self.info(pos, arcs.get(k..)?)
         })
+    }
+
+    /// [`lookup`](Mib::lookup) for OIDs that come in order, as in a walk: `cache` remembers
+    /// the last node found when no named node lies below it, and an OID under that node is
+    /// answered from the cache without a search. The answer is always the same as
+    /// `lookup`'s. A cache filled by another [`Mib`] is noticed and refilled.
+    pub fn lookup_cached<'a>(
+        &'a self,
+        oid: &'a Oid,
+        cache: &mut LookupCache,
+    ) -> Option<NodeInfo<'a>> {
+        let arcs = oid.arcs();
+        let me = Arc::as_ptr(&self.data) as usize;
+        if cache.mib == me {
+            if let Some((pos, len)) = cache.leaf {
+                if let Some(node) = self.data.model.nodes.get(pos) {
+                    if arcs.len() >= len && arcs.get(..len) == Some(node.oid.as_slice()) {
+                        cache.hits += 1;
+                        return self.info(pos, arcs.get(len..)?);
+                    }
+                }
+            }
+        }
+        if cache.mib != me {
+            cache.name = None;
+        }
+        cache.mib = me;
+        cache.leaf = None;
+        let (pos, len) = (1..=arcs.len())
+            .rev()
+            .find_map(|k| Some((self.position(arcs.get(..k)?)?, k)))?;
+        // Only a node without named descendants can answer for every OID below it.
+        let nodes = &self.data.model.nodes;
+        let leaf = nodes
+            .get(pos + 1)
+            .is_none_or(|next| !next.oid.starts_with(&nodes[pos].oid));
+        if leaf {
+            cache.leaf = Some((pos, len));
+        }
+        self.info(pos, arcs.get(len..)?)
     }
 
     /// The node with exactly this name (`ifDescr` or `IF-MIB::ifDescr`), without instance.
@@ -885,6 +1008,71 @@ mod tests {
             "src/mib/builtin.json is stale: run SNMPKIT_BLESS=1 cargo test --lib \
              mib::tests::builtin_snapshot_is_current"
         );
+    }
+
+    /// A walk's OIDs printed through one cache come out as a fresh search prints each: across
+    /// columns, a node with a named node below it (sysUpTime), decoded string indexes, an
+    /// instance longer than the INDEX, unnamed subtrees, and two MIBs sharing one cache.
+    #[test]
+    fn cached_names_match_a_fresh_lookup() {
+        let builtin = Mib::builtin();
+        let none = Mib::none();
+        let oids = [
+            "1.3.6.1.2.1.1.3.0",
+            "1.3.6.1.2.1.1.3.1",
+            "1.3.6.1.2.1.1.5.0",
+            "1.3.6.1.2.1.2.2.1.2.1",
+            "1.3.6.1.2.1.2.2.1.2.2",
+            "1.3.6.1.2.1.2.2.1.2.2.7",
+            "1.3.6.1.2.1.2.2.1.2",
+            "1.3.6.1.2.1.2.2.1.10.2",
+            "1.3.6.1.2.1.2.2.1",
+            "1.3.6.1.6.3.16.1.2.1.3.3.6.115.104.97.97.101.115",
+            "1.3.6.1.6.3.16.1.2.1.3.3.6.115.104.97.97.101.116",
+            "1.3.6.1.6.3.16.1.2.1.3.3.9.1",
+            "1.3.6.1.2.1.4.34.1.3.1.4.127.0.0.1",
+            "1.3.6.1.2.1.4.34.1.3.1.4.127.0.0.2",
+            "1.3.6.1.4.1.99999.1.0",
+            "1.3.6.1.4.1.99999.1.1",
+            "2.5.4",
+            "0.0",
+            "1.3.6.1.2.1.31.1.1.1.6.3",
+            "1.3.6.1.2.1.31.1.1.1.6.4",
+        ];
+        let styles = [
+            OidStyle::Module,
+            OidStyle::Short,
+            OidStyle::Full,
+            OidStyle::Ucd,
+            OidStyle::Numeric,
+        ];
+        for style in styles {
+            for numeric_index in [false, true] {
+                let mut cache = LookupCache::new();
+                for mib in [&builtin, &none, &builtin] {
+                    for text in oids {
+                        let o = oid(text);
+                        let fresh = match mib.lookup(&o) {
+                            Some(info) if style != OidStyle::Numeric => {
+                                translate::format_info(&info, style, numeric_index)
+                            }
+                            _ => o.to_dotted_leading(),
+                        };
+                        let mut cached = String::new();
+                        mib.write_oid(&mut cached, &o, style, numeric_index, &mut cache);
+                        assert_eq!(cached, fresh, "{text} {style:?} -Ob {numeric_index}");
+                        let found = mib.lookup_cached(&o, &mut cache);
+                        let want = mib.lookup(&o);
+                        assert_eq!(
+                            found.as_ref().map(|i| (i.oid(), i.suffix().to_vec())),
+                            want.as_ref().map(|i| (i.oid(), i.suffix().to_vec())),
+                            "{text}"
+                        );
+                    }
+                }
+                assert!(cache.hits() > 0);
+            }
+        }
     }
 
     #[test]

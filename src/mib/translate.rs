@@ -1,7 +1,7 @@
 //! Name <-> OID text, as snmptranslate and the other net-snmp tools print and parse it.
 
 use super::index::{self, IndexPart};
-use super::{BaseType, Mib, MibError, NodeInfo, NodeKind};
+use super::{BaseType, CachedName, IndexShape, LookupCache, Mib, MibError, NodeInfo, NodeKind};
 use crate::Oid;
 
 /// How an OID is printed (net-snmp's `-O` output options for OIDs).
@@ -28,13 +28,64 @@ impl Mib {
     /// Prints an OID in the given style. `numeric_index` prints the instance as plain numbers
     /// (`-Ob`) instead of decoding it.
     pub fn format_oid(&self, oid: &Oid, style: OidStyle, numeric_index: bool) -> String {
+        let mut s = String::new();
+        self.write_oid(&mut s, oid, style, numeric_index, &mut LookupCache::new());
+        s
+    }
+
+    /// Appends `oid` as [`format_oid`](Mib::format_oid) prints it. `cache` keeps the last
+    /// node and its printed name, so the next instance of the same column costs a comparison
+    /// and a copy instead of a search and a format (see [`LookupCache`]).
+    pub fn write_oid(
+        &self,
+        out: &mut String,
+        oid: &Oid,
+        style: OidStyle,
+        numeric_index: bool,
+        cache: &mut LookupCache,
+    ) {
         if style == OidStyle::Numeric {
-            return oid.to_dotted_leading();
+            cache.numeric.write(out, oid.arcs());
+            return;
         }
-        match self.lookup(oid) {
-            Some(info) => format_info(&info, style, numeric_index),
-            None => oid.to_dotted_leading(),
+        let Some(info) = self.lookup_cached(oid, cache) else {
+            oid.push_dotted_leading(out);
+            return;
+        };
+        // Only a node the cache holds (one without named descendants) keeps its name; the
+        // -Ou form is rare and printed in full each time.
+        let pos = match cache.leaf {
+            Some((pos, _)) if style != OidStyle::Ucd => pos,
+            _ => {
+                out.push_str(&format_info(&info, style, numeric_index));
+                return;
+            }
+        };
+        let name = match cache.name.take() {
+            Some(n) if n.pos == pos && n.style == style => n,
+            _ => CachedName {
+                pos,
+                style,
+                text: name_text(&info, style),
+                index: index_shape(&info),
+            },
+        };
+        out.push_str(&name.text);
+        let numeric = match name.index {
+            IndexShape::Numeric => true,
+            IndexShape::Integers(n) => n == info.suffix().len(),
+            IndexShape::Decoded => numeric_index,
+        };
+        if numeric || numeric_index {
+            let mut digits = itoa::Buffer::new();
+            for a in info.suffix() {
+                out.push('.');
+                out.push_str(digits.format(*a));
+            }
+        } else {
+            out.push_str(&info.suffix_display());
         }
+        cache.name = Some(name);
     }
 
     /// The labelled path from the root, `.iso.org.dod.internet...` (`-Of` without instance).
@@ -69,6 +120,40 @@ fn labels(info: &NodeInfo<'_>) -> Vec<String> {
                 .unwrap_or_else(|| prefix.last().map(|a| a.to_string()).unwrap_or_default())
         })
         .collect()
+}
+
+/// A node's name without its instance, as [`format_info`] begins it (not for `-Ou`, whose
+/// text depends on the instance when the node is mib-2 or private itself).
+fn name_text(info: &NodeInfo<'_>, style: OidStyle) -> String {
+    match style {
+        OidStyle::Module if !info.module().is_empty() => {
+            format!("{}::{}", info.module(), info.name())
+        }
+        OidStyle::Full => format!(".{}", labels(info).join(".")),
+        OidStyle::Numeric => info.oid().to_dotted_leading(),
+        _ => info.name().to_string(),
+    }
+}
+
+/// How a node's instances print after its name (see [`IndexShape`]).
+fn index_shape(info: &NodeInfo<'_>) -> IndexShape {
+    if info.node.kind != NodeKind::Column {
+        return IndexShape::Numeric;
+    }
+    match info.table_index() {
+        None => IndexShape::Numeric,
+        Some(parts) => {
+            let plain = parts.iter().all(|p| {
+                p.syntax
+                    .is_some_and(|s| s.base.is_integer() && s.enums.is_empty())
+            });
+            if plain {
+                IndexShape::Integers(parts.len())
+            } else {
+                IndexShape::Decoded
+            }
+        }
+    }
 }
 
 pub(super) fn format_info(info: &NodeInfo<'_>, style: OidStyle, numeric_index: bool) -> String {

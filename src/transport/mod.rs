@@ -108,12 +108,20 @@ pub fn hex_dump(bytes: &[u8]) -> String {
     s
 }
 
-fn dump(shared: &Shared, what: &str, bytes: &[u8], peer: SocketAddr, local: Option<SocketAddr>) {
+/// `local` is asked only when dumping is on: it costs a system call (getsockname), which a
+/// walk would otherwise pay twice per round trip.
+fn dump(
+    shared: &Shared,
+    what: &str,
+    bytes: &[u8],
+    peer: SocketAddr,
+    local: impl FnOnce() -> Option<SocketAddr>,
+) {
     if !shared.dump.load(Ordering::Relaxed) {
         return;
     }
     let bracket = |a: SocketAddr| format!("[{}]:{}", a.ip(), a.port());
-    let local = local.map(bracket).unwrap_or_default();
+    let local = local().map(bracket).unwrap_or_default();
     let head = if what == "Sending" {
         format!(
             "Sending {} bytes to UDP: {}->{local}",
@@ -273,13 +281,9 @@ impl Transport {
             key: k,
         };
         for _ in 0..=retries {
-            dump(
-                &self.inner.shared,
-                "Sending",
-                bytes,
-                target,
-                fam.socket.local_addr().ok(),
-            );
+            dump(&self.inner.shared, "Sending", bytes, target, || {
+                fam.socket.local_addr().ok()
+            });
             fam.socket.send_to(bytes, target).await?;
             match tokio::time::timeout(timeout, &mut rx).await {
                 Ok(Ok(reply)) => return Ok(reply),
@@ -297,13 +301,9 @@ impl Transport {
             return Err(TransportError::TooLarge(bytes.len()));
         }
         let fam = self.family(&target).await?;
-        dump(
-            &self.inner.shared,
-            "Sending",
-            bytes,
-            target,
-            fam.socket.local_addr().ok(),
-        );
+        dump(&self.inner.shared, "Sending", bytes, target, || {
+            fam.socket.local_addr().ok()
+        });
         fam.socket.send_to(bytes, target).await?;
         Ok(())
     }
@@ -403,7 +403,7 @@ async fn receive_loop<D: Datagrams>(socket: Arc<D>, shared: Weak<Shared>) {
             }
         };
         let bytes = &buf[..n];
-        dump(&shared, "Received", bytes, from, socket.local_addr());
+        dump(&shared, "Received", bytes, from, || socket.local_addr());
         let message = match decode_message(bytes) {
             Ok(m) => m,
             Err(_) => {

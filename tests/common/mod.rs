@@ -256,12 +256,17 @@ impl Snmptrapd {
     }
 
     fn try_start(conf: &str) -> Option<Snmptrapd> {
+        Self::try_start_on(conf, free_udp_port())
+    }
+
+    /// Starts snmptrapd like [`Snmptrapd::start`] on a port the caller chose (one it held
+    /// until now); `None` if it cannot bind it.
+    pub fn try_start_on(conf: &str, port: u16) -> Option<Snmptrapd> {
         let dir = tempfile::tempdir().unwrap();
         let cfile = dir.path().join("snmptrapd.conf");
         std::fs::write(&cfile, conf).unwrap();
         let pdir = dir.path().join("persist");
         std::fs::create_dir_all(&pdir).unwrap();
-        let port = free_udp_port();
         let child = Command::new(tool("snmptrapd"))
             .args(["-f", "-C", "-c"])
             .arg(&cfile)
