@@ -22,11 +22,14 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Design: one tokio task per socket reads datagrams into a 64 KiB buffer, decodes them with a
-//! sans-I/O processor, answers informs from the same socket, and pushes notifications into one
-//! bounded channel. When the consumer falls behind, the socket tasks wait on the channel, so
-//! memory stays bounded and the kernel's (raised) receive buffer absorbs the burst. What the
-//! kernel then drops is counted by the kernel and reported in [`Stats::kernel_drops`] (Linux).
+//! Design: per socket, a reader thread drains the socket into batches of datagrams (bounded:
+//! 128 batches of at most 256 KiB), and one tokio task decodes them with a sans-I/O processor,
+//! answers informs from the same socket, and pushes notifications into one bounded channel.
+//! A burst so waits in user space while decoding catches up, and the kernel's buffer stays
+//! free. When the consumer falls behind, the socket tasks wait on the channel, then the readers
+//! on their batches, so memory stays bounded and the kernel's (raised) receive buffer absorbs
+//! the rest. What the kernel then drops is counted by the kernel and reported in
+//! [`Stats::kernel_drops`] (Linux). Order is arrival order per socket throughout.
 //! A consumer that must keep acknowledging informs whatever its output does (the `listen`
 //! command) drains this channel at once and bounds its own output queue instead.
 //!
@@ -93,8 +96,9 @@ pub struct ReceiverConfig {
     /// small trap counts as 256 bytes). With `queue_capacity`, this bounds memory when the
     /// consumer is slow: the socket tasks then wait and the kernel buffer absorbs the rest.
     pub queue_bytes: usize,
-    /// SO_RCVBUF to ask for, in bytes; 32 MiB by default, room for about 25,000 queued
-    /// datagrams (Linux charges each small datagram about 1 KiB plus its length). Best
+    /// SO_RCVBUF to ask for, in bytes; 32 MiB by default, room for about 50,000 queued small
+    /// datagrams (Linux doubles the size asked for, and charges a small datagram about 1 KiB
+    /// plus its length). Best
     /// effort: the OS caps it at `net.core.rmem_max` for unprivileged processes, while a
     /// privileged one (root, CAP_NET_ADMIN) gets it through SO_RCVBUFFORCE;
     /// [`Receiver::recv_buffer_sizes`] tells what was granted. The memory is used only while
@@ -223,14 +227,17 @@ impl Receiver {
         let units = (config.queue_bytes / BUDGET_UNIT).max(budget_units(RECEIVE_BUFFER) as usize);
         let budget = Arc::new(Semaphore::new(units.min(Semaphore::MAX_PERMITS)));
         // The kernel's drop counters are found by socket inode; all or nothing.
-        let inodes: Option<Vec<u64>> = sockets.iter().map(kernel::socket_inode).collect();
+        let inodes: Option<Vec<u64>> = sockets
+            .iter()
+            .map(|(s, _)| kernel::socket_inode(s))
+            .collect();
         let counters = Arc::new(Counters {
             inodes: inodes.unwrap_or_default(),
             ..Counters::default()
         });
         let rcvbuf = sockets
             .iter()
-            .map(|s| socket2::SockRef::from(s).recv_buffer_size().unwrap_or(0))
+            .map(|(s, _)| socket2::SockRef::from(s).recv_buffer_size().unwrap_or(0))
             .collect();
         let communities = config.communities.clone();
         let v3 = (!config.users.is_empty()).then(|| {
@@ -243,11 +250,19 @@ impl Receiver {
         let engine = v3.as_ref().map(|c| c.engine.clone());
         let mut local = Vec::new();
         let mut tasks = Vec::new();
-        for sock in sockets {
+        for (sock, reader) in sockets {
             let l = sock
                 .local_addr()
                 .map_err(|e| NotifyError::Config(e.to_string()))?;
             local.push(l);
+            let (batch_tx, batches) = mpsc::channel(READ_QUEUE_BATCHES);
+            std::thread::Builder::new()
+                .name("snmpkit-recv".into())
+                .spawn({
+                    let verbose = config.verbose;
+                    move || read_socket(reader, l, batch_tx, verbose)
+                })
+                .map_err(|e| NotifyError::Config(format!("cannot start a receive thread: {e}")))?;
             let task = SocketTask {
                 sock: Arc::new(sock),
                 local: l,
@@ -258,7 +273,7 @@ impl Receiver {
                     .defer_acks(config.defer_inform_acks),
                 verbose: config.verbose,
             };
-            tasks.push(tokio::spawn(task.run()));
+            tasks.push(tokio::spawn(task.run(batches)));
         }
         Ok(Receiver {
             rx,
@@ -359,7 +374,10 @@ fn no_ipv6(e: &std::io::Error) -> bool {
 
 /// Opens a UDP socket with a large receive buffer. IPv6 sockets are IPv6-only so that
 /// `0.0.0.0:P` and `[::]:P` can be bound side by side.
-fn open_socket(addr: SocketAddr, rcvbuf: usize) -> Result<UdpSocket, NotifyError> {
+fn open_socket(
+    addr: SocketAddr,
+    rcvbuf: usize,
+) -> Result<(UdpSocket, std::net::UdpSocket), NotifyError> {
     use socket2::{Domain, Protocol, Socket, Type};
     let err = |e| error::bind_error(addr, e);
     let domain = if addr.is_ipv6() {
@@ -378,7 +396,9 @@ fn open_socket(addr: SocketAddr, rcvbuf: usize) -> Result<UdpSocket, NotifyError
     force_recv_buffer(&s, rcvbuf);
     s.set_nonblocking(true).map_err(err)?;
     s.bind(&addr.into()).map_err(err)?;
-    UdpSocket::from_std(s.into()).map_err(err)
+    // The reader thread's handle on the same socket (it shares the non-blocking mode).
+    let reader = s.try_clone().map_err(err)?;
+    Ok((UdpSocket::from_std(s.into()).map_err(err)?, reader.into()))
 }
 
 /// When the kernel granted less than `rcvbuf` (Linux reports twice what it set), asks again
@@ -395,6 +415,88 @@ fn force_recv_buffer(s: &socket2::Socket, rcvbuf: usize) {
 #[cfg(not(target_os = "linux"))]
 fn force_recv_buffer(_s: &socket2::Socket, _rcvbuf: usize) {}
 
+/// Datagram bytes one batch from a reader thread holds at most.
+const BATCH_BYTES: usize = 256 * 1024;
+/// Datagrams in one batch at most.
+const BATCH_ITEMS: usize = 1024;
+/// Batches that may wait for the socket task. With [`BATCH_BYTES`], this bounds what was read
+/// from a socket but not yet decoded to 32 MiB; beyond it the reader waits and the kernel's
+/// buffer (counted when it overflows) takes the rest.
+const READ_QUEUE_BATCHES: usize = 128;
+/// How often an idle reader thread checks whether its receiver is gone.
+const READER_IDLE_CHECK_MS: u16 = 100;
+
+/// Datagrams read by a socket's reader thread: their bytes back to back, and for each its
+/// length, source, and when it was read (wall clock and monotonic).
+struct Batch {
+    data: Vec<u8>,
+    items: Vec<(usize, SocketAddr, SystemTime, Instant)>,
+}
+
+/// The reader thread of one socket: drains the socket as fast as datagrams arrive into
+/// batches for the socket task, so that a burst waits in user space (bounded, see
+/// [`READ_QUEUE_BATCHES`]) while decoding catches up, and the kernel's buffer stays free.
+/// Ends when the socket task is gone.
+fn read_socket(
+    sock: std::net::UdpSocket,
+    local: SocketAddr,
+    tx: mpsc::Sender<Batch>,
+    verbose: bool,
+) {
+    use nix::poll::{poll, PollFd, PollFlags};
+    use std::os::fd::AsFd;
+    let mut buf = vec![0u8; RECEIVE_BUFFER];
+    loop {
+        if tx.is_closed() {
+            return;
+        }
+        let mut fds = [PollFd::new(sock.as_fd(), PollFlags::POLLIN)];
+        match poll(&mut fds, READER_IDLE_CHECK_MS) {
+            Ok(0) => continue,
+            Ok(_) => {}
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(e) => {
+                if verbose {
+                    eprintln!("snmpkit: cannot wait for datagrams on {local}: {e}");
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+                continue;
+            }
+        }
+        let mut batch = Batch {
+            data: Vec::with_capacity(16 * 1024),
+            items: Vec::with_capacity(64),
+        };
+        let mut errors = 0;
+        while batch.data.len() < BATCH_BYTES && batch.items.len() < BATCH_ITEMS {
+            match sock.recv_from(&mut buf) {
+                Ok((n, source)) => {
+                    batch.data.extend_from_slice(buf.get(..n).unwrap_or(&[]));
+                    batch
+                        .items
+                        .push((n, source, SystemTime::now(), Instant::now()));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    // ICMP errors from earlier replies (ECONNREFUSED) and the like: each is
+                    // reported once by the socket; keep reading, but not forever in one go.
+                    if verbose {
+                        eprintln!("snmpkit: receive error on {local}: {e}");
+                    }
+                    errors += 1;
+                    if errors > 64 {
+                        break;
+                    }
+                }
+            }
+        }
+        if !batch.items.is_empty() && tx.blocking_send(batch).is_err() {
+            return;
+        }
+    }
+}
+
 struct SocketTask {
     sock: Arc<UdpSocket>,
     local: SocketAddr,
@@ -406,33 +508,34 @@ struct SocketTask {
 }
 
 impl SocketTask {
-    async fn run(mut self) {
-        let mut buf = vec![0u8; RECEIVE_BUFFER];
-        loop {
-            let (n, source) = match self.sock.recv_from(&mut buf).await {
-                Ok(x) => x,
-                Err(e) => {
-                    // ICMP errors from earlier replies (ECONNREFUSED) and the like: keep going,
-                    // but yield so a persistent error cannot spin.
-                    if self.verbose {
-                        eprintln!("snmpkit: receive error on {}: {e}", self.local);
-                    }
-                    if self.tx.is_closed() {
-                        return;
-                    }
-                    tokio::task::yield_now().await;
-                    continue;
+    async fn run(mut self, mut batches: mpsc::Receiver<Batch>) {
+        while let Some(batch) = batches.recv().await {
+            let mut at = 0;
+            for (n, source, received_at, now) in batch.items {
+                let datagram = batch.data.get(at..at + n).unwrap_or(&[]);
+                at += n;
+                if !self.handle(datagram, source, received_at, now).await {
+                    return;
                 }
-            };
+            }
+        }
+    }
+
+    /// Decodes one datagram and delivers, answers or drops it. False once the receiver is
+    /// gone.
+    async fn handle(
+        &mut self,
+        datagram: &[u8],
+        source: SocketAddr,
+        received_at: SystemTime,
+        now: Instant,
+    ) -> bool {
+        let n = datagram.len();
+        {
             self.counters.received.fetch_add(1, Ordering::Relaxed);
-            let datagram = buf.get(..n).unwrap_or(&[]);
-            let outcome = self.processor.handle(
-                datagram,
-                source,
-                self.local,
-                SystemTime::now(),
-                Instant::now(),
-            );
+            let outcome = self
+                .processor
+                .handle(datagram, source, self.local, received_at, now);
             match outcome {
                 Outcome::Deliver {
                     notification,
@@ -458,11 +561,11 @@ impl SocketTask {
                     let units = budget_units(n);
                     // Waiting here (not dropping) is the backpressure: see the module docs.
                     let Ok(permit) = self.budget.acquire_many(units).await else {
-                        return;
+                        return false;
                     };
                     permit.forget();
                     if self.tx.send((*notification, ack, units)).await.is_err() {
-                        return; // The receiver was dropped.
+                        return false; // The receiver was dropped.
                     }
                 }
                 Outcome::Duplicate { reply } => {
@@ -496,6 +599,7 @@ impl SocketTask {
                 }
             }
         }
+        true
     }
 
     /// Sends a Report; failures only matter to the verbose log.
