@@ -652,8 +652,10 @@ mod tests {
     /// source sent them.
     #[tokio::test]
     async fn bursts_from_two_sources_arrive_whole_and_in_order() {
-        let mut config = ReceiverConfig::default();
-        config.listen = vec!["127.0.0.1:0".parse().unwrap()];
+        let config = ReceiverConfig {
+            listen: vec!["127.0.0.1:0".parse().unwrap()],
+            ..ReceiverConfig::default()
+        };
         let mut rx = Receiver::bind(config).await.unwrap();
         let to = rx.local_addrs()[0];
         let a = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
