@@ -9,7 +9,9 @@
 # - Both outputs are compared first (names and types of every record, rows that churn on a
 #   live host left out); the script stops if they differ.
 # - Then N interleaved runs of each (ours, theirs, ours, ...): wall and CPU (user+sys) per
-#   run, means and medians, and the ratio snmpkit / snmpbulkwalk at the end.
+#   run, means and medians, snmpd's own CPU and run-queue wait per walk, and the ratio
+#   snmpkit / snmpbulkwalk at the end. A third leg, snmpkit -Cr10 (the fixed size snmpkit
+#   used before issue 13), is timed for reference (CR10=0 leaves it out).
 #
 # Usage: benches/default_walk.sh [N] [OID]      (N default 15, OID default .1)
 # Environment: PORT (default 11163), EXTRA_CONF (lines added to snmpd.conf), SNMPD.
@@ -54,6 +56,8 @@ for _ in $(seq 100); do
 done
 
 ours() { "$BIN" bulkwalk -v2c -c public "$AGENT" "$OID"; }
+# For reference: snmpkit with snmpbulkwalk's fixed size (what it did before issue 13).
+ours_cr10() { "$BIN" bulkwalk -v2c -c public -Cr10 "$AGENT" "$OID"; }
 theirs() { MIBDIRS="$REF" snmpbulkwalk -v2c -c public "$AGENT" "$OID"; }
 
 # The same lines: every record's name and type (values of counters, clocks and process rows
@@ -88,10 +92,20 @@ echo "requests per walk: snmpkit=$req_ours snmpbulkwalk=$req_theirs"
 
 echo "load before: $(uptime)"
 TIMEFORMAT='%R %U %S'
-: >"$WORK/t_ours"; : >"$WORK/t_theirs"
+: >"$WORK/t_ours"; : >"$WORK/t_theirs"; : >"$WORK/t_cr10"
+SPID=$(cat "$WORK/pid")
+# snmpd's own CPU time and run-queue wait (ns) per walk, from /proc/PID/schedstat.
+sched() { read -r c w _ <"/proc/$SPID/schedstat"; echo "$c $w"; }
+ours_sd_c=0; ours_sd_w=0; theirs_sd_c=0; theirs_sd_w=0
 for _ in $(seq "$N"); do
+  read -r c0 w0 <<<"$(sched)"
   { time ours >/dev/null 2>&1; } 2>>"$WORK/t_ours"
+  read -r c1 w1 <<<"$(sched)"
   { time theirs >/dev/null 2>&1; } 2>>"$WORK/t_theirs"
+  read -r c2 w2 <<<"$(sched)"
+  [ "${CR10:-1}" = 0 ] || { time ours_cr10 >/dev/null 2>&1; } 2>>"$WORK/t_cr10"
+  ours_sd_c=$((ours_sd_c + c1 - c0)); ours_sd_w=$((ours_sd_w + w1 - w0))
+  theirs_sd_c=$((theirs_sd_c + c2 - c1)); theirs_sd_w=$((theirs_sd_w + w2 - w1))
 done
 echo "load after:  $(uptime)"
 stats() { # file of "wall user sys" lines -> "mean_wall median_wall mean_cpu median_cpu"
@@ -108,5 +122,11 @@ echo
 echo "== default whole-tree bulkwalk ($OID) of snmpd on loopback, $N interleaved runs each =="
 printf '%-14s wall mean %.4f s  median %.4f s   cpu mean %.4f s  median %.4f s\n' snmpkit "$ow" "$omw" "$oc" "$omc"
 printf '%-14s wall mean %.4f s  median %.4f s   cpu mean %.4f s  median %.4f s\n' snmpbulkwalk "$tw" "$tmw" "$tc" "$tmc"
+if [ -s "$WORK/t_cr10" ]; then
+  read -r rw rmw rc rmc <<<"$(stats "$WORK/t_cr10")"
+  printf '%-14s wall mean %.4f s  median %.4f s   cpu mean %.4f s  median %.4f s   (reference: snmpkit -Cr10)\n' "snmpkit -Cr10" "$rw" "$rmw" "$rc" "$rmc"
+fi
+awk -v a="$ours_sd_c" -v b="$ours_sd_w" -v c="$theirs_sd_c" -v d="$theirs_sd_w" -v n="$N" 'BEGIN{
+  printf "snmpd per walk: cpu %.1f ms, waiting for a cpu %.1f ms (snmpkit) / cpu %.1f ms, waiting %.1f ms (snmpbulkwalk)\n", a/n/1e6, b/n/1e6, c/n/1e6, d/n/1e6 }'
 awk -v a="$omw" -v b="$tmw" -v c="$omc" -v d="$tmc" -v e="$ow" -v f="$tw" 'BEGIN{
   printf "RATIO snmpkit/snmpbulkwalk: wall %.2fx (median; mean %.2fx), cpu %.2fx (median)   goal: wall <= 0.6x\n", a/b, e/f, c/d }'

@@ -2,9 +2,10 @@
 
 use super::config::{parse_oid, Fatal};
 use super::request::{print_status_error, print_varbinds, report_error, Printer, RequestArgs};
-use snmpkit::client::{Repetitions, Walk, WalkEnd, WalkOptions};
+use snmpkit::client::{Repetitions, Walk, WalkEnd, WalkOptions, WalkPage};
 use snmpkit::format::format_oid;
 use snmpkit::{Error, Oid};
+use std::collections::VecDeque;
 use std::time::Instant;
 
 /// Runs walk (GetNext) or bulkwalk (GetBulk).
@@ -18,8 +19,30 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
         eprintln!("{prog}: only one OID may be walked");
         return 1;
     }
+    // With the default MIBs (which load without warnings), a numeric root (or none) and no
+    // named -CE, the MIBs are needed only to print: they load on another thread while the
+    // first request is out.
+    let numeric = |o: &str| o.parse::<Oid>().is_ok();
+    let default_mibs = a.common.mibs.is_none()
+        && a.common.mib_dirs.is_none()
+        && ["MIBS", "MIBDIRS"]
+            .iter()
+            .all(|v| std::env::var_os(v).is_none());
+    let early = default_mibs
+        && a.args.first().is_none_or(|o| numeric(o))
+        && super::config::AppFlags::parse(&a.common.app, prog)
+            .is_ok_and(|f| f.end.as_deref().is_none_or(numeric));
+    let (mib, loading) = if early {
+        let common = a.common.clone();
+        let loading = std::thread::spawn(move || common.load_mib());
+        (
+            std::sync::Arc::new(snmpkit::mib::Mib::none()),
+            Some(loading),
+        )
+    } else {
+        (a.common.load_mib(), None)
+    };
     // net-snmp walks mib-2 when no OID is given.
-    let mib = a.common.load_mib();
     let root: Oid = match a.args.first() {
         Some(s) => match parse_oid(s, &mib) {
             Ok(o) => o,
@@ -30,7 +53,7 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
         },
         None => Oid::from_slice(&[1, 3, 6, 1, 2, 1]),
     };
-    let s = match a.common.session(&a.agent, prog, mib).await {
+    let mut s = match a.common.session(&a.agent, prog, mib).await {
         Ok(s) => s,
         Err(Fatal(m, c)) => {
             eprintln!("{m}");
@@ -63,6 +86,25 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
         end,
     };
     let started = Instant::now();
+    // The agent works on the next page while this one is printed.
+    let mut walk = Walk::new(s.client.clone(), root.clone(), opts).prefetch(true);
+    // Pages read before they can be printed: while the MIBs load, the walk goes on (a few
+    // pages at most, as long as loading takes), after -Ci's Get as net-snmp orders them.
+    let mut ahead: VecDeque<Result<WalkPage, Error>> = VecDeque::new();
+    if let Some(loading) = loading {
+        if !s.app.include_requested {
+            walk.send_ahead();
+            while !loading.is_finished() && ahead.len() < 64 {
+                let page = walk.next_page().await;
+                let last = !matches!(&page, Ok(p) if p.end.is_none());
+                ahead.push_back(page);
+                if last {
+                    break;
+                }
+            }
+        }
+        s.mib = loading.join().unwrap_or_else(|_| a.common.load_mib());
+    }
     // Like net-snmp, varbinds printed by the -Ci Get and by the fallback Get count as found.
     let mut extra = 0;
     if s.app.include_requested {
@@ -71,13 +113,15 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
             Err(c) => return c,
         }
     }
-    // The agent works on the next page while this one is printed.
-    let mut walk = Walk::new(s.client.clone(), root.clone(), opts).prefetch(true);
     let mut exit = 0;
     let mut ok = true;
     let mut printer = Printer::new(&s);
     loop {
-        let page = match walk.next_page().await {
+        let next = match ahead.pop_front() {
+            Some(page) => page,
+            None => walk.next_page().await,
+        };
+        let page = match next {
             Ok(p) => p,
             Err(e) => {
                 exit = report_error(&s, &e, false);

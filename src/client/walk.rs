@@ -442,13 +442,23 @@ impl Walk {
         self
     }
 
-    /// With prefetch on, sends the next request now: its future is polled once here, which
-    /// puts the datagram on the wire, and again (with the caller's waker) when the next page
-    /// is asked for.
+    /// With prefetch on, sends the next request now.
     fn start_prefetch(&mut self) {
-        if !self.prefetch || self.inflight.is_some() || self.state.is_done() {
+        if self.prefetch {
+            self.send_ahead();
+        }
+    }
+
+    /// Sends the next request now, if none is out and the walk has not ended, without
+    /// waiting for the answer, which the next page (or stream item) picks up. A caller can
+    /// overlap its own setup with the agent's first response this way (`bulkwalk` loads its
+    /// MIBs meanwhile). The request's future is polled once here, which puts the datagram on
+    /// the wire, and again, with the caller's waker, when the page is asked for.
+    pub fn send_ahead(&mut self) {
+        if self.inflight.is_some() || self.state.is_done() {
             return;
         }
+        self.start_clock();
         if let Some(pdu) = self.next_request() {
             let mut fut = self.send(pdu);
             let mut cx = Context::from_waker(Waker::noop());
