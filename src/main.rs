@@ -20,6 +20,18 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let code = rt.block_on(cli::run(cli));
+    // The command runs as a task, not as block_on's own future: a task woken by the
+    // transport's receive task runs next in the same scheduler pass, where block_on's future
+    // costs the scheduler an extra epoll_wait per wake-up (one per round trip of a walk).
+    let code = rt.block_on(async {
+        match tokio::spawn(cli::run(cli)).await {
+            Ok(code) => code,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => {
+                eprintln!("snmpkit: {e}");
+                1
+            }
+        }
+    });
     std::process::exit(code);
 }
