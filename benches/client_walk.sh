@@ -12,7 +12,7 @@
 # Before timing it checks that every tool finds the same number of varbinds, and that
 # snmpkit prints byte for byte what snmpbulkwalk prints (numeric and with names).
 #
-# Usage: benches/client_walk.sh [RUNS]          (default 7)
+# Usage: benches/client_walk.sh [RUNS]          (default 15: the names row needs that many)
 # Env:   PORT (17161), IFACES (5000), GUFO_PY (a python with gufo-snmp; else python3, then
 #        /work/venv-peers/bin/python), ASNMP_WALK (else asnmp-walk on PATH, then
 #        /work/peers-asnmp/bin/asnmp-walk), KEEP=1 keeps the work directory.
@@ -20,7 +20,7 @@
 #        cargo install async-snmp --features cli --bin asnmp-walk --root DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS=${1:-7}
+RUNS=${1:-15}
 PORT=${PORT:-17161}
 IFACES=${IFACES:-5000}
 ROOT=1.3.6.1.2.1
