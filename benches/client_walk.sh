@@ -13,7 +13,7 @@
 # snmpkit prints byte for byte what snmpbulkwalk prints (numeric and with names).
 #
 # Usage: benches/client_walk.sh [RUNS]          (default 15: the names row needs that many)
-# Env:   PORT (17161), IFACES (5000), GUFO_PY (a python with gufo-snmp; else python3, then
+# Env:   PIN=1 (responder on CPU 1, clients on CPU 0), PORT (17161), IFACES (5000), GUFO_PY (a python with gufo-snmp; else python3, then
 #        /work/venv-peers/bin/python), ASNMP_WALK (else asnmp-walk on PATH, then
 #        /work/peers-asnmp/bin/asnmp-walk), KEEP=1 keeps the work directory.
 # Peers: pip install gufo-snmp (0.13) into a venv;
@@ -46,11 +46,19 @@ done
 WORK=$(mktemp -d)
 RPID=""
 cleanup() {
-  [ -n "$RPID" ] && kill "$RPID" 2>/dev/null && wait "$RPID" 2>/dev/null
-  [ -n "${KEEP:-}" ] && echo "work directory kept: $WORK" || rm -rf "$WORK"
+  # The responder's status after the kill (143) must not become the script's.
+  if [ -n "$RPID" ]; then kill "$RPID" 2>/dev/null || true; wait "$RPID" 2>/dev/null || true; fi
+  if [ -n "${KEEP:-}" ]; then echo "work directory kept: $WORK"; else rm -rf "$WORK"; fi
+  return 0
 }
 trap cleanup EXIT
-"$RESPONDER" "127.0.0.1:$PORT" "$IFACES" >"$WORK/responder.out" 2>&1 &
+# PIN=1: the responder on CPU 1 and every client on CPU 0. Unpinned, the scheduler sometimes
+# puts client and responder on one core (no cross-core wake-ups: a walk then takes a third of
+# the time) and sometimes not, run by run, which is most of the spread between runs. Pinned,
+# every tool walks as it would against an agent on another host.
+RPFX=(); CPFX=""
+if [ "${PIN:-0}" = 1 ]; then RPFX=(taskset -c 1); CPFX="taskset -c 0"; fi
+"${RPFX[@]}" "$RESPONDER" "127.0.0.1:$PORT" "$IFACES" >"$WORK/responder.out" 2>&1 &
 RPID=$!
 for _ in $(seq 100); do
   grep -q '^ready' "$WORK/responder.out" 2>/dev/null && break
@@ -115,7 +123,7 @@ fi
 # Peak memory, once each (GNU time's resolution is too coarse for the CPU times below).
 declare -A RSS
 for t in "${TOOLS[@]}"; do
-  /usr/bin/time -f '%M' -o "$WORK/rss" bash -c "exec ${CMD[$t]} >/dev/null"
+  /usr/bin/time -f '%M' -o "$WORK/rss" bash -c "exec $CPFX ${CMD[$t]} >/dev/null"
   RSS[$t]=$(tail -1 "$WORK/rss")
 done
 
@@ -124,7 +132,7 @@ TIMEFORMAT='%3R %3U %3S'
 # RUNS rounds; each round runs every tool once, so load changes hit all alike.
 for r in $(seq "$RUNS"); do
   for t in "${TOOLS[@]}"; do
-    { time bash -c "exec ${CMD[$t]} >/dev/null"; } 2>"$WORK/t"
+    { time bash -c "exec $CPFX ${CMD[$t]} >/dev/null"; } 2>"$WORK/t"
     read -r wall u s <"$WORK/t"
     echo "$t $wall $(awk -v u="$u" -v s="$s" 'BEGIN{print u+s}')" >>"$WORK/times"
   done
@@ -133,7 +141,7 @@ done
 median() { sort -g | awk '{a[NR]=$1} END{ if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2 }'; }
 declare -A CPU WALL
 echo
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)   runs: $RUNS each, medians, output to /dev/null"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)   runs: $RUNS each, medians, output to /dev/null, pinned: ${PIN:-0}"
 printf '%-13s %9s %9s %9s\n' tool "cpu s" "wall s" "max RSS"
 for t in "${TOOLS[@]}"; do
   CPU[$t]=$(awk -v t="$t" '$1==t{print $3}' "$WORK/times" | median)

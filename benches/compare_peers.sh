@@ -16,23 +16,25 @@
 # script checks its tools print the same data before timing. The summary at the end repeats
 # each script's verdict lines; the full logs are kept in $OUT (default: a temp directory).
 #
-# Usage: benches/compare_peers.sh [RUNS]      (RUNS default 11: walks per tool per row)
+# Usage: benches/compare_peers.sh [RUNS]      (RUNS default 15: walks per tool per row)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS=${1:-11}
+RUNS=${1:-15}
 OUT=${OUT:-$(mktemp -d)}
 mkdir -p "$OUT"
 cargo build --release --quiet
 echo "logs in $OUT; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "== row 1: default whole-tree bulkwalk vs snmpbulkwalk"
-benches/default_walk.sh "$RUNS" 2>&1 | tee "$OUT/row1.log"
+# A script that fails (a check before timing, a missing peer) is reported; the rows after it
+# still run.
+benches/default_walk.sh "$RUNS" 2>&1 | tee "$OUT/row1.log" || echo "row 1: the script failed"
 echo "== rows 2-5: client-bound walk"
-benches/client_walk.sh "$RUNS" 2>&1 | tee "$OUT/rows2-5.log"
+benches/client_walk.sh "$RUNS" 2>&1 | tee "$OUT/rows2-5.log" || echo "rows 2-5: the script failed"
 echo "== rows 6-7: traps at 150k/s, quiet and busy"
 python3 benches/trap_rate.py --burst 50000 --rates 150000 \
   --cases snmpkit-v3,snmpkit-v2c,snmptrapd-v3,snmptrapd-v2c --load quiet,busy 2>&1 |
-  tee "$OUT/rows6-7.log"
+  tee "$OUT/rows6-7.log" || echo "rows 6-7: the script failed"
 
 echo
 echo "================ issue 13: summary (load after: $(cut -d' ' -f1-3 /proc/loadavg)) ================"
