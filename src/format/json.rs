@@ -348,29 +348,13 @@ pub(crate) fn push_display(out: &mut String, n: impl std::fmt::Display) {
 }
 
 /// Appends the decimal digits of `v`, without the formatting machinery.
-pub(crate) fn push_u64(out: &mut String, mut v: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        // `v % 10` is below 10, so the cast and the sum stay within ASCII digits.
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    for &b in &buf[i..] {
-        out.push(char::from(b));
-    }
+pub(crate) fn push_u64(out: &mut String, v: u64) {
+    out.push_str(itoa::Buffer::new().format(v));
 }
 
 /// Appends the decimal digits of a signed `v`.
 pub(crate) fn push_i64(out: &mut String, v: i64) {
-    if v < 0 {
-        out.push('-');
-    }
-    push_u64(out, v.unsigned_abs());
+    out.push_str(itoa::Buffer::new().format(v));
 }
 
 /// Writes the members of one JSON object, a comma before every member but the first.
@@ -400,26 +384,6 @@ impl<'a> ObjectWriter<'a> {
     /// Closes the object (`}`).
     pub(crate) fn close(self) {
         self.out.push('}');
-    }
-}
-
-/// The type name [`varbind_json`] gives a value.
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Integer(_) => "INTEGER",
-        Value::OctetString(_) => "STRING",
-        Value::Null => "NULL",
-        Value::ObjectIdentifier(_) => "OID",
-        Value::IpAddress(_) => "IpAddress",
-        Value::Counter32(_) => "Counter32",
-        Value::Gauge32(_) => "Gauge32",
-        Value::TimeTicks(_) => "Timeticks",
-        Value::Counter64(_) => "Counter64",
-        Value::Opaque(_) => "Opaque",
-        Value::NoSuchObject => "noSuchObject",
-        Value::NoSuchInstance => "noSuchInstance",
-        Value::EndOfMibView => "endOfMibView",
-        Value::Unknown { .. } => "Unknown",
     }
 }
 
@@ -458,13 +422,25 @@ fn push_plain_value(out: &mut String, v: &Value) {
 /// `varbind_json(vb, o, mib).to_string()` (members in serde_json's sorted key order), without
 /// building the object. `listen --json` renders every varbind of every notification so.
 pub fn write_varbind_json(vb: &VarBind, o: &OutputOptions, mib: &Mib, out: &mut String) {
+    write_varbind_json_rate(vb, o, mib, None, out);
+}
+
+/// [`write_varbind_json`] with a `rate` member (in its sorted place, after `oid`) when `rate`
+/// is given and finite: a poll record's varbind.
+pub(crate) fn write_varbind_json_rate(
+    vb: &VarBind,
+    o: &OutputOptions,
+    mib: &Mib,
+    rate: Option<f64>,
+    out: &mut String,
+) {
     let node = mib.lookup(&vb.oid).filter(|n| !n.module().is_empty());
     let extras = node
         .as_ref()
         .map(|info| mib_extras(vb, info, o, mib))
         .unwrap_or_default();
     let mut w = ObjectWriter::open(out);
-    // Sorted keys: bits, display, hex, label, name, oid, tag, type, units, value.
+    // Sorted keys: bits, display, hex, label, name, oid, rate, tag, type, units, value.
     if let Some(b) = &extras.bits {
         push_display(w.key("bits"), J::Array(b.clone()));
     }
@@ -481,10 +457,13 @@ pub fn write_varbind_json(vb: &VarBind, o: &OutputOptions, mib: &Mib, out: &mut 
         push_json_str(w.key("name"), &info.display_name());
     }
     push_json_oid(w.key("oid"), &vb.oid);
+    if let Some(r) = rate.and_then(serde_json::Number::from_f64) {
+        push_display(w.key("rate"), r);
+    }
     if let Value::Unknown { tag, .. } = &vb.value {
         push_display(w.key("tag"), tag);
     }
-    push_json_str(w.key("type"), type_name(&vb.value));
+    push_json_str(w.key("type"), vb.value.type_name());
     if let Some(u) = &extras.units {
         push_json_str(w.key("units"), u);
     }

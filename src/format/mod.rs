@@ -22,6 +22,7 @@ pub use hint::{display_integer, display_octets};
 pub use input::{
     parse_octets_with_hint, parse_value, parse_value_unchecked, InputError, TYPE_LETTERS,
 };
+pub(crate) use json::{push_json_str, push_u64, write_varbind_json_rate};
 pub use json::{table_row_json, value_json, varbind_json, write_varbind_json};
 pub use notification::{notification_json, notification_text, rfc3339, write_notification_json};
 pub use text::{format_oid, format_value, format_value_for, format_varbind, VarBindFormatter};

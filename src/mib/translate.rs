@@ -44,11 +44,11 @@ impl Mib {
         numeric_index: bool,
         cache: &mut LookupCache,
     ) {
-        if style == OidStyle::Numeric {
-            cache.numeric.write(out, oid.arcs());
-            return;
-        }
-        let info = self.lookup_cached(oid, cache);
+        let info = if style == OidStyle::Numeric {
+            None
+        } else {
+            self.lookup_cached(oid, cache)
+        };
         self.write_found(out, oid, info.as_ref(), style, numeric_index, cache);
     }
 

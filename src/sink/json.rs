@@ -9,7 +9,9 @@
 //! cycle on.
 
 use super::{Sink, SinkError, SinkFuture};
-use crate::format::{varbind_json, OutputOptions};
+use crate::format::{
+    push_json_str, push_u64, varbind_json, write_varbind_json_rate, OutputOptions,
+};
 use crate::mib::{BaseType, Mib, NodeKind};
 use crate::poll::{rfc3339, Record};
 use crate::{Oid, Value, VarBind};
@@ -85,7 +87,7 @@ impl JsonRenderer {
     pub fn record(&mut self, rec: &Record, mib: &Mib) -> String {
         let mut out = String::with_capacity(128 + rec.samples.len() * 112);
         out.push_str("{\"target\":");
-        json_str(&mut out, &rec.target);
+        push_json_str(&mut out, &rec.target);
         out.push_str(",\"time\":\"");
         out.push_str(&rfc3339(rec.time));
         out.push_str("\",\"duration_ms\":");
@@ -97,7 +99,7 @@ impl JsonRenderer {
         );
         out.push_str(",\"error\":");
         match &rec.error {
-            Some(e) => json_str(&mut out, e),
+            Some(e) => push_json_str(&mut out, e),
             None => out.push_str("null"),
         }
         out.push_str(",\"varbinds\":[");
@@ -172,14 +174,14 @@ impl JsonRenderer {
             match k.as_str() {
                 "name" | "oid" => {}
                 k if k < "name" => {
-                    json_str(&mut parts.pre, k);
+                    push_json_str(&mut parts.pre, k);
                     parts.pre.push(':');
                     parts.pre.push_str(&v.to_string());
                     parts.pre.push(',');
                 }
                 k => {
                     parts.post.push(',');
-                    json_str(&mut parts.post, k);
+                    push_json_str(&mut parts.post, k);
                     parts.post.push(':');
                     parts.post.push_str(&v.to_string());
                 }
@@ -213,35 +215,8 @@ impl JsonRenderer {
                 }
             }
         }
-        let mut v = varbind_json(vb, &self.opts, mib);
-        if let (Some(r), J::Object(o)) = (rate, &mut v) {
-            if let Some(n) = serde_json::Number::from_f64(r) {
-                o.insert("rate".into(), J::Number(n));
-            }
-        }
-        out.push_str(&v.to_string());
+        write_varbind_json_rate(vb, &self.opts, mib, rate, out);
     }
-}
-
-/// Decimal digits without the formatting machinery (this runs for every arc of every OID).
-fn push_u64(out: &mut String, mut v: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    for &b in &buf[i..] {
-        out.push(char::from(b));
-    }
-}
-
-fn json_str(out: &mut String, s: &str) {
-    out.push_str(&J::String(s.to_string()).to_string());
 }
 
 /// `"name":"MODULE::name.1.2","oid":".1.3...1.2"` for a node with a numeric index.
@@ -294,7 +269,7 @@ fn fast_varbind(out: &mut String, vb: &VarBind, rate: Option<f64>, n: &NodeCache
     out.push('"');
     if let (true, Some(u)) = (typed, &n.units) {
         out.push_str(",\"units\":");
-        json_str(out, u);
+        push_json_str(out, u);
     }
     out.push_str(",\"value\":");
     match &vb.value {
