@@ -24,6 +24,7 @@ pub use input::{
 };
 pub(crate) use json::{push_json_str, push_u64, write_varbind_json_rate};
 pub use json::{table_row_json, value_json, varbind_json, write_varbind_json};
+pub(crate) use notification::civil_date;
 pub use notification::{notification_json, notification_text, rfc3339, write_notification_json};
 pub use text::{format_oid, format_value, format_value_for, format_varbind, VarBindFormatter};
 

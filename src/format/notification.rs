@@ -37,7 +37,7 @@ fn push_rfc3339(out: &mut String, t: SystemTime) {
 
 /// Days since 1970-01-01 to a proleptic Gregorian (year, month, day), counting in 400-year
 /// eras that start on 1 March so that leap days fall at the end of each year.
-fn civil_date(days: i64) -> (i64, u32, u32) {
+pub(crate) fn civil_date(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468; // days from 0000-03-01 to 1970-01-01
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097); // day of era, 0..=146096

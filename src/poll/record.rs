@@ -1,5 +1,6 @@
 //! The record model: what one poll of one target produced.
 
+use crate::format::civil_date;
 use crate::VarBind;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -61,20 +62,6 @@ pub fn rfc3339(t: SystemTime) -> String {
         s % 60,
         d.subsec_millis()
     )
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day). Years are counted in
-/// 400-year eras that begin on 1 March, so a leap day is always the last day of its year.
-fn civil_date(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 #[cfg(test)]
