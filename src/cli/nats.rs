@@ -236,14 +236,15 @@ pub async fn schedule(
 ) -> i32 {
     use snmpkit::sink::nats::{run_scheduler, Broker};
     let stop = stop_on_signal();
-    let queue = match Broker::connect(url).await {
-        Ok(b) => match b.job_queue(stream, interval).await {
-            Ok(q) => q,
-            Err(e) => {
-                eprintln!("{prog}: {e}");
-                return 1;
-            }
-        },
+    let queue = match async {
+        Broker::connect(url)
+            .await?
+            .job_queue(stream, interval)
+            .await
+    }
+    .await
+    {
+        Ok(q) => q,
         Err(e) => {
             eprintln!("{prog}: {e}");
             return 1;
@@ -289,14 +290,16 @@ where
             return 1;
         }
     };
-    let consumer = match broker.job_queue(stream, interval).await {
-        Ok(q) => match q.consumer(interval).await {
-            Ok(c) => c,
-            Err(e) => {
-                eprintln!("{prog}: {e}");
-                return 1;
-            }
-        },
+    let consumer = match async {
+        broker
+            .job_queue(stream, interval)
+            .await?
+            .consumer(interval)
+            .await
+    }
+    .await
+    {
+        Ok(c) => c,
         Err(e) => {
             eprintln!("{prog}: {e}");
             return 1;
