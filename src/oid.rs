@@ -24,12 +24,15 @@ use std::str::FromStr;
 #[derive(Clone)]
 pub struct Oid(Repr);
 
+/// How many arcs an OID holds without a heap allocation.
+pub(crate) const INLINE_ARCS: usize = 16;
+
 /// Where the arcs live: a `'static` slice (constants) or an inline-first vector. Every
 /// comparison and hash goes through [`Oid::arcs`], so the two forms of one OID are equal.
 #[derive(Clone)]
 enum Repr {
     Static(&'static [u32]),
-    Owned(SmallVec<[u32; 16]>),
+    Owned(SmallVec<[u32; INLINE_ARCS]>),
 }
 
 impl Default for Oid {
@@ -98,6 +101,15 @@ impl Oid {
         Oid(Repr::Owned(SmallVec::from_slice(arcs)))
     }
 
+    /// The first `len` arcs of `buf`, kept inline without a copy (the decoder's fast path).
+    /// A `len` past the buffer keeps the whole buffer.
+    pub(crate) fn from_inline(buf: [u32; INLINE_ARCS], len: usize) -> Self {
+        Oid(Repr::Owned(SmallVec::from_buf_and_len(
+            buf,
+            len.min(INLINE_ARCS),
+        )))
+    }
+
     /// An OID over arcs fixed at compile time: usable in `const` items, never parsed and
     /// never copied until the OID is changed (`push`, `pop`, `extend_from_slice`).
     pub const fn from_static(arcs: &'static [u32]) -> Self {
@@ -113,7 +125,7 @@ impl Oid {
     }
 
     /// Changes the arcs, copying a static OID's arcs into a vector on its first change.
-    fn change(&mut self, f: impl FnOnce(&mut SmallVec<[u32; 16]>)) {
+    fn change(&mut self, f: impl FnOnce(&mut SmallVec<[u32; INLINE_ARCS]>)) {
         if let Repr::Static(a) = self.0 {
             self.0 = Repr::Owned(SmallVec::from_slice(a));
         }

@@ -656,6 +656,26 @@ mod property {
             let _ = decode_message(&b);
         }
 
+        /// Every length from 2 to 128 arcs, on both sides of the 16 arcs an OID holds
+        /// inline (the decoder's fast path) and with arcs of every encoded width.
+        #[test]
+        fn oids_of_every_length_round_trip(
+            first in 0u32..=2,
+            second in 0u32..40,
+            rest in proptest::collection::vec(
+                prop_oneof![0u32..128, 128u32..16384, any::<u32>()], 0..127),
+        ) {
+            let mut arcs = vec![first, second];
+            arcs.extend(rest);
+            let oid = Oid::from_slice(&arcs);
+            let mut w = crate::codec::ber::Writer::default();
+            w.write_oid(&oid);
+            // Tag and length, then the content.
+            let content = &w.buf[if w.buf[1] < 0x80 { 2 } else { 2 + (w.buf[1] & 0x7f) as usize }..];
+            let back = crate::codec::ber::decode_oid(content).unwrap();
+            prop_assert_eq!(back.arcs(), oid.arcs());
+        }
+
         #[test]
         fn values_round_trip(v in arb_value(), id in any::<i32>()) {
             let m = CommunityMessage {
@@ -672,6 +692,40 @@ mod property {
             prop_assert_eq!(decode_message(&m.encode()).unwrap(), Message::Community(m));
         }
     }
+}
+
+/// The decoder's inline fast path must not change which OIDs are refused: 128 arcs decode,
+/// 129 do not, and a truncated last sub-identifier is an error at 16 and 17 arcs alike.
+#[test]
+fn oid_decoding_keeps_its_limits_on_both_sides_of_the_inline_size() {
+    let encode = |arcs: &[u32]| {
+        let mut w = crate::codec::ber::Writer::default();
+        w.write_oid(&Oid::from_slice(arcs));
+        let at = if w.buf[1] < 0x80 {
+            2
+        } else {
+            2 + (w.buf[1] & 0x7f) as usize
+        };
+        w.buf[at..].to_vec()
+    };
+    for n in [15usize, 16, 17, 128] {
+        let mut arcs = vec![1u32, 3];
+        arcs.extend((2..n).map(|i| i as u32 * 1000));
+        let back = crate::codec::ber::decode_oid(&encode(&arcs)).unwrap();
+        assert_eq!(back.arcs(), &arcs[..], "{n} arcs");
+        let mut cut = encode(&arcs);
+        *cut.last_mut().unwrap() |= 0x80;
+        assert!(
+            crate::codec::ber::decode_oid(&cut).is_err(),
+            "{n} arcs, truncated"
+        );
+    }
+    let mut too_long = encode(&[1, 3]);
+    too_long.extend(std::iter::repeat_n(1u8, 127));
+    assert!(
+        crate::codec::ber::decode_oid(&too_long).is_err(),
+        "129 arcs"
+    );
 }
 
 /// `varbind_len` (the agent's size precomputation) counted one octet for the OIDs written as
