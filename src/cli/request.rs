@@ -4,6 +4,8 @@ use super::config::{parse_oid, CommonArgs, Fatal, Session};
 use snmpkit::codec::{Pdu, PduType};
 use snmpkit::format::{error_status_text, format_oid, write_varbind_json, VarBindFormatter};
 use snmpkit::{Error, Oid, Value, VarBind};
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
 
 /// Arguments of a manager command: options, the agent, then OIDs (or OID TYPE VALUE triples).
 #[derive(clap::Args, Debug)]
@@ -35,12 +37,22 @@ pub(crate) fn print_varbinds(s: &Session, vbs: &[VarBind]) {
 }
 
 /// Prints the pages of a walk: one formatter, whose name cache carries from page to page, and
-/// one buffer, written to stdout once per page.
+/// one buffer. On a terminal each page is written as it comes; otherwise pages gather into
+/// blocks of up to 64 KiB (as net-snmp's stdio buffers a pipe or file), written at least every
+/// 100 ms, so a long walk into a file makes a few hundred `write`s instead of one per response.
+/// [`Printer::flush`] writes what is gathered; so does dropping the printer.
 pub(crate) struct Printer<'a> {
     s: &'a Session,
     f: VarBindFormatter<'a>,
     buf: String,
+    interactive: bool,
+    flushed: Instant,
 }
+
+/// Bytes a walk gathers before writing them when stdout is not a terminal.
+const BLOCK: usize = 64 * 1024;
+/// The longest gathered output waits before it is written.
+const BLOCK_WAIT: Duration = Duration::from_millis(100);
 
 impl<'a> Printer<'a> {
     pub(crate) fn new(s: &'a Session) -> Self {
@@ -48,12 +60,26 @@ impl<'a> Printer<'a> {
             s,
             f: VarBindFormatter::new(&s.mib, &s.output),
             buf: String::new(),
+            interactive: std::io::stdout().is_terminal(),
+            flushed: Instant::now(),
         }
     }
 
     /// Prints varbinds as text or JSON lines, and flushes.
     pub(crate) fn print(&mut self, vbs: &[VarBind]) {
-        self.buf.clear();
+        self.add(vbs);
+        self.flush();
+    }
+
+    /// Prints one page of a walk: written now on a terminal, else gathered into blocks.
+    pub(crate) fn print_page(&mut self, vbs: &[VarBind]) {
+        self.add(vbs);
+        if self.interactive || self.buf.len() >= BLOCK || self.flushed.elapsed() >= BLOCK_WAIT {
+            self.flush();
+        }
+    }
+
+    fn add(&mut self, vbs: &[VarBind]) {
         for vb in vbs {
             if self.s.json {
                 write_varbind_json(vb, &self.s.output, &self.s.mib, &mut self.buf);
@@ -62,7 +88,21 @@ impl<'a> Printer<'a> {
             }
             self.buf.push('\n');
         }
-        super::out::text(&self.buf);
+    }
+
+    /// Writes what is gathered.
+    pub(crate) fn flush(&mut self) {
+        if !self.buf.is_empty() {
+            super::out::text(&self.buf);
+            self.buf.clear();
+        }
+        self.flushed = Instant::now();
+    }
+}
+
+impl Drop for Printer<'_> {
+    fn drop(&mut self) {
+        self.flush();
     }
 }
 

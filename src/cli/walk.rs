@@ -124,6 +124,7 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
         let page = match next {
             Ok(p) => p,
             Err(e) => {
+                printer.flush();
                 exit = report_error(&s, &e, false);
                 ok = false;
                 break;
@@ -138,9 +139,13 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
                 .filter(|vb| !vb.value.is_exception())
                 .cloned()
                 .collect();
-            printer.print(&found);
+            printer.print_page(&found);
         } else {
-            printer.print(&page.varbinds);
+            printer.print_page(&page.varbinds);
+        }
+        if page.end.is_some() {
+            // What the walk prints at its end (End of MIB, errors, -Cp) follows its lines.
+            printer.flush();
         }
         match page.end {
             None => continue,

@@ -355,6 +355,10 @@ trait Datagrams {
         buf: &'a mut [u8],
     ) -> impl std::future::Future<Output = io::Result<(usize, SocketAddr)>> + Send + 'a;
     fn local_addr(&self) -> Option<SocketAddr>;
+    /// Called after each datagram is handed over: when `idle()` holds (no request waits for
+    /// an answer), the source may forget that it was readable, so the next receive waits for
+    /// the next datagram without first trying a read that finds nothing.
+    fn settle(&self, _idle: impl Fn() -> bool) {}
 }
 
 impl Datagrams for UdpSocket {
@@ -366,6 +370,23 @@ impl Datagrams for UdpSocket {
     }
     fn local_addr(&self) -> Option<SocketAddr> {
         UdpSocket::local_addr(self).ok()
+    }
+    /// tokio keeps a socket marked readable until a read fails with `WouldBlock`, so after
+    /// each answer the next receive made a `recvfrom` that found nothing before it waited:
+    /// one system call in five of a walk's round trip (issue 13). A closure that reports
+    /// `WouldBlock` to `try_io` clears the mark without that call. It is safe only while no
+    /// request is pending: a request is registered before it is sent, so its answer cannot
+    /// have arrived unseen; a datagram still queued for nobody is read at the next arrival
+    /// (every arrival wakes the socket again); and tokio does not clear a readiness that
+    /// arrived after the one this call saw.
+    fn settle(&self, idle: impl Fn() -> bool) {
+        let _ = self.try_io(tokio::io::Interest::READABLE, || {
+            if idle() {
+                Err(io::ErrorKind::WouldBlock.into())
+            } else {
+                Ok(())
+            }
+        });
     }
 }
 
@@ -427,6 +448,7 @@ async fn receive_loop<D: Datagrams>(socket: Arc<D>, shared: Weak<Shared>) {
                 shared.stray.fetch_add(1, Ordering::Relaxed);
             }
         }
+        socket.settle(|| shared.pending.lock().is_ok_and(|p| p.is_empty()));
     }
 }
 
@@ -505,6 +527,120 @@ mod tests {
         let first = first.await.unwrap();
         assert!(matches!(first, Err(TransportError::Closed)), "{first:?}");
         assert!(!Error::from(first.unwrap_err()).is_timeout());
+    }
+
+    fn response(id: i32) -> Vec<u8> {
+        use crate::codec::{AnyPdu, CommunityMessage, Pdu, PduType, Version};
+        CommunityMessage {
+            version: Version::V2c,
+            community: b"public".to_vec(),
+            pdu: AnyPdu::Pdu(Pdu {
+                pdu_type: PduType::Response,
+                request_id: id,
+                error_status: 0,
+                error_index: 0,
+                varbinds: Vec::new(),
+            }),
+        }
+        .encode()
+    }
+
+    /// Duplicate answers around requests on a real socket: every request still gets its
+    /// answer (the receive loop forgets readiness when idle, see `settle_only_when_idle`), and
+    /// the duplicates are counted.
+    async fn duplicate_queued_when_idle_does_not_hide_the_next_answer() {
+        let agent = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let target = agent.local_addr().unwrap();
+        let t = Transport::new();
+        let mut buf = [0u8; 64];
+        for id in 11..17 {
+            let req = {
+                let t = t.clone();
+                tokio::spawn(async move {
+                    t.request(target, id, b"ask", Duration::from_secs(3), 0)
+                        .await
+                })
+            };
+            let (_, from) = agent.recv_from(&mut buf).await.unwrap();
+            let copies = if id % 2 == 1 { 2 } else { 1 };
+            for _ in 0..copies {
+                agent.send_to(&response(id), from).await.unwrap();
+            }
+            let got = req.await.unwrap();
+            assert!(got.is_ok(), "request {id}: {got:?}");
+        }
+        // Three duplicates were sent; the last may still be queued.
+        assert!(t.stray_count() >= 2, "stray: {}", t.stray_count());
+    }
+
+    #[tokio::test]
+    async fn duplicate_queued_when_idle_does_not_hide_the_next_answer_current_thread() {
+        duplicate_queued_when_idle_does_not_hide_the_next_answer().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn duplicate_queued_when_idle_does_not_hide_the_next_answer_multi_thread() {
+        duplicate_queued_when_idle_does_not_hide_the_next_answer().await;
+    }
+
+    /// Hands out scripted datagrams, records what `idle()` said at each `settle`, and lets
+    /// the transport go (ending the loop) when the script is done.
+    struct Scripted {
+        script: Mutex<std::collections::VecDeque<Vec<u8>>>,
+        idle_seen: Mutex<Vec<bool>>,
+        shared: Mutex<Option<Arc<Shared>>>,
+    }
+
+    const FROM: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 161);
+
+    impl Datagrams for Scripted {
+        fn recv_from<'a>(
+            &'a self,
+            buf: &'a mut [u8],
+        ) -> impl std::future::Future<Output = io::Result<(usize, SocketAddr)>> + Send + 'a
+        {
+            let next = self.script.lock().unwrap().pop_front();
+            let r = match next {
+                Some(d) => {
+                    buf[..d.len()].copy_from_slice(&d);
+                    Ok((d.len(), FROM))
+                }
+                None => {
+                    self.shared.lock().unwrap().take();
+                    Err(io::Error::other("script done"))
+                }
+            };
+            std::future::ready(r)
+        }
+        fn local_addr(&self) -> Option<SocketAddr> {
+            None
+        }
+        fn settle(&self, idle: impl Fn() -> bool) {
+            self.idle_seen.lock().unwrap().push(idle());
+        }
+    }
+
+    /// The receive loop may forget the socket's readiness (sparing the `recvfrom` that finds
+    /// nothing) only when no request waits: a stray datagram read while a request waits must
+    /// not make it forget, or the answer queued behind the stray would wait for a datagram
+    /// that never comes, and the request would time out.
+    #[tokio::test]
+    async fn settle_only_when_idle() {
+        let shared = Arc::new(Shared::default());
+        let (tx, rx) = oneshot::channel();
+        shared.pending.lock().unwrap().insert((5, FROM), tx);
+        let src = Arc::new(Scripted {
+            // A stray (id 9) while 5 waits, 5's answer, another stray with nothing waiting.
+            script: Mutex::new([response(9), response(5), response(9)].into()),
+            idle_seen: Mutex::new(Vec::new()),
+            shared: Mutex::new(Some(shared.clone())),
+        });
+        let weak = Arc::downgrade(&shared);
+        drop(shared);
+        receive_loop(src.clone(), weak).await;
+        assert_eq!(*src.idle_seen.lock().unwrap(), vec![false, true, true]);
+        let reply = rx.await.expect("5 answered");
+        assert_eq!(message_key(&reply.message), 5);
     }
 
     #[tokio::test]

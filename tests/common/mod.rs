@@ -636,7 +636,8 @@ impl NatsServer {
     /// Spawns the server and waits (bounded) for its port to accept; false if it died.
     fn spawn(&mut self) -> bool {
         let store = self.dir.path().join("js");
-        let log = std::fs::File::create(self.dir.path().join("server.log")).unwrap();
+        let log_path = self.dir.path().join("server.log");
+        let log = std::fs::File::create(&log_path).unwrap();
         let bin = [
             "/usr/sbin/nats-server",
             "/usr/bin/nats-server",
@@ -659,7 +660,12 @@ impl NatsServer {
             if let Ok(Some(_)) = child.try_wait() {
                 return false;
             }
-            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+            // Its own log must say it is ready: a port that accepts may belong to another
+            // test's server that took the same free port first (this server then exits), and
+            // that one may be stopped under us (a "connection reset" in nats_listen).
+            let ready =
+                std::fs::read_to_string(&log_path).is_ok_and(|l| l.contains("Server is ready"));
+            if ready && std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
                 self.child = Some(child);
                 return true;
             }
