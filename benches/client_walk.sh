@@ -13,7 +13,8 @@
 # snmpkit prints byte for byte what snmpbulkwalk prints (numeric and with names).
 #
 # Usage: benches/client_walk.sh [RUNS]          (default 15: the names row needs that many)
-# Env:   PIN=1 (responder on CPU 1, clients on CPU 0), PORT (17161), IFACES (5000), GUFO_PY (a python with gufo-snmp; else python3, then
+# Env:   PIN=1 (responder on CPU 1, clients on CPU 0), SETTLE (idle seconds before each
+#        timed run, 0.3), PORT (17161), IFACES (5000), GUFO_PY (a python with gufo-snmp; else python3, then
 #        /work/venv-peers/bin/python), ASNMP_WALK (else asnmp-walk on PATH, then
 #        /work/peers-asnmp/bin/asnmp-walk), KEEP=1 keeps the work directory.
 # Peers: pip install gufo-snmp (0.13) into a venv;
@@ -129,9 +130,17 @@ done
 
 # Bash's time: wall, user and sys in milliseconds.
 TIMEFORMAT='%3R %3U %3S'
-# RUNS rounds; each round runs every tool once, so load changes hit all alike.
+# RUNS rounds; each round runs every tool once, so load changes hit all alike. Unpinned, a
+# walk's speed depended on what ran just before it (whichever tool followed asnmp-walk was
+# the fast one, 0.09 s of CPU against 0.12 for the same binary after another walk), so each
+# timed run starts after the same idle pause (SETTLE seconds, default 0.3), and every other
+# round runs the tools in reverse order.
+SETTLE=${SETTLE:-0.3}
+NT=${#TOOLS[@]}
 for r in $(seq "$RUNS"); do
-  for t in "${TOOLS[@]}"; do
+  for i in $(seq 0 $((NT - 1))); do
+    if [ $((r % 2)) = 0 ]; then t=${TOOLS[$i]}; else t=${TOOLS[$((NT - 1 - i))]}; fi
+    sleep "$SETTLE"
     { time bash -c "exec $CPFX ${CMD[$t]} >/dev/null"; } 2>"$WORK/t"
     read -r wall u s <"$WORK/t"
     echo "$t $wall $(awk -v u="$u" -v s="$s" 'BEGIN{print u+s}')" >>"$WORK/times"
