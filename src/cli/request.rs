@@ -38,8 +38,9 @@ pub(crate) fn print_varbinds(s: &Session, vbs: &[VarBind]) {
 
 /// Prints the pages of a walk: one formatter, whose name cache carries from page to page, and
 /// one buffer. On a terminal each page is written as it comes; otherwise pages gather into
-/// blocks of up to 64 KiB (as net-snmp's stdio buffers a pipe or file), written at least every
-/// 100 ms, so a long walk into a file makes a few hundred `write`s instead of one per response.
+/// blocks (as net-snmp's stdio buffers a pipe or file), written once 64 KiB are gathered or
+/// when a page comes 100 ms or more after the last write, so a long walk into a file makes a
+/// few hundred `write`s instead of one per response.
 /// [`Printer::flush`] writes what is gathered; so does dropping the printer.
 pub(crate) struct Printer<'a> {
     s: &'a Session,
@@ -51,7 +52,7 @@ pub(crate) struct Printer<'a> {
 
 /// Bytes a walk gathers before writing them when stdout is not a terminal.
 const BLOCK: usize = 64 * 1024;
-/// The longest gathered output waits before it is written.
+/// A page that comes this long after the last write is written at once.
 const BLOCK_WAIT: Duration = Duration::from_millis(100);
 
 impl<'a> Printer<'a> {
