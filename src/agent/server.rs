@@ -216,14 +216,7 @@ mod pktinfo {
                 _ => {}
             }
         }
-        let src = m.address.as_ref().and_then(|a| {
-            a.as_sockaddr_in()
-                .map(|s| SocketAddr::from(std::net::SocketAddrV4::from(*s)))
-                .or_else(|| {
-                    a.as_sockaddr_in6()
-                        .map(|s| SocketAddr::from(std::net::SocketAddrV6::from(*s)))
-                })
-        });
+        let src = m.address.as_ref().and_then(crate::transport::socket_addr);
         match (src, local) {
             (Some(s), Some(l)) => Ok((m.bytes, s, l)),
             _ => Err(io::Error::other("datagram without source or destination")),

@@ -221,15 +221,16 @@ impl Transport {
     /// duplicate that arrived with its answer may still be queued; the counters call this
     /// first so that they count it. At most 4,096 datagrams per socket per call.
     pub fn drain(&self) {
-        let mut buf = Vec::new();
-        for family in [self.inner.v4.get(), self.inner.v6.get()]
+        let families: Vec<&Family> = [self.inner.v4.get(), self.inner.v6.get()]
             .into_iter()
             .flatten()
-        {
+            .collect();
+        if families.is_empty() {
+            return;
+        }
+        let mut buf = vec![0u8; RECEIVE_BUFFER];
+        for family in families {
             for _ in 0..4096 {
-                if buf.is_empty() {
-                    buf = vec![0u8; RECEIVE_BUFFER];
-                }
                 match recv_now(&family.socket, &mut buf) {
                     Ok((n, from)) => {
                         let local = || family.socket.local_addr().ok();
@@ -474,17 +475,22 @@ fn recv_now(socket: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, SocketAddr
     use nix::sys::socket::{recvfrom, SockaddrStorage};
     use std::os::fd::AsRawFd;
     let (n, from) = recvfrom::<SockaddrStorage>(socket.as_raw_fd(), buf)?;
-    let from = from.as_ref().and_then(|a| {
-        let v4 = a
-            .as_sockaddr_in()
-            .map(|s| std::net::SocketAddrV4::from(*s).into());
-        v4.or_else(|| {
-            a.as_sockaddr_in6()
-                .map(|s| std::net::SocketAddrV6::from(*s).into())
-        })
-    });
-    from.map(|f| (n, f))
+    from.as_ref()
+        .and_then(socket_addr)
+        .map(|f| (n, f))
         .ok_or_else(|| io::Error::other("datagram without a source address"))
+}
+
+/// nix's address of a datagram's peer as a std address (IPv4 or IPv6 only).
+#[cfg(unix)]
+pub(crate) fn socket_addr(a: &nix::sys::socket::SockaddrStorage) -> Option<SocketAddr> {
+    let v4 = a
+        .as_sockaddr_in()
+        .map(|s| std::net::SocketAddrV4::from(*s).into());
+    v4.or_else(|| {
+        a.as_sockaddr_in6()
+            .map(|s| std::net::SocketAddrV6::from(*s).into())
+    })
 }
 
 #[cfg(not(unix))]
@@ -609,13 +615,7 @@ mod tests {
         CommunityMessage {
             version: Version::V2c,
             community: b"public".to_vec(),
-            pdu: AnyPdu::Pdu(Pdu {
-                pdu_type: PduType::Response,
-                request_id: id,
-                error_status: 0,
-                error_index: 0,
-                varbinds: Vec::new(),
-            }),
+            pdu: AnyPdu::Pdu(Pdu::request(PduType::Response, id, &[])),
         }
         .encode()
     }
