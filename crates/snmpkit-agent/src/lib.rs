@@ -29,6 +29,7 @@ mod responder;
 mod server;
 mod set;
 mod store;
+mod user;
 mod v3;
 
 pub use config::AgentConfig;

@@ -11,7 +11,7 @@ use super::device::{advance, Device, Devices, VaryRate};
 use super::events::LinkEvent;
 use super::recording::Recording;
 use super::store::{Store, SYS_UPTIME_0};
-use super::v3::LocalUser;
+use super::user::LocalUser;
 use super::{AgentError, Counters, Options, Stats};
 use snmpkit::codec::{
     decode_message, varbind_len, AnyPdu, CommunityMessage, Message, Pdu, PduType, Version,

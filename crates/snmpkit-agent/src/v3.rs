@@ -13,38 +13,13 @@ use super::Counters;
 use snmpkit::codec::{
     flags, DecodedV3, Pdu, PduType, ScopedPdu, ScopedPduData, UsmParams, V3Message, Version,
 };
-use snmpkit::conf::UserConfig;
 use snmpkit::usm::{
-    self, Credentials, SaltSource, SecurityLevel, UserKeys, UsmError, UsmReport, TIME_WINDOW,
+    self, SaltSource, SecurityLevel, UserKeys, UsmError, UsmReport, TIME_WINDOW,
 };
 use snmpkit::{Oid, Value, VarBind};
 
 /// snmpUnknownContexts.0 (SNMP-TARGET-MIB, RFC 3413).
 const UNKNOWN_CONTEXTS: [u32; 10] = [1, 3, 6, 1, 6, 3, 12, 1, 5, 0];
-
-/// A `createUser` user with keys localized to our engine (snmpd's agent ignores `-e` for
-/// its own users' localization, and so do we).
-#[derive(Debug)]
-pub(crate) struct LocalUser {
-    name: String,
-    keys: UserKeys,
-}
-
-impl LocalUser {
-    pub fn new(u: &UserConfig, engine_id: &[u8]) -> Result<LocalUser, UsmError> {
-        let mut c = Credentials::new(u.name.as_bytes());
-        if let Some((p, pass)) = &u.auth {
-            c = c.auth(*p, pass);
-        }
-        if let Some((p, pass)) = &u.privacy {
-            c = c.privacy(*p, pass);
-        }
-        Ok(LocalUser {
-            name: u.name.clone(),
-            keys: c.localize(engine_id)?,
-        })
-    }
-}
 
 /// What a Report answers (RFC 3412 §7.1 step 3).
 struct Head {
@@ -285,7 +260,7 @@ mod tests {
     use super::super::{AgentConfig, Options};
     use super::*;
     use snmpkit::codec::{decode_message, Message};
-    use snmpkit::usm::{AuthProtocol, PrivProtocol};
+    use snmpkit::usm::{AuthProtocol, Credentials, PrivProtocol};
 
     fn agent() -> Agent {
         let conf = "createUser ops SHA-256 opsauthpass AES opsprivpass\n\

@@ -20,6 +20,7 @@ pub mod codec;
 pub mod engine;
 pub mod hex;
 mod oid;
+mod opaque;
 #[cfg(feature = "rasn")]
 pub mod rasn_compat;
 pub mod usm;

@@ -1,6 +1,6 @@
 //! SNMP values (every SMI type and the three v2 exceptions) and variable bindings.
 
-use crate::codec::{decode_opaque, OpaqueValue};
+use crate::opaque::{decode_opaque, OpaqueValue};
 use crate::oid::Oid;
 use std::fmt;
 use std::net::Ipv4Addr;
@@ -178,7 +178,7 @@ impl fmt::Display for Value {
         match self {
             Value::Integer(i) => write!(f, "INTEGER: {}", *i as i32),
             Value::OctetString(b) if b.is_empty() => f.write_str("\"\""),
-            Value::OctetString(b) if b.iter().all(|&c| c.is_ascii_graphic() || b" \t\r\n".contains(&c)) => {
+            Value::OctetString(b) if b.iter().all(|&c| (0x20..0x7f).contains(&c) || (0x09..=0x0d).contains(&c)) => {
                 f.write_str("STRING: \"")?;
                 for &c in b.iter() {
                     if c == b'"' || c == b'\\' {

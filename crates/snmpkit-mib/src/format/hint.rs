@@ -90,7 +90,7 @@ pub fn display_octets(bytes: &[u8], hint: &str, two_digit_hex: bool) -> Option<S
                     if chunk.contains(&0) {
                         // net-snmp's sprint_realloc_asciistring: escapes, dots for the rest.
                         for &b in chunk {
-                            if super::text::is_text_byte(b) {
+                            if is_text_byte(b) {
                                 if b == b'"' || b == b'\\' {
                                     out.push(b'\\');
                                 }
@@ -214,6 +214,11 @@ fn leading_int(s: &str) -> i64 {
     } else {
         n
     }
+}
+
+/// C's isprint || isspace in the C locale: what net-snmp accepts inside `STRING: "..."`.
+pub(crate) fn is_text_byte(b: u8) -> bool {
+    (0x20..0x7f).contains(&b) || (0x09..=0x0d).contains(&b)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! net-snmp's text output.
 
 use super::hint::{display_integer, display_octets};
+use super::hint::is_text_byte;
 use super::{decode_opaque, OidFormat, OpaqueValue, OutputOptions, StringFormat};
 use crate::mib::{BaseType, LookupCache, Mib, NodeInfo, OidStyle};
 use crate::{Oid, Value, VarBind};
@@ -102,10 +103,6 @@ impl<'a> VarBindFormatter<'a> {
     }
 }
 
-/// C's isprint || isspace in the C locale: what net-snmp accepts inside `STRING: "..."`.
-pub(crate) fn is_text_byte(b: u8) -> bool {
-    (0x20..0x7f).contains(&b) || (0x09..=0x0d).contains(&b)
-}
 
 /// Hex octets, `XX ` each, a newline after every 16 when more follow; with `-OT` each line is
 /// followed by its text in brackets.

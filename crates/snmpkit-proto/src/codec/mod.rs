@@ -4,7 +4,6 @@
 mod ber;
 mod error;
 mod message;
-mod opaque;
 mod pdu;
 mod status;
 #[cfg(test)]
@@ -12,7 +11,7 @@ mod tests;
 
 pub use error::DecodeError;
 pub use crate::value::opaque_unsigned;
-pub use opaque::{decode_opaque, OpaqueValue};
+pub use crate::opaque::{decode_opaque, OpaqueValue};
 pub use status::ErrorStatus;
 pub use message::{
     decode_message, flags, peek_version, CommunityMessage, DecodedV3, EncodedV3, Message,
