@@ -1,9 +1,9 @@
 //! The library's error type, chaining the per-layer errors.
 
 use crate::codec::DecodeError;
+pub use crate::codec::ErrorStatus;
 use crate::transport::{AddrError, TransportError};
 use crate::usm::UsmError;
-pub use crate::codec::ErrorStatus;
 use crate::{Oid, VarBind};
 use std::fmt;
 use std::time::Duration;

@@ -592,7 +592,9 @@ impl SocketTask {
                         self.send(&r, source).await;
                     }
                     if self.verbose {
-                        tracing::warn!("dropped {n}-byte datagram from {source}: {reason}: {detail}");
+                        tracing::warn!(
+                            "dropped {n}-byte datagram from {source}: {reason}: {detail}"
+                        );
                     }
                 }
             }

@@ -13,11 +13,11 @@ use super::NotifyError;
 use crate::codec::{
     flags, DecodedV3, Pdu, PduType, ScopedPdu, ScopedPduData, UsmParams, V3Message,
 };
+use crate::engine::EngineId;
 use crate::usm::{
     self, AuthProtocol, Credentials, EngineTime, PrivProtocol, SaltSource, SecurityLevel, UserKeys,
     UsmError, UsmReport, TIME_WINDOW,
 };
-use crate::engine::EngineId;
 use crate::{Value, VarBind};
 use std::collections::HashMap;
 use std::path::Path;
@@ -550,8 +550,15 @@ mod tests {
         assert_eq!((b.engine_id.clone(), b.boots), (a.engine_id.clone(), 2));
         let c = load_engine(&path, Some(&b.engine_id)).unwrap();
         assert_eq!(c.boots, 3);
-        let d = load_engine(&path, Some(&EngineId::new(vec![0x80, 0, 0, 0, 4, b'x']).unwrap())).unwrap();
-        assert_eq!((d.engine_id.to_vec(), d.boots), (vec![0x80, 0, 0, 0, 4, b'x'], 1));
+        let d = load_engine(
+            &path,
+            Some(&EngineId::new(vec![0x80, 0, 0, 0, 4, b'x']).unwrap()),
+        )
+        .unwrap();
+        assert_eq!(
+            (d.engine_id.to_vec(), d.boots),
+            (vec![0x80, 0, 0, 0, 4, b'x'], 1)
+        );
         std::fs::write(&path, "garbage").unwrap();
         assert!(load_engine(&path, None).is_err());
     }

@@ -25,8 +25,8 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
 
-use snmpkit::engine::EngineId;
 use snmpkit::conf::{parse_create_user, words, UserConfig};
+use snmpkit::engine::EngineId;
 use snmpkit::mib::Mib;
 use snmpkit::usm::SecurityLevel;
 use snmpkit::Oid;
@@ -480,9 +480,8 @@ impl AgentConfig {
                     id.push(4); // RFC 3411 snmpEngineID format 4: text
                     id.extend_from_slice(text.as_bytes());
                     // Five octets of prefix: the engine ID rule leaves 1 to 27 for the text.
-                    let id = EngineId::new(id).map_err(|_| {
-                        err("engineID: the text must be 1 to 27 characters".into())
-                    })?;
+                    let id = EngineId::new(id)
+                        .map_err(|_| err("engineID: the text must be 1 to 27 characters".into()))?;
                     c.engine_id = Some(id);
                 }
                 "exactengineid" => {
@@ -771,8 +770,12 @@ dontLogTCPWrappersConnects yes
     #[test]
     fn the_repository_lab_configs_parse() {
         for file in ["lab/snmpd.conf", "lab/agent.conf"] {
-            let text =
-                std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+            let text = std::fs::read_to_string(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../..")
+                    .join(file),
+            )
+            .unwrap();
             let c = parse(&text);
             let users: Vec<_> = c.users.iter().map(|u| u.name.as_str()).collect();
             assert_eq!(users, ["labuser", "labmd5"], "{file}");

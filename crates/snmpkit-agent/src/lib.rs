@@ -84,7 +84,8 @@ pub async fn resolve_address(s: &str) -> Result<std::net::SocketAddr, AgentError
         };
         return Ok(std::net::SocketAddr::new(ip, port));
     }
-    let a = snmpkit::transport::AgentAddr::parse(s, DEFAULT_PORT).map_err(|e| bad(e.to_string()))?;
+    let a =
+        snmpkit::transport::AgentAddr::parse(s, DEFAULT_PORT).map_err(|e| bad(e.to_string()))?;
     a.resolve().await.map_err(|e| bad(e.to_string()))
 }
 

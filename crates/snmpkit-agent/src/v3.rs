@@ -13,9 +13,7 @@ use super::Counters;
 use snmpkit::codec::{
     flags, DecodedV3, Pdu, PduType, ScopedPdu, ScopedPduData, UsmParams, V3Message, Version,
 };
-use snmpkit::usm::{
-    self, SaltSource, SecurityLevel, UserKeys, UsmError, UsmReport, TIME_WINDOW,
-};
+use snmpkit::usm::{self, SaltSource, SecurityLevel, UserKeys, UsmError, UsmReport, TIME_WINDOW};
 use snmpkit::{Oid, Value, VarBind};
 
 /// snmpUnknownContexts.0 (SNMP-TARGET-MIB, RFC 3413).

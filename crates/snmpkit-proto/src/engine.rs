@@ -9,6 +9,11 @@
 
 use std::fmt;
 use std::ops::Deref;
+use std::time::Instant;
+
+use crate::codec::UsmParams;
+use crate::usm::{UsmError, UsmReport};
+use crate::Oid;
 
 pub use crate::usm::{EngineTime, TIME_WINDOW};
 
@@ -224,6 +229,122 @@ fn parse_state(text: &str) -> Result<LocalEngine, StateError> {
     match (id, boots) {
         (Some(engine_id), Some(boots)) => Ok(LocalEngine { engine_id, boots }),
         _ => Err(StateError),
+    }
+}
+
+/// One authoritative engine as learned by discovery, a Report or an authenticated Response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EngineInfo {
+    /// snmpEngineID.
+    pub engine_id: Vec<u8>,
+    /// Its boots and time, and when they were learned.
+    pub time: EngineTime,
+    /// The largest message it accepts (its msgMaxSize), once known.
+    pub max_size: Option<usize>,
+}
+
+impl EngineInfo {
+    /// An engine whose msgMaxSize is not known yet.
+    pub fn new(engine_id: Vec<u8>, time: EngineTime) -> Self {
+        EngineInfo {
+            engine_id,
+            time,
+            max_size: None,
+        }
+    }
+
+    /// The same engine with its msgMaxSize.
+    pub fn with_max_size(mut self, max_size: Option<usize>) -> Self {
+        self.max_size = max_size;
+        self
+    }
+}
+
+/// Why a Report failed the request that drew it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReportFailure {
+    /// A USM Report (RFC 3414 §3.2): wrong digest, unknown user, ...
+    Usm(UsmReport),
+    /// A Report naming another counter (snmpUnknownContexts, ...).
+    Other(Oid),
+}
+
+/// What a Report means for the request that drew it.
+#[derive(Debug)]
+pub enum ReportAction {
+    /// The engine's ID or clock was updated from the Report: seal and send the request again.
+    Resend,
+    /// The request failed.
+    Fail(ReportFailure),
+}
+
+/// The timing side of one v3 request, sans-I/O: the engine as known, and whether the one
+/// resynchronisation RFC 3414 §4 allows has been spent.
+#[derive(Clone, Debug)]
+pub struct V3Timing {
+    engine: EngineInfo,
+    /// The engine ID was given (`-e`): a Report cannot change it.
+    fixed_engine_id: bool,
+    resynced: bool,
+}
+
+impl V3Timing {
+    /// The timing of a request to `engine`; `fixed_engine_id`: the ID was given (`-e`).
+    pub fn new(engine: EngineInfo, fixed_engine_id: bool) -> Self {
+        V3Timing {
+            engine,
+            fixed_engine_id,
+            resynced: false,
+        }
+    }
+
+    /// The engine as known now.
+    pub fn engine(&self) -> &EngineInfo {
+        &self.engine
+    }
+
+    /// msgAuthoritativeEngineBoots and msgAuthoritativeEngineTime for a message sent at `now`.
+    pub fn outgoing(&self, now: Instant) -> (u32, u32) {
+        self.engine.time.now(now)
+    }
+
+    /// A Report answered the request at `now`. notInTimeWindow (and unknownEngineID, unless
+    /// the engine ID is fixed) carry the engine's identity and clock: adopt them and resend,
+    /// once (RFC 3414 §4). Anything else fails the request.
+    pub fn on_report(
+        &mut self,
+        report: Option<UsmReport>,
+        oid: &Oid,
+        params: &UsmParams,
+        now: Instant,
+    ) -> ReportAction {
+        let Some(report) = report else {
+            return ReportAction::Fail(ReportFailure::Other(oid.clone()));
+        };
+        let is_time = report == UsmReport::NotInTimeWindow;
+        let is_engine = report == UsmReport::UnknownEngineId && !self.fixed_engine_id;
+        if (is_time || is_engine) && !self.resynced {
+            self.resynced = true;
+            if !self.fixed_engine_id && !params.engine_id.is_empty() {
+                self.engine.engine_id = params.engine_id.clone();
+            }
+            self.engine.time = EngineTime::new(params.engine_boots, params.engine_time, now);
+            return ReportAction::Resend;
+        }
+        ReportAction::Fail(ReportFailure::Usm(report))
+    }
+
+    /// An authenticated Response arrived at `now` carrying the engine's `boots` and `time`:
+    /// it must be inside the time window (RFC 3414 §3.2 step 7b), and newer values refresh
+    /// the estimate.
+    pub fn on_authenticated(
+        &mut self,
+        boots: u32,
+        time: u32,
+        now: Instant,
+    ) -> Result<(), UsmError> {
+        self.engine.time.observe(boots, time, now)
     }
 }
 

@@ -1,7 +1,7 @@
 //! SNMP values (every SMI type and the three v2 exceptions) and variable bindings.
 
-use crate::opaque::{decode_opaque, OpaqueValue};
 use crate::oid::Oid;
+use crate::opaque::{decode_opaque, OpaqueValue};
 use std::fmt;
 use std::net::Ipv4Addr;
 use std::time::Duration;
@@ -178,7 +178,10 @@ impl fmt::Display for Value {
         match self {
             Value::Integer(i) => write!(f, "INTEGER: {}", *i as i32),
             Value::OctetString(b) if b.is_empty() => f.write_str("\"\""),
-            Value::OctetString(b) if b.iter().all(|&c| (0x20..0x7f).contains(&c) || (0x09..=0x0d).contains(&c)) => {
+            Value::OctetString(b)
+                if b.iter()
+                    .all(|&c| (0x20..0x7f).contains(&c) || (0x09..=0x0d).contains(&c)) =>
+            {
                 f.write_str("STRING: \"")?;
                 for &c in b.iter() {
                     if c == b'"' || c == b'\\' {
@@ -240,13 +243,13 @@ impl fmt::Display for Value {
                 }
             },
             Value::Counter64(n) => write!(f, "Counter64: {n}"),
-            Value::NoSuchObject => f.write_str("No Such Object available on this agent at this OID"),
-            Value::NoSuchInstance => {
-                f.write_str("No Such Instance currently exists at this OID")
+            Value::NoSuchObject => {
+                f.write_str("No Such Object available on this agent at this OID")
             }
-            Value::EndOfMibView => {
-                f.write_str("No more variables left in this MIB View (It is past the end of the MIB tree)")
-            }
+            Value::NoSuchInstance => f.write_str("No Such Instance currently exists at this OID"),
+            Value::EndOfMibView => f.write_str(
+                "No more variables left in this MIB View (It is past the end of the MIB tree)",
+            ),
             Value::Unknown { tag, data } => {
                 write!(f, "Unknown (tag 0x{tag:02x}): ")?;
                 write_hex_lines(f, data)

@@ -471,9 +471,7 @@ fn parse_or<T: std::str::FromStr>(
 
 /// An engine ID in hex, with or without `0x`; 5 to 32 octets (RFC 3411).
 fn parse_hex_id(s: &str) -> Option<Vec<u8>> {
-    snmpkit::engine::EngineId::parse_hex(s)
-        .ok()
-        .map(Vec::from)
+    snmpkit::engine::EngineId::parse_hex(s).ok().map(Vec::from)
 }
 
 /// Parses an OID argument: a name (`sysName.0`, `IF-MIB::ifDescr.2`, `vacmGroupName.3."x"`)

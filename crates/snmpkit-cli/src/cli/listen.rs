@@ -1,9 +1,9 @@
 //! `snmpkit listen`: receive notifications and print them as text blocks or JSON lines,
 //! optionally running a handler command for each one.
 
+use snmpkit::engine::EngineId;
 use snmpkit::format::{notification_text, write_notification_json, OutputOptions};
 use snmpkit::mib::Mib;
-use snmpkit::engine::EngineId;
 use snmpkit::notify::conf::TrapdConfig;
 use snmpkit::notify::{
     load_engine, ListenAddr, LocalEngine, Notification, Receiver, ReceiverConfig, Stats, V3User,
@@ -248,10 +248,7 @@ fn local_engine(args: &ListenArgs, engine_id: Option<&EngineId>) -> Result<Local
         }
     };
     match default_state_path() {
-        Some(p) => {
-            Ok(load_engine(&p, engine_id)
-                .unwrap_or_else(|e| fallback(e.to_string())))
-        }
+        Some(p) => Ok(load_engine(&p, engine_id).unwrap_or_else(|e| fallback(e.to_string()))),
         None => Ok(fallback(
             "no HOME or XDG_STATE_HOME for the engine state".into(),
         )),

@@ -4,8 +4,8 @@
 mod agent;
 mod config;
 mod links;
-pub mod log;
 pub mod listen;
+pub mod log;
 mod nats;
 mod out;
 mod poll;

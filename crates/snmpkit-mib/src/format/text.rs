@@ -1,7 +1,7 @@
 //! net-snmp's text output.
 
-use super::hint::{display_integer, display_octets};
 use super::hint::is_text_byte;
+use super::hint::{display_integer, display_octets};
 use super::{decode_opaque, OidFormat, OpaqueValue, OutputOptions, StringFormat};
 use crate::mib::{BaseType, LookupCache, Mib, NodeInfo, OidStyle};
 use crate::{Oid, Value, VarBind};
@@ -102,7 +102,6 @@ impl<'a> VarBindFormatter<'a> {
         self.cache.hits()
     }
 }
-
 
 /// Hex octets, `XX ` each, a newline after every 16 when more follow; with `-OT` each line is
 /// followed by its text in brackets.

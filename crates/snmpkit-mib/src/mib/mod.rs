@@ -41,7 +41,10 @@ pub const BUILTIN_MODULES: &[(&str, &str)] = &[
         "DISMAN-SCHEDULE-MIB",
         include_str!("../../../../mibs/DISMAN-SCHEDULE-MIB.txt"),
     ),
-    ("ENTITY-MIB", include_str!("../../../../mibs/ENTITY-MIB.txt")),
+    (
+        "ENTITY-MIB",
+        include_str!("../../../../mibs/ENTITY-MIB.txt"),
+    ),
     (
         "EtherLike-MIB",
         include_str!("../../../../mibs/EtherLike-MIB.txt"),
@@ -83,8 +86,14 @@ pub const BUILTIN_MODULES: &[(&str, &str)] = &[
     ),
     ("IPV6-MIB", include_str!("../../../../mibs/IPV6-MIB.txt")),
     ("IPV6-TC", include_str!("../../../../mibs/IPV6-TC.txt")),
-    ("IPV6-TCP-MIB", include_str!("../../../../mibs/IPV6-TCP-MIB.txt")),
-    ("IPV6-UDP-MIB", include_str!("../../../../mibs/IPV6-UDP-MIB.txt")),
+    (
+        "IPV6-TCP-MIB",
+        include_str!("../../../../mibs/IPV6-TCP-MIB.txt"),
+    ),
+    (
+        "IPV6-UDP-MIB",
+        include_str!("../../../../mibs/IPV6-UDP-MIB.txt"),
+    ),
     (
         "LM-SENSORS-MIB",
         include_str!("../../../../mibs/LM-SENSORS-MIB.txt"),
@@ -102,12 +111,18 @@ pub const BUILTIN_MODULES: &[(&str, &str)] = &[
         "NET-SNMP-EXTEND-MIB",
         include_str!("../../../../mibs/NET-SNMP-EXTEND-MIB.txt"),
     ),
-    ("NET-SNMP-MIB", include_str!("../../../../mibs/NET-SNMP-MIB.txt")),
+    (
+        "NET-SNMP-MIB",
+        include_str!("../../../../mibs/NET-SNMP-MIB.txt"),
+    ),
     (
         "NET-SNMP-PASS-MIB",
         include_str!("../../../../mibs/NET-SNMP-PASS-MIB.txt"),
     ),
-    ("NET-SNMP-TC", include_str!("../../../../mibs/NET-SNMP-TC.txt")),
+    (
+        "NET-SNMP-TC",
+        include_str!("../../../../mibs/NET-SNMP-TC.txt"),
+    ),
     (
         "NET-SNMP-VACM-MIB",
         include_str!("../../../../mibs/NET-SNMP-VACM-MIB.txt"),
@@ -128,7 +143,10 @@ pub const BUILTIN_MODULES: &[(&str, &str)] = &[
         "SNMP-FRAMEWORK-MIB",
         include_str!("../../../../mibs/SNMP-FRAMEWORK-MIB.txt"),
     ),
-    ("SNMP-MPD-MIB", include_str!("../../../../mibs/SNMP-MPD-MIB.txt")),
+    (
+        "SNMP-MPD-MIB",
+        include_str!("../../../../mibs/SNMP-MPD-MIB.txt"),
+    ),
     (
         "SNMP-NOTIFICATION-MIB",
         include_str!("../../../../mibs/SNMP-NOTIFICATION-MIB.txt"),
@@ -145,10 +163,16 @@ pub const BUILTIN_MODULES: &[(&str, &str)] = &[
         "SNMP-VIEW-BASED-ACM-MIB",
         include_str!("../../../../mibs/SNMP-VIEW-BASED-ACM-MIB.txt"),
     ),
-    ("SNMPv2-MIB", include_str!("../../../../mibs/SNMPv2-MIB.txt")),
+    (
+        "SNMPv2-MIB",
+        include_str!("../../../../mibs/SNMPv2-MIB.txt"),
+    ),
     ("SNMPv2-TM", include_str!("../../../../mibs/SNMPv2-TM.txt")),
     ("TCP-MIB", include_str!("../../../../mibs/TCP-MIB.txt")),
-    ("UCD-DEMO-MIB", include_str!("../../../../mibs/UCD-DEMO-MIB.txt")),
+    (
+        "UCD-DEMO-MIB",
+        include_str!("../../../../mibs/UCD-DEMO-MIB.txt"),
+    ),
     (
         "UCD-DISKIO-MIB",
         include_str!("../../../../mibs/UCD-DISKIO-MIB.txt"),
@@ -157,9 +181,15 @@ pub const BUILTIN_MODULES: &[(&str, &str)] = &[
         "UCD-DLMOD-MIB",
         include_str!("../../../../mibs/UCD-DLMOD-MIB.txt"),
     ),
-    ("UCD-SNMP-MIB", include_str!("../../../../mibs/UCD-SNMP-MIB.txt")),
+    (
+        "UCD-SNMP-MIB",
+        include_str!("../../../../mibs/UCD-SNMP-MIB.txt"),
+    ),
     ("UDP-MIB", include_str!("../../../../mibs/UDP-MIB.txt")),
-    ("UUID-TC-MIB", include_str!("../../../../mibs/UUID-TC-MIB.txt")),
+    (
+        "UUID-TC-MIB",
+        include_str!("../../../../mibs/UUID-TC-MIB.txt"),
+    ),
 ];
 
 /// The modules loaded when no `-m`/`MIBS` is given: net-snmp 5.9's compiled-in default list

@@ -9,15 +9,15 @@ mod status;
 #[cfg(test)]
 mod tests;
 
-pub use error::DecodeError;
-pub use crate::value::opaque_unsigned;
 pub use crate::opaque::{decode_opaque, OpaqueValue};
-pub use status::ErrorStatus;
+pub use crate::value::opaque_unsigned;
+pub use error::DecodeError;
 pub use message::{
     decode_message, flags, peek_version, CommunityMessage, DecodedV3, EncodedV3, Message,
     ScopedPdu, ScopedPduData, UsmParams, V3Message, Version,
 };
 pub use pdu::{varbind_len, AnyPdu, Pdu, PduType, TrapV1, MAX_VARBINDS};
+pub use status::ErrorStatus;
 
 /// Encodes a single value as a BER TLV (used by Opaque handling and tests).
 pub fn encode_value(v: &crate::value::Value) -> Vec<u8> {

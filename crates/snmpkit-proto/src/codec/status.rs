@@ -190,5 +190,4 @@ mod tests {
             "(noSuchName) There is no such variable name in this MIB."
         );
     }
-
 }
