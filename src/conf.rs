@@ -1,5 +1,5 @@
 //! Pieces shared by the readers of net-snmp's configuration files (`snmptrapd.conf` in
-//! [`notify::conf`](crate::notify::conf), `snmpd.conf` in [`agent::config`](crate::agent::config)):
+//! [`notify::conf`](crate::notify::conf), `snmpd.conf` in `snmpkit_agent::config`):
 //! splitting a line into words as net-snmp does, and the `createUser` directive.
 
 use std::fmt;

@@ -46,7 +46,7 @@ pub enum Error {
     #[error(transparent)]
     Transport(TransportError),
     /// A response could not be decoded.
-    #[error("malformed response: {0}")]
+    #[error("malformed response")]
     Decode(#[from] DecodeError),
     /// The agent answered with a non-zero error-status.
     #[error("Error in packet. Reason: {status}")]
@@ -207,9 +207,32 @@ mod tests {
         use std::error::Error as _;
         let io = std::io::Error::other("boom");
         let e = Error::from(TransportError::Io(io));
-        // Transparent: the transport error's own source (the io::Error) is next in the chain.
-        assert!(e.source().is_some());
+        // Transparent down to the io::Error: its text, once.
+        assert_eq!(e.to_string(), "boom");
         let d = Error::from(DecodeError::Truncated("test"));
-        assert!(d.source().is_some());
+        assert_eq!(d.to_string(), "malformed response");
+        assert_eq!(d.source().unwrap().to_string(), "truncated test");
+    }
+
+    /// Error-chain printers show every cause after its error: a Display that repeated its
+    /// source would print it twice.
+    #[test]
+    fn no_display_repeats_its_source() {
+        let errors = [
+            Error::from(DecodeError::Truncated("value")),
+            Error::from(TransportError::Io(std::io::Error::other("refused"))),
+            Error::Usm(UsmError::Report(crate::usm::UsmReport::WrongDigest)),
+            Error::Timeout("rtr1".into()),
+        ];
+        for e in &errors {
+            let mut cur: &dyn std::error::Error = e;
+            while let Some(src) = cur.source() {
+                assert!(
+                    !cur.to_string().contains(&src.to_string()),
+                    "{cur} repeats {src}"
+                );
+                cur = src;
+            }
+        }
     }
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 #[non_exhaustive]
 pub enum SinkError {
     /// Writing failed (a closed pipe, a full disk).
-    #[error("{0}")]
+    #[error(transparent)]
     Io(#[from] std::io::Error),
     /// Any other sink's failure, in its own words.
     #[error("{0}")]

@@ -1,7 +1,7 @@
 //! Where poll records and notifications go: JSON lines, InfluxDB line protocol, Prometheus,
 //! NATS JetStream.
 //!
-//! A [`Sink`] takes each [`Record`] as it completes and is told when a cycle ends. Sinks are
+//! A [`Sink`] takes each [`Record`](crate::poll::Record) as it completes and is told when a cycle ends. Sinks are
 //! object-safe (`Box<dyn Sink>`), and [`Tee`] sends the same records to several.
 //!
 //! - [`json`]: one JSON object per record per line ([`json::record_json`] is the shape).

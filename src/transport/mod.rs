@@ -36,7 +36,7 @@ pub enum TransportError {
     #[error("Timeout: No Response from {0}")]
     Timeout(SocketAddr),
     /// The operating system refused a socket operation.
-    #[error("{0}")]
+    #[error(transparent)]
     Io(#[from] io::Error),
     /// The request's waiting slot was dropped without an answer (the transport's receive task
     /// stopped). Not a timeout: nothing was waited out.

@@ -10,8 +10,10 @@ use std::time::{Duration, Instant};
 /// Path of the snmpkit binary under test. Cargo names it to the tests of the CLI crate
 /// (`crates/snmpkit-cli/tests`), the only ones that run it.
 pub fn snmpkit_bin() -> &'static str {
-    option_env!("CARGO_BIN_EXE_snmpkit")
-        .expect("the snmpkit binary is run only by the CLI crate's tests")
+    match option_env!("CARGO_BIN_EXE_snmpkit") {
+        Some(path) => path,
+        None => panic!("the snmpkit binary is run only by the CLI crate's tests"),
+    }
 }
 
 /// The repository (workspace) root: the nearest directory above the crate with a Cargo.lock.

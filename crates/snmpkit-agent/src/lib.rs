@@ -12,8 +12,8 @@
 //!   the responder and sends linkDown/linkUp notifications to the configured sinks.
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), snmpkit::agent::AgentError> {
-//! use snmpkit::agent::{recording, Agent, AgentConfig, Options, Server};
+//! # async fn demo() -> Result<(), snmpkit_agent::AgentError> {
+//! use snmpkit_agent::{recording, Agent, AgentConfig, Options, Server};
 //! let data = recording::load(std::path::Path::new("lab/router.snmpwalk")).expect("a recording");
 //! let agent = Agent::new(AgentConfig::lab_default(), data, Options::default())?;
 //! let server = Server::bind(agent, &["127.0.0.1:1161".parse().unwrap()]).await?;

@@ -4,9 +4,9 @@
 //! - [`mib`]: [`mib::Mib`] (a shared handle to a resolved model: built-in modules, `-m`/`-M`
 //!   loading with net-snmp's search rules, a per-user cache of resolved models), lookups and
 //!   [`mib::LookupCache`], `snmptranslate`'s outputs, table indexes ([`mib::decode_index`]).
-//! - [`format`]: net-snmp's text for varbinds and values (`-O` options, display hints, enums,
+//! - [`format`](mod@format): net-snmp's text for varbinds and values (`-O` options, display hints, enums,
 //!   units), our JSON, and the way in: `OID TYPE VALUE` checked against the MIB
-//!   ([`format::input`]), as `snmpset` reads it.
+//!   ([`format::parse_value`]), as `snmpset` reads it.
 //!
 //! The protocol's data model comes from `snmpkit-proto`; this crate adds what a MIB knows.
 #![forbid(unsafe_code)]

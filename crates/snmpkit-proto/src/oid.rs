@@ -13,7 +13,7 @@ use std::str::FromStr;
 /// allocation, by [`Oid::from_static`] or the [`oid!`](crate::oid!) macro:
 ///
 /// ```
-/// use snmpkit::{oid, Oid};
+/// use snmpkit_proto::{oid, Oid};
 ///
 /// const SYS_NAME_0: Oid = oid!(1, 3, 6, 1, 2, 1, 1, 5, 0);
 /// const IF_TABLE: Oid = Oid::from_static(&[1, 3, 6, 1, 2, 1, 2, 2]);

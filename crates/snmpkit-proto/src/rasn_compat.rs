@@ -17,7 +17,7 @@
 //! | [`V3Message`] | [`v3::Message`] (USM parameters BER-encoded inside) |
 //!
 //! ```
-//! use snmpkit::codec::{AnyPdu, CommunityMessage, Pdu, PduType, Version};
+//! use snmpkit_proto::codec::{AnyPdu, CommunityMessage, Pdu, PduType, Version};
 //! use rasn_snmp::{v2, v2c};
 //! let ours = CommunityMessage {
 //!     version: Version::V2c,

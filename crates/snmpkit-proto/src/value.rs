@@ -80,7 +80,7 @@ impl Value {
 /// without matching on every variant:
 ///
 /// ```
-/// use snmpkit::{oid, Value};
+/// use snmpkit_proto::{oid, Value};
 /// use std::time::Duration;
 ///
 /// assert_eq!(Value::Counter64(1 << 40).as_u64(), Some(1 << 40));

@@ -89,6 +89,19 @@ pub async fn run(cli: Cli) -> i32 {
 static PROG: OnceLock<String> = OnceLock::new();
 
 /// The program name used in messages: the command as typed (`snmpkit get`), or the net-snmp
+/// An error and its causes, `: ` between them, as one line: the libraries' errors never
+/// repeat their source in their own text, so the chain is how a message gets its detail.
+pub fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        next = cause.source();
+    }
+    text
+}
+
 /// name the binary was run under (`snmpget`).
 pub fn prog() -> &'static str {
     PROG.get().map(String::as_str).unwrap_or("snmpkit")

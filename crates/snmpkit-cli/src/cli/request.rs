@@ -155,7 +155,7 @@ pub(crate) fn report_error(s: &Session, e: &Error, timeout_dot: bool) -> i32 {
             1
         }
         other => {
-            eprintln!("{}: {other}", s.prog);
+            eprintln!("{}: {}", s.prog, super::chain(other));
             1
         }
     }

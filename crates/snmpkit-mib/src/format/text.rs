@@ -40,9 +40,9 @@ pub fn format_varbind(vb: &VarBind, o: &OutputOptions, mib: &Mib) -> String {
 /// not formatted again; the output is byte for byte [`format_varbind`]'s.
 ///
 /// ```
-/// use snmpkit::format::{OutputOptions, VarBindFormatter};
-/// use snmpkit::mib::Mib;
-/// use snmpkit::{Value, VarBind};
+/// use snmpkit_mib::format::{OutputOptions, VarBindFormatter};
+/// use snmpkit_mib::mib::Mib;
+/// use snmpkit_proto::{Value, VarBind};
 ///
 /// let mib = Mib::builtin();
 /// let opts = OutputOptions::default();

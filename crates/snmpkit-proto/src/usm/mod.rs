@@ -6,7 +6,7 @@
 //! parameters.
 //!
 //! ```
-//! use snmpkit::usm::{AuthProtocol, Credentials, PrivProtocol, SecurityLevel};
+//! use snmpkit_proto::usm::{AuthProtocol, Credentials, PrivProtocol, SecurityLevel};
 //! let user = Credentials::new("admin")
 //!     .auth(AuthProtocol::Sha256, "authpass123")
 //!     .privacy(PrivProtocol::Aes128, "privpass123");
