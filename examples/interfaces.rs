@@ -26,37 +26,48 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let table = client
         .table(&spec, &TableOptions::new().max_repetitions(25))
         .await?;
-    // The enumeration labels of ifOperStatus come from the MIB too.
-    let oper_status = mib.node("IF-MIB::ifOperStatus");
-    println!(
-        "{:>7}  {:<16} {:>6} {:>12} {:>8} {:>14} {:>14}",
-        "ifIndex", "ifDescr", "type", "speed", "oper", "inOctets", "outOctets"
-    );
+    // Each cell is rendered through the MIB as snmptable prints it: ifType and ifOperStatus
+    // by their enumeration labels (`ethernetCsmacd`, `up`), the rest by their syntax.
+    let columns = [
+        "ifDescr",
+        "ifType",
+        "ifSpeed",
+        "ifOperStatus",
+        "ifInOctets",
+        "ifOutOctets",
+    ];
+    let mut lines: Vec<Vec<String>> = vec![std::iter::once("ifIndex")
+        .chain(columns)
+        .map(String::from)
+        .collect()];
     for row in table.rows() {
-        let number = |column: &str| match row.get(column).and_then(|v| v.as_u64()) {
-            Some(n) => n.to_string(),
-            None => "-".into(),
-        };
-        let oper = row
-            .get("ifOperStatus")
-            .and_then(|v| v.as_i64())
-            .map(|n| {
-                oper_status
-                    .and_then(|node| node.enum_label(n))
-                    .map(String::from)
-                    .unwrap_or_else(|| n.to_string())
+        let mut line = vec![row.index().display(false)];
+        for c in columns {
+            line.push(row.display(c, &mib).unwrap_or_else(|| "-".into()));
+        }
+        lines.push(line);
+    }
+    // Columns as wide as their widest cell; text to the left, numbers to the right.
+    let width: Vec<usize> = (0..=columns.len())
+        .map(|i| {
+            lines
+                .iter()
+                .map(|l| l[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for line in &lines {
+        let cells: Vec<String> = line
+            .iter()
+            .zip(&width)
+            .enumerate()
+            .map(|(i, (cell, w))| match i {
+                1 | 2 | 4 => format!("{cell:<w$}"),
+                _ => format!("{cell:>w$}"),
             })
-            .unwrap_or_else(|| "-".into());
-        println!(
-            "{:>7}  {:<16} {:>6} {:>12} {:>8} {:>14} {:>14}",
-            row.index().display(false),
-            row.get("ifDescr").and_then(|v| v.as_str()).unwrap_or("-"),
-            number("ifType"),
-            number("ifSpeed"),
-            oper,
-            number("ifInOctets"),
-            number("ifOutOctets"),
-        );
+            .collect();
+        println!("{}", cells.join("  ").trim_end());
     }
     Ok(())
 }

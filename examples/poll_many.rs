@@ -39,7 +39,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     for t in tasks {
         match t.await? {
-            Ok((agent, up, n)) => println!("{agent}: {:?}, {n} ifInOctets counters", up[0].value),
+            Ok((agent, up, n)) => println!("{agent}: {}, {n} ifInOctets counters", up[0].value),
             Err(e) => println!("error: {e}"),
         }
     }

@@ -27,7 +27,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             Value::OctetString(s) => String::from_utf8_lossy(s).into_owned(),
             Value::ObjectIdentifier(o) => o.to_string(),
             Value::TimeTicks(t) => format!("{}.{:02} s", t / 100, t % 100),
-            other => format!("{other:?}"),
+            other => other.to_string(),
         };
         println!("{name:12} {text}");
     }

@@ -31,7 +31,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .iter()
             .map(|vb| format_varbind(vb, &opts, &mib))
             .collect();
-        println!("{} {:?} {} [{}]", n.source, n.kind, name, vbs.join("; "));
+        println!(
+            "{} {} {} [{}]",
+            n.source,
+            n.kind.as_str(),
+            name,
+            vbs.join("; ")
+        );
         seen += 1;
         if Some(seen) == limit {
             break;

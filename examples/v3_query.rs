@@ -18,7 +18,7 @@ async fn print_all(
     let mut n = 0;
     while let Some(vb) = poll_fn(|cx| Pin::new(&mut walk).poll_next(cx)).await {
         let vb = vb?;
-        println!("  {} = {:?}", vb.oid, vb.value);
+        println!("  {} = {}", vb.oid, vb.value);
         n += 1;
     }
     Ok(n)

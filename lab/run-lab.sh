@@ -31,8 +31,10 @@ TRAP_PORT=${TRAP_PORT:-$((PORT + 1))}
 AGENT="127.0.0.1:$PORT"
 
 # Ask cargo where the binary is (CARGO_TARGET_DIR, workspaces and custom profiles included).
-echo "== building snmpkit (cargo build --release)"
-SNMPKIT=$(cargo build --release --quiet --message-format=json --bin snmpkit \
+# Only the JSON messages go through the pipe: cargo's progress ("Compiling ...", the bar on a
+# terminal) and any diagnostics stay on stderr, so a cold build (minutes) is not silent.
+echo "== building snmpkit (cargo build --release; the first build takes a few minutes)"
+SNMPKIT=$(cargo build --release --message-format=json-render-diagnostics --bin snmpkit \
   | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)
 if [ -z "$SNMPKIT" ] || [ ! -x "$SNMPKIT" ]; then
   echo "run-lab.sh: cargo did not report the snmpkit executable" >&2

@@ -48,6 +48,7 @@ use super::walk::{Walk, WalkEnd, WalkOptions};
 use super::Client;
 use crate::codec::{Pdu, PduType, Version};
 use crate::error::{Error, ErrorStatus, Result};
+use crate::format::OutputOptions;
 use crate::mib::{self, DecodedIndex, IndexValue, Mib, NodeKind};
 use crate::{Oid, Value, VarBind};
 use std::collections::HashMap;
@@ -399,6 +400,50 @@ impl Row {
     pub fn get(&self, column: &str) -> Option<&Value> {
         let i = self.columns.iter().position(|c| c.name == column)?;
         self.cells.get(i)?.as_ref()
+    }
+
+    /// The cell of `column` as snmptable prints it, read through the MIB: an enumeration's
+    /// label (`up`), a DISPLAY-HINT applied (`0:1b:21:3c:4d:5e`), a string's text, UNITS
+    /// added. None where the row has no such cell. [`Row::display_full`] gives `up(1)`.
+    ///
+    /// ```
+    /// # use snmpkit::client::Row;
+    /// # fn show(row: &Row, mib: &snmpkit::mib::Mib) {
+    /// let oper = row.display("ifOperStatus", mib).unwrap_or_default(); // "up"
+    /// # }
+    /// ```
+    pub fn display(&self, column: &str, mib: &Mib) -> Option<String> {
+        let quick = OutputOptions {
+            quick: true,
+            ..OutputOptions::default()
+        };
+        self.render(column, mib, &quick)
+    }
+
+    /// The cell of `column` as snmpget prints its value, read through the MIB, without the
+    /// type in front: `up(1)` for an enumeration, `"eth0"` for a string, `0:1b:21:3c:4d:5e`
+    /// for a MAC address, `(12345) 0:02:03.45` for TimeTicks.
+    pub fn display_full(&self, column: &str, mib: &Mib) -> Option<String> {
+        let text = self.render(column, mib, &OutputOptions::default())?;
+        // net-snmp writes `TYPE: value`; the type is the cell's own and adds nothing here.
+        Some(match text.split_once(": ") {
+            Some((kind, value)) if !kind.contains(' ') || kind.starts_with("Hex-") => {
+                value.to_string()
+            }
+            _ => text,
+        })
+    }
+
+    fn render(&self, column: &str, mib: &Mib, o: &OutputOptions) -> Option<String> {
+        let i = self.columns.iter().position(|c| c.name == column)?;
+        let vb = self.varbind(i)?;
+        let node = mib.lookup(&vb.oid);
+        Some(crate::format::format_value_for(
+            &vb.value,
+            node.as_ref(),
+            o,
+            mib,
+        ))
     }
 
     /// The value of the column with this number under the entry (2 for ifDescr).

@@ -104,7 +104,7 @@ pub struct AppFlags {
     pub print_time: bool,
     /// -CE OID: end the walk here.
     pub end: Option<String>,
-    /// -Cq (set): quiet, do not echo.
+    /// -Cq: quiet (set: do not echo; walk: no progress line).
     pub quiet: bool,
 }
 
@@ -211,6 +211,11 @@ impl CommonArgs {
         load_mib(self.mibs.as_deref(), self.mib_dirs.as_deref())
     }
 
+    /// [`CommonArgs::load_mib`], plus the modules `names` qualify (see [`load_mib_for`]).
+    pub fn load_mib_for(&self, names: &[String]) -> Arc<Mib> {
+        load_mib_for(self.mibs.as_deref(), self.mib_dirs.as_deref(), names)
+    }
+
     /// Whether `set`/`trap` values are checked against the MIB (not with `-Ir`).
     pub fn checks_values(&self) -> bool {
         !self.input.iter().any(|i| i.contains('r'))
@@ -219,6 +224,26 @@ impl CommonArgs {
     /// The checks net-snmp makes while reading the command line, before any OID is parsed:
     /// a valid version, and a community for v1/v2c (from -c or snmp.conf's defCommunity).
     pub fn precheck(&self) -> Result<(), Fatal> {
+        // net-snmp reads -l, -a and -x while parsing the command line, whatever the version:
+        // a misspelt level is refused even on a v2c command line.
+        parse_or(
+            &self.level,
+            SecurityLevel::NoAuthNoPriv,
+            "security level",
+            "3l",
+        )?;
+        parse_or(
+            &self.auth_protocol,
+            AuthProtocol::Md5,
+            "authentication protocol",
+            "3a",
+        )?;
+        parse_or(
+            &self.priv_protocol,
+            PrivProtocol::Des,
+            "privacy protocol",
+            "3x",
+        )?;
         let merged = self.with_conf_defaults(&super::snmpconf::load());
         let version = parse_version(merged.version.as_deref().unwrap_or("3"))?;
         if version != Version::V3 && merged.community.is_none() {
@@ -357,19 +382,19 @@ impl CommonArgs {
             &self.level,
             SecurityLevel::NoAuthNoPriv,
             "security level",
-            'l',
+            "3l",
         )?;
         let auth = parse_or(
             &self.auth_protocol,
             AuthProtocol::Md5,
             "authentication protocol",
-            'a',
+            "3a",
         )?;
         let privacy = parse_or(
             &self.priv_protocol,
             PrivProtocol::Des,
             "privacy protocol",
-            'x',
+            "3x",
         )?;
         let short = |which: &str| {
             Fatal(
@@ -436,6 +461,39 @@ impl CommonArgs {
 /// Loads MIBs for `-m MODULES` and `-M DIRS` (with `MIBS`/`MIBDIRS`; the built-in modules
 /// when none is given), printing load warnings to stderr.
 pub fn load_mib(modules: Option<&str>, dirs: Option<&str>) -> Arc<Mib> {
+    load_mib_for(modules, dirs, &[])
+}
+
+/// Like [`load_mib`], also loading the modules that `names` qualify (`ENTITY-MIB::entPhysicalDescr`)
+/// when they are not among the loaded ones, as net-snmp reads a module named that way. A
+/// module that cannot be found is left to the name's own "Unknown object identifier".
+pub fn load_mib_for(modules: Option<&str>, dirs: Option<&str>, names: &[String]) -> Arc<Mib> {
+    let mib = load_mib_quiet(modules, dirs, &[]);
+    if modules.is_some_and(|m| m.split(':').any(|n| n.trim() == "ALL")) {
+        return mib;
+    }
+    let mut missing: Vec<&str> = Vec::new();
+    for n in names {
+        if let Some((module, _)) = n.split_once("::") {
+            if !module.is_empty() && !mib.has_module(module) && !missing.contains(&module) {
+                missing.push(module);
+            }
+        }
+    }
+    if missing.is_empty() {
+        return mib;
+    }
+    let extra = missing.join(":");
+    let wanted = match modules {
+        None => format!("+{extra}"),
+        Some(m) if m.trim().is_empty() => extra,
+        Some(m) => format!("{m}:{extra}"),
+    };
+    load_mib_quiet(Some(&wanted), dirs, &missing)
+}
+
+/// Loads and prints the load warnings, except "Cannot find module" for the modules in `quiet`.
+fn load_mib_quiet(modules: Option<&str>, dirs: Option<&str>, quiet: &[&str]) -> Arc<Mib> {
     let mut cfg = MibConfig::from_env();
     if let Some(m) = modules {
         cfg = cfg.with_modules(m);
@@ -445,18 +503,22 @@ pub fn load_mib(modules: Option<&str>, dirs: Option<&str>) -> Arc<Mib> {
     }
     let (mib, warnings) = Mib::load(&cfg);
     for w in warnings {
+        if w.module.as_deref().is_some_and(|m| quiet.contains(&m)) {
+            continue;
+        }
         eprintln!("{w}");
     }
     Arc::new(mib)
 }
 
 /// Parses an optional option value, with net-snmp's default when it is absent and its
-/// "Invalid ... specified after -X flag" wording when it does not parse.
+/// "Invalid ... specified after -X flag" wording when it does not parse (net-snmp names the
+/// v3 options `-3l`, `-3a`, `-3x` there, from its internal option table).
 fn parse_or<T: std::str::FromStr>(
     v: &Option<String>,
     default: T,
     what: &str,
-    flag: char,
+    flag: &str,
 ) -> Result<T, Fatal> {
     match v {
         None => Ok(default),

@@ -29,9 +29,9 @@ pub fn subcommand_for(program: &str) -> Option<&'static str> {
 /// Arguments of `snmpkit install-links`.
 #[derive(clap::Args, Debug)]
 pub struct InstallLinksArgs {
-    /// The directory to put the links in (created if missing), e.g. ~/.local/bin.
+    /// The directory to put the links in (created if missing); default ~/.local/bin.
     #[arg(value_name = "DIR")]
-    pub dir: PathBuf,
+    pub dir: Option<PathBuf>,
 }
 
 /// Creates one symbolic link per net-snmp name in `dir`, pointing at this binary. A link
@@ -46,13 +46,23 @@ pub fn install(a: InstallLinksArgs) -> i32 {
             return 1;
         }
     };
-    if let Err(e) = std::fs::create_dir_all(&a.dir) {
-        eprintln!("{prog}: cannot create {}: {e}", a.dir.display());
+    let dir = match a.dir {
+        Some(d) => d,
+        None => match std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+            Some(home) => PathBuf::from(home).join(".local/bin"),
+            None => {
+                eprintln!("{prog}: HOME is not set: name the directory (install-links DIR)");
+                return 1;
+            }
+        },
+    };
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("{prog}: cannot create {}: {e}", dir.display());
         return 1;
     }
     let mut failed = 0;
     for (name, sub) in NAMES {
-        let link = a.dir.join(name);
+        let link = dir.join(name);
         match install_one(&link, &target) {
             Ok(what) => println!("{}: {what} -> {} ({sub})", link.display(), target.display()),
             Err(e) => {
@@ -61,11 +71,42 @@ pub fn install(a: InstallLinksArgs) -> i32 {
             }
         }
     }
+    // Whether the links are found by name is the point of making them: say so.
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    match on_path(&dir, &path) {
+        Some(i) => {
+            println!("{} is on PATH", dir.display());
+            // A directory after /usr/bin leaves net-snmp's own tools in front.
+            if let Some(net_snmp) = std::env::split_paths(&path)
+                .take(i)
+                .find(|p| NAMES.iter().any(|(n, _)| p.join(n).exists()))
+            {
+                println!(
+                    "note: {} comes first on PATH and has net-snmp names too; put {} before it",
+                    net_snmp.display(),
+                    dir.display()
+                );
+            }
+        }
+        None => println!(
+            "{} is not on PATH: add it, e.g. export PATH=\"{}:$PATH\"",
+            dir.display(),
+            dir.display()
+        ),
+    }
     if failed > 0 {
         eprintln!("{prog}: {failed} of {} names not installed", NAMES.len());
         return 1;
     }
     0
+}
+
+/// The position of `dir` in the `PATH` value, comparing canonical paths (a symlinked or
+/// `..`-laden entry still counts).
+fn on_path(dir: &Path, path: &std::ffi::OsStr) -> Option<usize> {
+    let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let want = canon(dir);
+    std::env::split_paths(path).position(|p| canon(&p) == want)
 }
 
 fn install_one(link: &Path, target: &Path) -> Result<&'static str, String> {

@@ -9,7 +9,9 @@ pub mod log;
 mod nats;
 mod out;
 mod poll;
+mod progress;
 mod request;
+mod shell;
 pub mod snmpconf;
 mod table;
 mod translate;
@@ -21,9 +23,16 @@ pub use config::Session;
 use clap::{CommandFactory, FromArgMatches, Subcommand};
 use std::sync::OnceLock;
 
-/// snmpkit: an SNMP manager and notification receiver with net-snmp's habits.
+/// What `snmpkit --help` says first: every kind of job the binary does.
+const ABOUT: &str = "\
+SNMP with net-snmp's habits: the manager commands (get, walk, bulkwalk, table, set, trap, ...) \
+with net-snmp's options and output, a notification receiver (listen), a lab agent replaying \
+recorded devices (agent), a fleet poller with JSON, InfluxDB and NATS output (poll), and a \
+Prometheus exporter (exporter, poll --prometheus).";
+
+/// snmpkit's command line.
 #[derive(clap::Parser, Debug)]
-#[command(name = "snmpkit", version, about)]
+#[command(name = "snmpkit", version, about = ABOUT, arg_required_else_help = true)]
 pub struct Cli {
     /// The command to run.
     #[command(subcommand)]
@@ -64,6 +73,10 @@ pub enum Command {
     /// Make net-snmp's command names (snmpget, snmpwalk, ..., snmptrapd) as symbolic links
     /// to this program in DIR: run under those names it behaves as the matching command.
     InstallLinks(links::InstallLinksArgs),
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
+    Completions(shell::CompletionsArgs),
+    /// Write roff manual pages for snmpkit(1) and each command into DIR.
+    Manpages(shell::ManpagesArgs),
 }
 
 /// Runs a parsed command line and returns the process exit code.
@@ -83,6 +96,8 @@ pub async fn run(cli: Cli) -> i32 {
         Command::Poll(a) => poll::run(a).await,
         Command::Agent(a) => agent::run(a).await,
         Command::InstallLinks(a) => links::install(a),
+        Command::Completions(a) => shell::completions(a),
+        Command::Manpages(a) => shell::manpages(a),
     }
 }
 
@@ -183,9 +198,8 @@ fn from_sub(sub: &str, m: &clap::ArgMatches) -> Result<Command, clap::Error> {
 fn clap_exit(e: clap::Error) -> i32 {
     use clap::error::ErrorKind;
     let code = match e.kind() {
-        ErrorKind::DisplayHelp
-        | ErrorKind::DisplayVersion
-        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => 0,
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => 0,
+        // `snmpkit` alone prints the usage, and fails as a bad command line does.
         _ => 1,
     };
     let _ = e.print();
@@ -249,7 +263,11 @@ fn parse_from(args: Vec<std::ffi::OsString>) -> Result<Cli, i32> {
             eprintln!("{name}: no such command");
             return Err(1);
         };
-        let sub_cmd = sub_cmd.name(prog()).bin_name(name);
+        // net-snmp's tools take -V/--version.
+        let sub_cmd = sub_cmd
+            .name(prog())
+            .bin_name(name)
+            .version(env!("CARGO_PKG_VERSION"));
         return sub_cmd
             .try_get_matches_from(args.clone())
             .and_then(|m| from_sub(sub, &m))

@@ -408,8 +408,12 @@ pub async fn run(a: PollArgs) -> i32 {
         Ok(summary) => {
             if *stop_rx.borrow() {
                 eprintln!(
-                    "{PROG}: stopped after {} cycles: {} records, {} failed, {} overruns, {} agent restarts",
-                    summary.cycles, summary.records, summary.failed, summary.overruns, summary.restarts
+                    "{PROG}: stopped after {}: {} records, {} failed, {} overruns, {} agent restarts",
+                    plural(summary.cycles, "cycle"),
+                    summary.records,
+                    summary.failed,
+                    summary.overruns,
+                    summary.restarts
                 );
             }
             0
@@ -420,5 +424,25 @@ pub async fn run(a: PollArgs) -> i32 {
             eprintln!("{PROG}: {e}");
             1
         }
+    }
+}
+
+/// `1 cycle`, `2 cycles`.
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod plural_tests {
+    /// The stop summary said "stopped after 1 cycles".
+    #[test]
+    fn one_cycle_is_singular() {
+        assert_eq!(super::plural(1, "cycle"), "1 cycle");
+        assert_eq!(super::plural(0, "cycle"), "0 cycles");
+        assert_eq!(super::plural(2, "cycle"), "2 cycles");
     }
 }

@@ -140,6 +140,9 @@ pub(crate) fn report_error(s: &Session, e: &Error, timeout_dot: bool) -> i32 {
                 "Timeout: No Response from {peer}{}",
                 if timeout_dot { "." } else { "" }
             );
+            if let Some(hint) = privacy_hint(s) {
+                eprintln!("{hint}");
+            }
             1
         }
         Error::Status {
@@ -161,6 +164,29 @@ pub(crate) fn report_error(s: &Session, e: &Error, timeout_dot: bool) -> i32 {
     }
 }
 
+/// What a timeout most likely means when the agent answered v3 discovery and then not an
+/// authPriv request: an agent drops what it cannot decrypt without a word (snmpd counts it in
+/// usmStatsDecryptionErrors), so a wrong privacy passphrase or protocol looks like a timeout.
+/// A wrong authentication passphrase gets a Report instead, so it is not the cause here.
+fn privacy_hint(s: &Session) -> Option<String> {
+    let snmpkit::client::Security::Usm(v3) = s.client.security() else {
+        return None;
+    };
+    if v3.level != snmpkit::usm::SecurityLevel::AuthPriv || v3.engine_id.is_some() {
+        return None;
+    }
+    let target = s.client.target();
+    s.client
+        .transport()
+        .engines()
+        .get(&target, std::time::Instant::now())?;
+    Some(format!(
+        "{}: the agent answered discovery but not this authPriv request: \
+         check the privacy passphrase (-X) and protocol (-x)",
+        s.prog
+    ))
+}
+
 fn fatal(f: Fatal) -> i32 {
     eprintln!("{}", f.0);
     f.1
@@ -176,7 +202,7 @@ pub async fn get(a: RequestArgs, kind: Kind) -> i32 {
         eprintln!("{prog}: Missing object name");
         return 1;
     }
-    let mib = a.common.load_mib();
+    let mib = a.common.load_mib_for(&a.args);
     let mut oids = Vec::with_capacity(a.args.len());
     for s in &a.args {
         match parse_oid(s, &mib) {
@@ -296,7 +322,7 @@ pub async fn set(a: RequestArgs) -> i32 {
     if let Err(f) = a.common.precheck() {
         return fatal(f);
     }
-    let mib = a.common.load_mib();
+    let mib = a.common.load_mib_for(&a.args);
     let vbs = match set_varbinds(&a.args, &mib, a.common.checks_values()) {
         Ok(v) => v,
         Err(f) => return fatal(f),

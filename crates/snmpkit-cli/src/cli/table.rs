@@ -259,7 +259,7 @@ pub async fn run(a: TableArgs) -> i32 {
             return fail(Fatal(e.to_string(), 1));
         }
     }
-    let mib = a.common.load_mib();
+    let mib = a.common.load_mib_for(&args[1..]);
     let table_oid = match parse_oid(&args[1], &mib) {
         Ok(o) => o,
         Err(f) => return fail(f),

@@ -1,4 +1,4 @@
-//! `translate`: names to OIDs and back, as snmptranslate does (`-On`, `-Of`, `-Td`). Names
+//! `translate`: names to OIDs and back, as snmptranslate does (`-On`, `-Of`, `-Td`, `-Tp`). Names
 //! without a module prefix work without snmptranslate's `-IR`.
 
 use snmpkit::format::{format_oid, OutputOptions};
@@ -10,7 +10,7 @@ pub struct TranslateArgs {
     /// Output options (-On numeric, -Of full path, -Os, -Ou, ...).
     #[arg(short = 'O', value_name = "OUTOPTS")]
     pub(crate) output: Vec<String>,
-    /// Translation options: `d` prints the object's details.
+    /// Translation options: `d` prints the object's details, `p` the tree below it.
     #[arg(short = 'T', value_name = "TRANSOPTS")]
     pub(crate) trans: Vec<String>,
     /// Input options (accepted for compatibility; `-IR` is always on).
@@ -29,7 +29,7 @@ pub struct TranslateArgs {
 
 /// Runs translate; exit code 2 for an unknown name, as snmptranslate.
 pub fn run(a: TranslateArgs) -> i32 {
-    let mib = super::config::load_mib(a.mibs.as_deref(), a.mib_dirs.as_deref());
+    let mib = super::config::load_mib_for(a.mibs.as_deref(), a.mib_dirs.as_deref(), &a.oids);
     let mut opts = OutputOptions::default();
     for o in &a.output {
         if let Err(e) = opts.parse_flags(o) {
@@ -38,8 +38,9 @@ pub fn run(a: TranslateArgs) -> i32 {
         }
     }
     let details = a.trans.iter().any(|t| t.contains('d'));
+    let tree = a.trans.iter().any(|t| t.contains('p'));
     for t in &a.trans {
-        if let Some(c) = t.chars().find(|c| *c != 'd') {
+        if let Some(c) = t.chars().find(|c| !matches!(c, 'd' | 'p')) {
             eprintln!("Invalid -T<translate_option> character: {c}");
             return 1;
         }
@@ -60,6 +61,13 @@ pub fn run(a: TranslateArgs) -> i32 {
                 }
             },
         };
+        if tree {
+            // snmptranslate -Tp draws the tree and prints nothing else for the name.
+            if let Some(t) = mib.tree(&oid) {
+                out.push_str(&t);
+            }
+            continue;
+        }
         if details {
             match mib.describe(&oid) {
                 // snmptranslate prints the name in the -O style asked for, then the details.

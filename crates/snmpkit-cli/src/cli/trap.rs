@@ -68,7 +68,7 @@ pub async fn run(a: TrapArgs, mut inform: bool) -> i32 {
     if let Err(f) = a.common.precheck() {
         return fail(f);
     }
-    let mib = a.common.load_mib();
+    let mib = a.common.load_mib_for(&a.args);
     let s = match a.common.session_port(&a.agent, prog, 162, mib).await {
         Ok(s) => s,
         Err(f) => return fail(f),

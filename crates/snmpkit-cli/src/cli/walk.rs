@@ -40,7 +40,7 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
             Some(loading),
         )
     } else {
-        (a.common.load_mib(), None)
+        (a.common.load_mib_for(&a.args), None)
     };
     // net-snmp walks mib-2 when no OID is given.
     let root: Oid = match a.args.first() {
@@ -116,13 +116,31 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
     let mut exit = 0;
     let mut ok = true;
     let mut printer = Printer::new(&s);
+    // Exception lines not printed at the end of an adaptive walk (see `as_cr10`).
+    let mut trimmed = 0;
+    let adaptive = bulk && !s.app.max_repetitions_given;
+    let mut progress = super::progress::Progress::new(prog, s.app.quiet);
+    let mut so_far = 0;
     loop {
         let next = match ahead.pop_front() {
             Some(page) => page,
-            None => walk.next_page().await,
+            None => {
+                let page = walk.next_page();
+                tokio::pin!(page);
+                loop {
+                    tokio::select! {
+                        p = &mut page => break p,
+                        () = progress.due() => progress.draw(so_far),
+                    }
+                }
+            }
         };
+        progress.clear();
         let page = match next {
-            Ok(p) => p,
+            Ok(p) => {
+                so_far += p.varbinds.len();
+                p
+            }
             Err(e) => {
                 printer.flush();
                 exit = report_error(&s, &e, false);
@@ -130,7 +148,12 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
                 break;
             }
         };
-        if s.json && page.end == Some(WalkEnd::Exception) {
+        if adaptive && !s.json && page.end == Some(WalkEnd::Exception) {
+            // The end of the agent's data: print the exception lines -Cr10 would get.
+            let cut = as_cr10(&page.varbinds, walk.found());
+            trimmed += page.varbinds.len() - cut;
+            printer.print_page(&page.varbinds[..cut]);
+        } else if s.json && page.end == Some(WalkEnd::Exception) {
             // In JSON a walk lists only the instances found: the endOfMibView that ends it
             // is not an object of the agent's, so it gets no line.
             let found: Vec<_> = page
@@ -177,7 +200,8 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
             Some(_) => break,
         }
     }
-    if walk.found() + extra == 0 && ok && !s.app.dont_get_single {
+    let found = walk.found() - trimmed;
+    if found + extra == 0 && ok && !s.app.dont_get_single {
         match get_and_print(&s, &root).await {
             Ok(n) => extra += n,
             Err(c) => return c,
@@ -192,7 +216,7 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
         }
     };
     if s.app.print_count {
-        report(format!("Variables found: {}", walk.found() + extra));
+        report(format!("Variables found: {}", found + extra));
     }
     if s.app.print_time {
         report(format!(
@@ -213,5 +237,51 @@ async fn get_and_print(s: &super::Session, oid: &Oid) -> Result<usize, i32> {
         }
         Err(Error::Status { .. }) => Ok(0),
         Err(e) => Err(report_error(s, &e, false)),
+    }
+}
+
+/// The number of leading varbinds of an adaptive walk's last page to print so that its end
+/// reads as `-Cr10`'s (the README's promise): an agent that fills every repetition past the
+/// end of its data with endOfMibView sends `10 - N mod 10` of them to a walk of 10
+/// repetitions after `N` instances, but as many as the repetitions left to a larger request.
+/// An agent that sends fewer (snmpd sends one) is printed as it answered. `found` counts
+/// every varbind the walk returned, this page's included.
+fn as_cr10(page: &[snmpkit::VarBind], found: usize) -> usize {
+    const NET_SNMP_REPETITIONS: usize = 10;
+    let trailing = page
+        .iter()
+        .rev()
+        .take_while(|vb| vb.value.is_exception())
+        .count();
+    let instances = found.saturating_sub(trailing);
+    let cr10 = NET_SNMP_REPETITIONS - instances % NET_SNMP_REPETITIONS;
+    page.len() - trailing + trailing.min(cr10)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::as_cr10;
+    use snmpkit::{Value, VarBind};
+
+    fn page(real: usize, end: usize) -> Vec<VarBind> {
+        let oid: snmpkit::Oid = "1.3.6.1.2.1.1.1.0".parse().unwrap();
+        (0..real)
+            .map(|_| VarBind::new(oid.clone(), Value::Integer(1)))
+            .chain((0..end).map(|_| VarBind::new(oid.clone(), Value::EndOfMibView)))
+            .collect()
+    }
+
+    /// Issue 26: 2 instances and 23 endOfMibView from a 25-repetition request printed 23
+    /// end lines where snmpbulkwalk (10 repetitions) prints 8.
+    #[test]
+    fn end_lines_are_those_of_ten_repetitions() {
+        // 102 instances in all, 2 of them on this page: -Cr10's last page has 2 + 8.
+        assert_eq!(as_cr10(&page(2, 23), 102 + 23), 2 + 8);
+        // 100 instances: -Cr10's last request gets 10 endOfMibView.
+        assert_eq!(as_cr10(&page(0, 25), 100 + 25), 10);
+        // An agent that sends one endOfMibView is printed as it answered.
+        assert_eq!(as_cr10(&page(3, 1), 53 + 1), 3 + 1);
+        // A smaller page is never padded.
+        assert_eq!(as_cr10(&page(1, 4), 11 + 4), 1 + 4);
     }
 }

@@ -16,6 +16,7 @@ mod config;
 mod index;
 mod model;
 mod translate;
+mod tree;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -450,13 +451,16 @@ impl Mib {
             .clone()
     }
 
-    /// Loads the modules `config` asks for. With no `-m`/`MIBS` this is [`Mib::builtin`];
-    /// otherwise the built-in texts and the search path are parsed. Broken or missing modules
-    /// are reported as warnings and skipped.
+    /// Loads the modules `config` asks for. With no `-m`/`MIBS` and no `-M`/`MIBDIRS` this is
+    /// [`Mib::builtin`]; otherwise the search path and the built-in texts are parsed, and a
+    /// module file found on the search path replaces the built-in text of the same module (as
+    /// net-snmp reads the files it is given). Broken or missing modules are reported as
+    /// warnings and skipped.
     pub fn load(config: &MibConfig) -> (Mib, Vec<Warning>) {
         let selection = config.selection();
+        let dirs_given = config.dirs.is_some() || config.env_dirs.is_some();
         match &selection {
-            ModuleSelection::Default { extra } if extra.is_empty() => {
+            ModuleSelection::Default { extra } if extra.is_empty() && !dirs_given => {
                 return (Mib::builtin(), Vec::new())
             }
             ModuleSelection::Only(list) if list.is_empty() => return (Mib::none(), Vec::new()),
@@ -468,7 +472,9 @@ impl Mib {
             return (Mib::from_model(model), warnings);
         }
         let mut warnings = Vec::new();
-        let mut sources: Vec<Box<dyn mib_rs::Source>> = vec![builtin_source()];
+        // mib-rs takes a module from the first source that has it: files on the search path
+        // come first, so `-M DIR` with real module files replaces our compact texts.
+        let mut sources: Vec<Box<dyn mib_rs::Source>> = Vec::new();
         for dir in config.search_path() {
             let files = config::files_in(&dir);
             if files.is_empty() {
@@ -482,6 +488,7 @@ impl Mib {
                 }),
             }
         }
+        sources.push(builtin_source());
         // The order net-snmp would read the modules in, which decides the names of nodes
         // that several modules define.
         let mut order: Vec<String> = Vec::new();
