@@ -345,7 +345,13 @@ fn install_links_reports_and_leaves_other_files_alone() {
         "{}",
         r.stdout
     );
-    assert_eq!(r.stdout.lines().count(), 10, "{}", r.stdout);
+    // Ten links reported, then whether the directory is on PATH.
+    assert_eq!(r.stdout.lines().count(), 11, "{}", r.stdout);
+    assert!(
+        r.stdout.contains(&format!("{d} is not on PATH: add it")),
+        "{}",
+        r.stdout
+    );
     let target = std::fs::read_link(dir.path().join("snmpbulkwalk")).unwrap();
     assert_eq!(
         target,

@@ -52,7 +52,7 @@ fn examples_work_against_the_lab_agent() {
         &["public", &d.v4(), &format!("[::1]:{}", d.port)],
     );
     assert_eq!(
-        out.lines().filter(|l| l.contains("TimeTicks")).count(),
+        out.lines().filter(|l| l.contains(": Timeticks: (")).count(),
         2,
         "{out}"
     );

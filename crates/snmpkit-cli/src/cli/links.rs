@@ -164,6 +164,8 @@ pub enum TrapdCommand {
     Listen(Box<ListenArgs>),
     /// `-h` / `--help`: print the usage and exit 0.
     Help,
+    /// `-V`: print the version.
+    Version,
 }
 
 /// Parses snmptrapd's command line into `listen`'s arguments: `-f -n -C` are accepted (the
@@ -187,6 +189,7 @@ pub fn parse_trapd(args: &[String]) -> Result<TrapdCommand, String> {
         let a = args[i].as_str();
         match a {
             "-h" | "--help" => return Ok(TrapdCommand::Help),
+            "-V" | "--version" => return Ok(TrapdCommand::Version),
             "--json" => la.json = true,
             "--" => {
                 la.addresses
@@ -259,7 +262,7 @@ mod tests {
         let v: Vec<String> = a.iter().map(|s| s.to_string()).collect();
         match parse_trapd(&v).unwrap() {
             TrapdCommand::Listen(l) => *l,
-            TrapdCommand::Help => panic!("help"),
+            TrapdCommand::Help | TrapdCommand::Version => panic!("help"),
         }
     }
 

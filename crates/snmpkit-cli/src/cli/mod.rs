@@ -248,6 +248,10 @@ fn parse_from(args: Vec<std::ffi::OsString>) -> Result<Cli, i32> {
                 Ok(links::TrapdCommand::Listen(l)) => Ok(Cli {
                     command: Command::Listen(*l),
                 }),
+                Ok(links::TrapdCommand::Version) => {
+                    println!("{name} (snmpkit {})", env!("CARGO_PKG_VERSION"));
+                    Err(0)
+                }
                 Ok(links::TrapdCommand::Help) => {
                     links::trapd_usage(false);
                     Err(0)
@@ -263,11 +267,20 @@ fn parse_from(args: Vec<std::ffi::OsString>) -> Result<Cli, i32> {
             eprintln!("{name}: no such command");
             return Err(1);
         };
-        // net-snmp's tools take -V/--version.
+        // net-snmp's tools take -V/--version (clap's own version flag would clash with the
+        // argument named `version`, -v).
         let sub_cmd = sub_cmd
             .name(prog())
             .bin_name(name)
-            .version(env!("CARGO_PKG_VERSION"));
+            .version(concat!("(snmpkit ", env!("CARGO_PKG_VERSION"), ")"))
+            .disable_version_flag(true)
+            .arg(
+                clap::Arg::new("print_version")
+                    .short('V')
+                    .long("version")
+                    .action(clap::ArgAction::Version)
+                    .help("Print the version"),
+            );
         return sub_cmd
             .try_get_matches_from(args.clone())
             .and_then(|m| from_sub(sub, &m))

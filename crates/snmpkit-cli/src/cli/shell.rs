@@ -44,8 +44,11 @@ pub fn manpages(a: ManpagesArgs) -> i32 {
             continue;
         }
         let name = format!("snmpkit-{}", sub.get_name());
+        // The version goes in the page's footer; the commands' own -v is not clap's.
         let page = sub
             .clone()
+            .version(env!("CARGO_PKG_VERSION"))
+            .disable_version_flag(true)
             .display_name(name.clone())
             .bin_name(format!("snmpkit {}", sub.get_name()));
         pages.push((name, page));
@@ -53,7 +56,7 @@ pub fn manpages(a: ManpagesArgs) -> i32 {
     for (name, page) in pages {
         let path = a.dir.join(format!("{name}.1"));
         let mut roff = Vec::new();
-        let made = clap_mangen::Man::new(page.version(env!("CARGO_PKG_VERSION")))
+        let made = clap_mangen::Man::new(page)
             .render(&mut roff)
             .map_err(|e| e.to_string())
             .and_then(|()| std::fs::write(&path, &roff).map_err(|e| e.to_string()));

@@ -91,11 +91,13 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
     // Pages read before they can be printed: while the MIBs load, the walk goes on (a few
     // pages at most, as long as loading takes), after -Ci's Get as net-snmp orders them.
     let mut ahead: VecDeque<Result<WalkPage, Error>> = VecDeque::new();
+    let mut progress = super::progress::Progress::new(prog, s.app.quiet);
+    let mut so_far = 0;
     if let Some(loading) = loading {
         if !s.app.include_requested {
             walk.send_ahead();
             while !loading.is_finished() && ahead.len() < 64 {
-                let page = walk.next_page().await;
+                let page = next_page(&mut walk, &mut progress, &mut so_far).await;
                 let last = !matches!(&page, Ok(p) if p.end.is_none());
                 ahead.push_back(page);
                 if last {
@@ -119,28 +121,14 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
     // Exception lines not printed at the end of an adaptive walk (see `as_cr10`).
     let mut trimmed = 0;
     let adaptive = bulk && !s.app.max_repetitions_given;
-    let mut progress = super::progress::Progress::new(prog, s.app.quiet);
-    let mut so_far = 0;
     loop {
         let next = match ahead.pop_front() {
             Some(page) => page,
-            None => {
-                let page = walk.next_page();
-                tokio::pin!(page);
-                loop {
-                    tokio::select! {
-                        p = &mut page => break p,
-                        () = progress.due() => progress.draw(so_far),
-                    }
-                }
-            }
+            None => next_page(&mut walk, &mut progress, &mut so_far).await,
         };
         progress.clear();
         let page = match next {
-            Ok(p) => {
-                so_far += p.varbinds.len();
-                p
-            }
+            Ok(p) => p,
             Err(e) => {
                 printer.flush();
                 exit = report_error(&s, &e, false);
@@ -225,6 +213,27 @@ pub async fn run(a: RequestArgs, bulk: bool) -> i32 {
         ));
     }
     exit
+}
+
+/// The walk's next page, keeping the progress line up to date while it is awaited; `so_far`
+/// counts the varbinds read.
+async fn next_page(
+    walk: &mut Walk,
+    progress: &mut super::progress::Progress,
+    so_far: &mut usize,
+) -> Result<WalkPage, Error> {
+    let page = walk.next_page();
+    tokio::pin!(page);
+    let page = loop {
+        tokio::select! {
+            p = &mut page => break p,
+            () = progress.due() => progress.draw(*so_far),
+        }
+    };
+    if let Ok(p) = &page {
+        *so_far += p.varbinds.len();
+    }
+    page
 }
 
 /// net-snmp's snmp_get_and_print: a Get whose answer is printed only when it has no error.

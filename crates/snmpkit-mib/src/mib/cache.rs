@@ -42,8 +42,9 @@ pub(crate) fn path(selection: &str, search_path: &[PathBuf]) -> Option<PathBuf> 
     #[allow(deprecated)]
     let mut h = std::hash::SipHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
-    // Since issue 26 files on the search path win over the built-in texts.
-    "search path before built-in texts".hash(&mut h);
+    // Since issue 26 files on the search path win over the built-in texts, later
+    // directories over earlier ones.
+    "later directories, then built-in texts".hash(&mut h);
     for (name, text) in BUILTIN_MODULES {
         name.hash(&mut h);
         text.len().hash(&mut h);

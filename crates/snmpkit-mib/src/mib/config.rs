@@ -71,7 +71,8 @@ impl MibConfig {
         self
     }
 
-    /// The directories searched, in order (earlier directories win for a module found twice).
+    /// The directories searched, in order. As in net-snmp, a module found in two directories
+    /// is read from the later one.
     pub fn search_path(&self) -> Vec<PathBuf> {
         let mut dirs: Vec<String> = Vec::new();
         if let Some(home) = &self.home {

@@ -472,10 +472,12 @@ impl Mib {
             return (Mib::from_model(model), warnings);
         }
         let mut warnings = Vec::new();
-        // mib-rs takes a module from the first source that has it: files on the search path
-        // come first, so `-M DIR` with real module files replaces our compact texts.
+        // mib-rs takes a module from the first source that has it, and net-snmp takes a
+        // module found in several directories from the last one it read ("IF-MIB is now in
+        // ..."): the search path goes in backwards, and our compact texts after it all, so
+        // `-M DIR` with real module files replaces them.
         let mut sources: Vec<Box<dyn mib_rs::Source>> = Vec::new();
-        for dir in config.search_path() {
+        for dir in config.search_path().into_iter().rev() {
             let files = config::files_in(&dir);
             if files.is_empty() {
                 continue;
