@@ -30,6 +30,7 @@ mod record;
 mod schedule;
 pub mod sink;
 pub mod targets;
+mod timetable;
 
 pub use poller::{
     classify, error_text, object_of, ObjectKind, Plan, PollTarget, Poller, DEFAULT_WINDOW,
@@ -39,3 +40,4 @@ pub use record::{rfc3339, Record, Sample};
 pub use schedule::{run, Cycle, RunSummary, Schedule};
 pub use sink::{CycleSummary, Sink, SinkError, Tee};
 pub use targets::{parse_targets, target_label, TargetLine, TargetsError};
+pub use timetable::{Due, Timetable};
