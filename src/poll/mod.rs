@@ -37,7 +37,7 @@ pub use poller::{
 };
 pub use rates::{counter_delta, RateTracker};
 pub use record::{rfc3339, Record, Sample};
-pub use schedule::{run, Cycle, RunSummary, Schedule};
+pub use schedule::{run, Cycle, RunSummary};
 pub use sink::{CycleSummary, Sink, SinkError, Tee};
 pub use targets::{parse_targets, target_label, TargetLine, TargetsError};
-pub use timetable::{Due, Timetable};
+pub use timetable::{Due, Schedule, Timetable};

@@ -5,29 +5,10 @@ use super::poller::{PollTarget, Poller};
 use super::rates::RateTracker;
 use super::record::Record;
 use super::sink::{CycleSummary, Sink, SinkError};
-use super::timetable::{Due, Timetable};
-use std::time::{Duration, Instant, SystemTime};
+use super::timetable::{Due, Schedule, Timetable};
+use std::time::{Instant, SystemTime};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
-
-/// When cycles run.
-#[derive(Clone, Debug)]
-pub struct Schedule {
-    /// Time from one cycle's start to the next. A cycle that takes longer starts the next
-    /// one at once, and is counted as an overrun.
-    pub interval: Duration,
-    /// Stop after this many cycles; `None` runs until stopped.
-    pub count: Option<u64>,
-}
-
-impl Default for Schedule {
-    fn default() -> Self {
-        Schedule {
-            interval: Duration::from_secs(60),
-            count: None,
-        }
-    }
-}
 
 /// What a run did.
 #[derive(Clone, Debug, Default)]

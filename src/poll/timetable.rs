@@ -3,8 +3,26 @@
 //! ([`run`](super::run)) asks it what is due at `now`, does the polling, and tells it when a
 //! cycle finished. Tests drive it on synthetic time.
 
-use super::Schedule;
 use std::time::{Duration, Instant};
+
+/// When cycles run.
+#[derive(Clone, Debug)]
+pub struct Schedule {
+    /// Time from one cycle's start to the next. A cycle that takes longer starts the next
+    /// one at once, and is counted as an overrun.
+    pub interval: Duration,
+    /// Stop after this many cycles; `None` runs until stopped.
+    pub count: Option<u64>,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Schedule {
+            interval: Duration::from_secs(60),
+            count: None,
+        }
+    }
+}
 
 /// What is due at a given instant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
