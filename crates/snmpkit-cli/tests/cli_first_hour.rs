@@ -217,6 +217,16 @@ fn translate_tp_draws_snmptranslates_tree() {
         assert!(theirs.stdout.lines().count() > 1 || root == "sysDescr");
         assert_eq!(ours.stdout, theirs.stdout, "-Tp {root}");
     }
+    // Without a name, the whole tree from iso(1).
+    let args = ["-M", path.as_str(), "-m", "IF-MIB", "-Tp"];
+    let (ours, theirs) = (snmpkit("translate", &args), netsnmp("snmptranslate", &args));
+    assert!(
+        theirs.stdout.starts_with("+--iso(1)\n"),
+        "{}",
+        theirs.stdout
+    );
+    assert_eq!(ours.stdout, theirs.stdout, "-Tp alone");
+    assert_eq!(snmpkit("translate", &[]).code, 1);
     // The built-in modules draw the same tree as net-snmp reading their files (the path ends
     // with our mibs/, and net-snmp reads a module from the last directory that has it).
     let ours = snmpkit("translate", &["-IR", "-Tp", "ifEntry"]);

@@ -22,8 +22,8 @@ pub struct TranslateArgs {
     /// MIB directories (`+DIR` adds to the default path).
     #[arg(short = 'M', value_name = "DIRS")]
     pub(crate) mib_dirs: Option<String>,
-    /// Names or OIDs.
-    #[arg(value_name = "OID", required = true)]
+    /// Names or OIDs (none with -Tp: the whole tree, from iso).
+    #[arg(value_name = "OID")]
     pub(crate) oids: Vec<String>,
 }
 
@@ -45,8 +45,19 @@ pub fn run(a: TranslateArgs) -> i32 {
             return 1;
         }
     }
+    if a.oids.is_empty() && !tree {
+        eprintln!("{}: no OID given", super::prog());
+        return 1;
+    }
+    // snmptranslate -Tp without a name draws the tree from iso(1).
+    let whole = [String::from(".1")];
+    let names = if a.oids.is_empty() {
+        &whole[..]
+    } else {
+        &a.oids[..]
+    };
     let mut out = String::new();
-    for (i, name) in a.oids.iter().enumerate() {
+    for (i, name) in names.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
