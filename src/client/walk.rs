@@ -605,6 +605,30 @@ impl Walk {
         Ok(out)
     }
 
+    /// The stream's next varbinds, a response's worth at a time: waits for the next item as
+    /// [`Stream::poll_next`] does, then adds every varbind already received with it (the rest
+    /// of its page), within the walk's count limit. `None` at the end; errors as the stream
+    /// gives them. For bindings that hand a walk over per response rather than per varbind.
+    pub async fn next_chunk(&mut self) -> Option<Result<Vec<VarBind>>> {
+        let first = match std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await? {
+            Ok(vb) => vb,
+            Err(e) => return Some(Err(e)),
+        };
+        let mut out = Vec::with_capacity(self.buffered.len() + 1);
+        out.push(first);
+        while !self.buffered.is_empty() {
+            if self.limit.max_varbinds.is_some_and(|max| self.yielded >= max) {
+                // The next poll reports the limit.
+                break;
+            }
+            if let Some(vb) = self.buffered.pop_front() {
+                self.yielded += 1;
+                out.push(vb);
+            }
+        }
+        Some(Ok(out))
+    }
+
     /// The error a page's end means for the stream, if any.
     fn end_error(end: &WalkEnd) -> Option<Error> {
         match end {

@@ -1,0 +1,29 @@
+"""snmpkit: SNMP for Python on snmpkit's Rust core.
+
+Sessions (``Session``, ``AsyncSession``) for v1, v2c and v3, walks, tables and sets with the
+standard MIBs built in; ``TrapReceiver`` for traps and informs; ``translate`` between names
+and OIDs. See the README's Python section.
+"""
+
+from ._errors import AuthError, ErrorStatus, SnmpError, TimeoutError
+from ._snmpkit import (
+    AsyncSession,
+    Notification,
+    Session,
+    TrapReceiver,
+    VarBind,
+    translate,
+)
+
+__all__ = [
+    "AsyncSession",
+    "AuthError",
+    "ErrorStatus",
+    "Notification",
+    "Session",
+    "SnmpError",
+    "TimeoutError",
+    "TrapReceiver",
+    "VarBind",
+    "translate",
+]
