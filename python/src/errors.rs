@@ -9,14 +9,18 @@ use snmpkit::Error;
 /// The exception class `name` of `snmpkit._errors`, imported once.
 fn class<'py>(py: Python<'py>, name: &'static str) -> PyResult<Bound<'py, PyType>> {
     static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
-    let m = MODULE.get_or_try_init(py, || {
-        py.import("snmpkit._errors").map(|m| m.unbind())
-    })?;
-    m.bind(py).getattr(name)?.cast_into::<PyType>().map_err(Into::into)
+    let m = MODULE.get_or_try_init(py, || py.import("snmpkit._errors").map(|m| m.unbind()))?;
+    m.bind(py)
+        .getattr(name)?
+        .cast_into::<PyType>()
+        .map_err(Into::into)
 }
 
 /// A new exception of class `name` with `args`.
-fn raise(name: &'static str, args: impl for<'py> IntoPyObject<'py, Target = pyo3::types::PyTuple> + Send + Sync + 'static) -> PyErr {
+fn raise(
+    name: &'static str,
+    args: impl for<'py> IntoPyObject<'py, Target = pyo3::types::PyTuple> + Send + Sync + 'static,
+) -> PyErr {
     Python::attach(|py| match class(py, name) {
         Ok(cls) => PyErr::from_type(cls, args),
         Err(e) => e,

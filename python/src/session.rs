@@ -41,9 +41,8 @@ fn target(
     let value_error = |m: String| PyValueError::new_err(m);
     let security = match version {
         "1" | "2c" | "v1" | "v2c" => {
-            let community = community.ok_or_else(|| {
-                value_error("No community name specified (community=...)".into())
-            })?;
+            let community = community
+                .ok_or_else(|| value_error("No community name specified (community=...)".into()))?;
             if version.ends_with('1') {
                 Security::v1(community)
             } else {
@@ -51,9 +50,8 @@ fn target(
             }
         }
         "3" | "v3" => {
-            let user = user.ok_or_else(|| {
-                value_error("No securityName specified (user=...)".into())
-            })?;
+            let user =
+                user.ok_or_else(|| value_error("No securityName specified (user=...)".into()))?;
             let mut creds = Credentials::new(user);
             match (auth_protocol, auth_password) {
                 (Some(p), Some(pw)) => {
@@ -81,13 +79,10 @@ fn target(
                 }
                 (None, None) => {}
             }
-            creds
-                .validate()
-                .map_err(|e| value_error(e.to_string()))?;
+            creds.validate().map_err(|e| value_error(e.to_string()))?;
             let mut v3 = snmpkit::client::V3Security::new(creds);
             if let Some(l) = security_level {
-                let level: SecurityLevel =
-                    l.parse().map_err(|e| value_error(format!("{e}")))?;
+                let level: SecurityLevel = l.parse().map_err(|e| value_error(format!("{e}")))?;
                 if level > v3.level {
                     return Err(value_error(format!(
                         "security_level {l} needs {} credentials",
@@ -112,7 +107,9 @@ fn target(
         }
     };
     if !(timeout.is_finite() && timeout > 0.0) {
-        return Err(value_error(format!("timeout must be positive, not {timeout}")));
+        return Err(value_error(format!(
+            "timeout must be positive, not {timeout}"
+        )));
     }
     let options = ClientOptions::builder()
         .timeout(Duration::from_secs_f64(timeout))
@@ -129,9 +126,9 @@ fn target(
 fn oids_of(args: &Bound<'_, PyTuple>) -> PyResult<Vec<Oid>> {
     args.iter()
         .map(|a| {
-            let s = a
-                .cast::<PyString>()
-                .map_err(|_| PyTypeError::new_err("OIDs are strings: 'sysDescr.0', '1.3.6.1.2.1.1.1.0'"))?;
+            let s = a.cast::<PyString>().map_err(|_| {
+                PyTypeError::new_err("OIDs are strings: 'sysDescr.0', '1.3.6.1.2.1.1.1.0'")
+            })?;
             parse_oid(&s.to_cow()?)
         })
         .collect()
@@ -165,9 +162,10 @@ fn set_varbinds(args: &Bound<'_, PyTuple>) -> PyResult<Vec<VarBind>> {
     }
     let mut out = Vec::new();
     for a in args.iter() {
-        let (name, letter, value): (String, String, Bound<'_, PyAny>) = a.extract().map_err(|_| {
-            PyTypeError::new_err("set() takes (OID, TYPE, VALUE) triples or one mapping")
-        })?;
+        let (name, letter, value): (String, String, Bound<'_, PyAny>) =
+            a.extract().map_err(|_| {
+                PyTypeError::new_err("set() takes (OID, TYPE, VALUE) triples or one mapping")
+            })?;
         let text = match value.cast::<PyBytes>() {
             Ok(b) if letter == "x" => snmpkit::hex::encode(b.as_bytes()),
             Ok(b) => String::from_utf8_lossy(b.as_bytes()).into_owned(),
@@ -366,8 +364,11 @@ impl Session {
     fn table(&self, py: Python<'_>, oid: &str) -> PyResult<Py<PyList>> {
         let spec = table_spec(oid)?;
         let c = self.client.get()?;
-        let t = block(py, async move { c.table(&spec, &TableOptions::new()).await })
-            .map_err(to_py)?;
+        let t = block(
+            py,
+            async move { c.table(&spec, &TableOptions::new()).await },
+        )
+        .map_err(to_py)?;
         table_to_py(py, &t)
     }
 
@@ -388,7 +389,11 @@ impl Session {
 
     fn __repr__(&self) -> String {
         match self.client.get() {
-            Ok(c) => format!("Session({:?}, version={:?})", c.peer_name(), c.version().as_str()),
+            Ok(c) => format!(
+                "Session({:?}, version={:?})",
+                c.peer_name(),
+                c.version().as_str()
+            ),
             Err(_) => "Session(closed)".into(),
         }
     }
@@ -461,9 +466,7 @@ where
     pyo3_async_runtimes::tokio::future_into_py(py, fut)
 }
 
-fn varbinds_future(
-    r: snmpkit::Result<Vec<VarBind>>,
-) -> PyResult<Py<PyAny>> {
+fn varbinds_future(r: snmpkit::Result<Vec<VarBind>>) -> PyResult<Py<PyAny>> {
     let vbs = r.map_err(to_py)?;
     Python::attach(|py| {
         let list = PyList::new(py, page_to_py(py, vbs)?)?;
@@ -603,9 +606,11 @@ impl AsyncSession {
         _exc: &Bound<'py, PyTuple>,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.client.close();
-        Ok(Ready::new(false.into_pyobject(py)?.to_owned().into_any().unbind())
-            .into_pyobject(py)?
-            .into_any())
+        Ok(
+            Ready::new(false.into_pyobject(py)?.to_owned().into_any().unbind())
+                .into_pyobject(py)?
+                .into_any(),
+        )
     }
 
     fn __repr__(&self) -> String {
@@ -691,4 +696,3 @@ impl AsyncWalkIter {
         })
     }
 }
-

@@ -10,7 +10,9 @@ use pyo3::types::{PyDict, PyList, PyString};
 use snmpkit::format::{write_notification_json, OutputOptions};
 use snmpkit::mib::OidStyle;
 use snmpkit::notify::conf::{parse_hex, TrapdConfig};
-use snmpkit::notify::{ListenAddr, LocalEngine, Notification, Receiver, ReceiverConfig, Sender, V3User};
+use snmpkit::notify::{
+    ListenAddr, LocalEngine, Notification, Receiver, ReceiverConfig, Sender, V3User,
+};
 use snmpkit::usm::{AuthProtocol, PrivProtocol};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -29,9 +31,9 @@ fn value_error(m: String) -> PyErr {
 
 /// One `users=[dict(...)]` entry as a receiver user.
 fn user_of(d: &Bound<'_, PyAny>) -> PyResult<V3User> {
-    let d = d
-        .cast::<PyDict>()
-        .map_err(|_| PyTypeError::new_err("users are dicts: dict(user=..., auth_protocol=..., ...)"))?;
+    let d = d.cast::<PyDict>().map_err(|_| {
+        PyTypeError::new_err("users are dicts: dict(user=..., auth_protocol=..., ...)")
+    })?;
     let get = |k: &str| -> PyResult<Option<String>> {
         match d.get_item(k)? {
             Some(v) if !v.is_none() => Ok(Some(v.extract::<String>()?)),
@@ -42,7 +44,12 @@ fn user_of(d: &Bound<'_, PyAny>) -> PyResult<V3User> {
         let k: String = k.extract()?;
         if !matches!(
             k.as_str(),
-            "user" | "auth_protocol" | "auth_password" | "priv_protocol" | "priv_password" | "engine_id"
+            "user"
+                | "auth_protocol"
+                | "auth_password"
+                | "priv_protocol"
+                | "priv_password"
+                | "engine_id"
         ) {
             return Err(value_error(format!("unknown user key {k:?}")));
         }
@@ -52,36 +59,56 @@ fn user_of(d: &Bound<'_, PyAny>) -> PyResult<V3User> {
     let priv_pw = get("priv_password")?;
     let auth = match (&auth_pw, get("auth_protocol")?) {
         (Some(pw), p) => {
-            let p: AuthProtocol = p.as_deref().unwrap_or("MD5").parse().map_err(|e| value_error(format!("{e}")))?;
+            let p: AuthProtocol = p
+                .as_deref()
+                .unwrap_or("MD5")
+                .parse()
+                .map_err(|e| value_error(format!("{e}")))?;
             Some((p, pw.as_bytes()))
         }
-        (None, Some(_)) => return Err(value_error(format!("user {name:?}: auth_protocol without auth_password"))),
+        (None, Some(_)) => {
+            return Err(value_error(format!(
+                "user {name:?}: auth_protocol without auth_password"
+            )))
+        }
         (None, None) => None,
     };
     let privacy = match (&priv_pw, get("priv_protocol")?) {
         (Some(pw), p) => {
-            let p: PrivProtocol = p.as_deref().unwrap_or("DES").parse().map_err(|e| value_error(format!("{e}")))?;
+            let p: PrivProtocol = p
+                .as_deref()
+                .unwrap_or("DES")
+                .parse()
+                .map_err(|e| value_error(format!("{e}")))?;
             Some((p, pw.as_bytes()))
         }
-        (None, Some(_)) => return Err(value_error(format!("user {name:?}: priv_protocol without priv_password"))),
+        (None, Some(_)) => {
+            return Err(value_error(format!(
+                "user {name:?}: priv_protocol without priv_password"
+            )))
+        }
         (None, None) => None,
     };
-    let engine_id = match d.get_item("engine_id")? {
-        Some(v) if !v.is_none() => {
-            if let Ok(b) = v.extract::<Vec<u8>>() {
-                if v.is_instance_of::<PyString>() {
-                    let s: String = v.extract()?;
-                    Some(parse_hex(&s).ok_or_else(|| value_error(format!("bad engine_id {s:?}: expected hex")))?)
+    let engine_id =
+        match d.get_item("engine_id")? {
+            Some(v) if !v.is_none() => {
+                if let Ok(b) = v.extract::<Vec<u8>>() {
+                    if v.is_instance_of::<PyString>() {
+                        let s: String = v.extract()?;
+                        Some(parse_hex(&s).ok_or_else(|| {
+                            value_error(format!("bad engine_id {s:?}: expected hex"))
+                        })?)
+                    } else {
+                        Some(b)
+                    }
                 } else {
-                    Some(b)
+                    return Err(value_error("engine_id is hex text or bytes".into()));
                 }
-            } else {
-                return Err(value_error("engine_id is hex text or bytes".into()));
             }
-        }
-        _ => None,
-    };
-    V3User::new(&name, engine_id, auth, privacy).map_err(|e| value_error(format!("user {name:?}: {e}")))
+            _ => None,
+        };
+    V3User::new(&name, engine_id, auth, privacy)
+        .map_err(|e| value_error(format!("user {name:?}: {e}")))
 }
 
 /// Addresses: one string or a list of them, in snmptrapd's syntax.
@@ -188,7 +215,9 @@ impl TrapReceiver {
                     vec![s.into_bytes()]
                 } else {
                     c.extract::<Vec<String>>()
-                        .map_err(|_| PyTypeError::new_err("community is a string or a list of strings"))?
+                        .map_err(|_| {
+                            PyTypeError::new_err("community is a string or a list of strings")
+                        })?
                         .into_iter()
                         .map(String::into_bytes)
                         .collect()
@@ -242,13 +271,17 @@ impl TrapReceiver {
     #[pyo3(signature = (timeout=None))]
     fn recv(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<PyNotification> {
         let deadline = match timeout {
-            Some(t) if t.is_finite() && t >= 0.0 => Some(Instant::now() + Duration::from_secs_f64(t)),
+            Some(t) if t.is_finite() && t >= 0.0 => {
+                Some(Instant::now() + Duration::from_secs_f64(t))
+            }
             Some(t) => return Err(value_error(format!("timeout must be >= 0, not {t}"))),
             None => None,
         };
         loop {
             let slice = match deadline {
-                Some(d) => d.saturating_duration_since(Instant::now()).min(SIGNAL_SLICE),
+                Some(d) => d
+                    .saturating_duration_since(Instant::now())
+                    .min(SIGNAL_SLICE),
                 None => SIGNAL_SLICE,
             };
             if let Some(n) = self.wait(py, slice)? {
@@ -264,7 +297,9 @@ impl TrapReceiver {
     /// Counters: received, delivered, dropped (by reason), kernel drops.
     fn stats(&self, py: Python<'_>) -> PyResult<Py<PyDict>> {
         let rx = Arc::clone(&self.rx);
-        let s = py.detach(|| async_rt().block_on(async move { rx.lock().await.as_ref().map(|r| r.stats()) }));
+        let s = py.detach(|| {
+            async_rt().block_on(async move { rx.lock().await.as_ref().map(|r| r.stats()) })
+        });
         let d = PyDict::new(py);
         if let Some(s) = s {
             d.set_item("received", s.received)?;

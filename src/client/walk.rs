@@ -617,7 +617,11 @@ impl Walk {
         let mut out = Vec::with_capacity(self.buffered.len() + 1);
         out.push(first);
         while !self.buffered.is_empty() {
-            if self.limit.max_varbinds.is_some_and(|max| self.yielded >= max) {
+            if self
+                .limit
+                .max_varbinds
+                .is_some_and(|max| self.yielded >= max)
+            {
                 // The next poll reports the limit.
                 break;
             }
