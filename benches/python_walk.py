@@ -16,7 +16,10 @@ of varbinds, and snmpkit's OIDs must equal gufo-snmp's.
 
 Usage: python benches/python_walk.py [RUNS]        (default 7)
 Env:   RESPONDER (the responder binary; else built with cargo), PORT (17261), IFACES (5000),
-       PIN=1 (responder on CPU 1, this interpreter on CPU 0), SETTLE (0.3 s).
+       PIN=1 (responder on CPU 1, this interpreter on CPU 0: every round trip wakes the other
+       core, as with an agent on another host), PIN=same (both on CPU 0: no cross-core
+       wake-ups, so the client's own work shows), SETTLE (0.3 s). Unpinned, the kernel picks
+       one or the other layout walk by walk (times are bimodal).
 Needs: pip install ./python gufo-snmp pysnmp   (into the interpreter that runs this)
 """
 
@@ -54,8 +57,9 @@ def responder_binary() -> str:
 
 def start_responder(port: int, ifaces: int):
     cmd = [responder_binary(), f"127.0.0.1:{port}", str(ifaces)]
-    if os.environ.get("PIN") == "1":
-        cmd = ["taskset", "-c", "1", *cmd]
+    pin = os.environ.get("PIN", "0")
+    if pin in ("1", "same"):
+        cmd = ["taskset", "-c", "1" if pin == "1" else "0", *cmd]
         os.sched_setaffinity(0, {0})
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     line = p.stdout.readline()

@@ -81,12 +81,44 @@ pub(crate) fn value_text(vb: &VarBind) -> String {
     format_value_for(&vb.value, node.as_ref(), value_options(), mib)
 }
 
+/// The numeric text of consecutive OIDs, without a leading dot: a walk's OIDs share long
+/// prefixes, so only the arcs after the common prefix with the previous OID are formatted.
+#[derive(Default)]
+struct OidText {
+    text: String,
+    arcs: Vec<u32>,
+    /// Where each arc's digits end in `text`.
+    ends: Vec<usize>,
+}
+
+impl OidText {
+    fn set(&mut self, arcs: &[u32]) -> &str {
+        let common = self
+            .arcs
+            .iter()
+            .zip(arcs)
+            .take_while(|(a, b)| a == b)
+            .count();
+        self.text.truncate(if common == 0 { 0 } else { self.ends[common - 1] });
+        self.ends.truncate(common);
+        self.arcs.truncate(common);
+        let mut digits = itoa::Buffer::new();
+        for &a in &arcs[common..] {
+            if !self.text.is_empty() {
+                self.text.push('.');
+            }
+            self.text.push_str(digits.format(a));
+            self.ends.push(self.text.len());
+            self.arcs.push(a);
+        }
+        &self.text
+    }
+}
+
 impl PyVarBind {
-    /// Makes the Python varbind; `buf` is scratch space for the OID's text.
-    fn make(py: Python<'_>, vb: VarBind, buf: &mut String) -> PyResult<Py<PyVarBind>> {
-        buf.clear();
-        vb.oid.push_dotted_leading(buf);
-        let oid = PyString::new(py, buf.get(1..).unwrap_or("")).unbind();
+    /// Makes the Python varbind; `text` remembers the previous OID's text.
+    fn make(py: Python<'_>, vb: VarBind, text: &mut OidText) -> PyResult<Py<PyVarBind>> {
+        let oid = PyString::new(py, text.set(vb.oid.arcs())).unbind();
         let value = value_to_py(py, &vb.value);
         Py::new(
             py,
@@ -101,9 +133,9 @@ impl PyVarBind {
 
 /// A response's varbinds as Python objects, made in one pass with the GIL held once.
 pub(crate) fn page_to_py(py: Python<'_>, vbs: Vec<VarBind>) -> PyResult<Vec<Py<PyVarBind>>> {
-    let mut buf = String::with_capacity(64);
+    let mut text = OidText::default();
     vbs.into_iter()
-        .map(|vb| PyVarBind::make(py, vb, &mut buf))
+        .map(|vb| PyVarBind::make(py, vb, &mut text))
         .collect()
 }
 

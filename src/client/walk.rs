@@ -614,22 +614,21 @@ impl Walk {
             Ok(vb) => vb,
             Err(e) => return Some(Err(e)),
         };
-        let mut out = Vec::with_capacity(self.buffered.len() + 1);
-        out.push(first);
-        while !self.buffered.is_empty() {
-            if self
-                .limit
-                .max_varbinds
-                .is_some_and(|max| self.yielded >= max)
-            {
-                // The next poll reports the limit.
-                break;
-            }
-            if let Some(vb) = self.buffered.pop_front() {
-                self.yielded += 1;
-                out.push(vb);
-            }
-        }
+        let room = match self.limit.max_varbinds {
+            Some(max) => max.saturating_sub(self.yielded),
+            None => usize::MAX,
+        };
+        let n = self.buffered.len().min(room);
+        self.yielded += n;
+        // The first item goes back in front of the rest (its slot is free), and the page
+        // leaves in one piece: no move per varbind.
+        self.buffered.push_front(first);
+        let out: Vec<VarBind> = if n + 1 == self.buffered.len() {
+            Vec::from(std::mem::take(&mut self.buffered))
+        } else {
+            // The count limit falls inside this page: the next poll reports it.
+            self.buffered.drain(..=n).collect()
+        };
         Some(Ok(out))
     }
 
