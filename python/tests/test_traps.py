@@ -150,3 +150,29 @@ def test_burst_20000_at_20k_per_second_none_lost():
     assert seen == set(range(count))
     assert stats["dropped"] == 0 and not stats["kernel_drops"], stats
     print("burst:", out.strip(), stats)
+
+
+def test_config_file_and_informs_are_acknowledged(tmp_path):
+    conf = tmp_path / "snmptrapd.conf"
+    conf.write_text(
+        "authCommunity log,execute,net private\n"
+        f"createUser -e 0x{E1} confuser MD5 confauth123 DES confpriv456\n"
+    )
+    with snmpkit.TrapReceiver("udp:127.0.0.1:0", config=str(conf)) as rx:
+        (addr,) = rx.addresses
+        # snmpinform exits 0 only once the receiver has acknowledged the inform.
+        out = subprocess.run([tool("snmpinform"), "-v2c", "-c", "private", "-m", "", "-t", "2", "-r", "1",
+                              f"udp:{addr}", "77", LINK_DOWN, IF_INDEX_2, "i", "2"],
+                             capture_output=True, text=True, timeout=30)
+        assert out.returncode == 0, out.stderr
+        n = rx.recv(timeout=10)
+        assert (n.pdu, n.community, n.trap_name) == ("Inform", "private", "IF-MIB::linkDown")
+        snmptrap("-v3", "-e", "0x" + E1, "-u", "confuser", "-l", "authPriv", "-a", "MD5", "-A", "confauth123",
+                 "-x", "DES", "-X", "confpriv456", f"udp:{addr}", "500", LINK_DOWN, IF_INDEX_2, "i", "2")
+        n = rx.recv(timeout=10)
+        assert (n.version, n.user, n.engine_id) == ("3", "confuser", E1)
+        # A community the file does not allow is dropped and counted.
+        link_down_v2c(f"udp:{addr}")
+        with pytest.raises(snmpkit.TimeoutError):
+            rx.recv(timeout=0.5)
+        assert rx.stats()["dropped"] == 1
