@@ -66,11 +66,10 @@ pub(crate) fn value_to_py(py: Python<'_>, v: &Value) -> Py<PyAny> {
 /// `-Oqv`: the value alone, with the MIB's hint, enumeration label and units.
 fn value_options() -> &'static OutputOptions {
     static O: OnceLock<OutputOptions> = OnceLock::new();
-    O.get_or_init(|| {
-        let mut o = OutputOptions::default();
-        o.quick = true;
-        o.bare_value = true;
-        o
+    O.get_or_init(|| OutputOptions {
+        quick: true,
+        bare_value: true,
+        ..OutputOptions::default()
     })
 }
 
