@@ -272,7 +272,10 @@ async fn next_chunk_gives_pages_and_keeps_the_count_limit() {
             None => panic!("an endless walk ended"),
         }
     };
-    assert!(matches!(err, Error::WalkLimit(LimitReached::Count(50))), "{err}");
+    assert!(
+        matches!(err, Error::WalkLimit(LimitReached::Count(50))),
+        "{err}"
+    );
     assert_eq!(sizes, [20, 20, 10]);
     drop((walk, c));
     agent.join().unwrap();

@@ -98,7 +98,11 @@ impl OidText {
             .zip(arcs)
             .take_while(|(a, b)| a == b)
             .count();
-        self.text.truncate(if common == 0 { 0 } else { self.ends[common - 1] });
+        self.text.truncate(if common == 0 {
+            0
+        } else {
+            self.ends[common - 1]
+        });
         self.ends.truncate(common);
         self.arcs.truncate(common);
         let mut digits = itoa::Buffer::new();

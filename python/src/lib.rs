@@ -1,7 +1,7 @@
 //! `snmpkit._snmpkit`: the Python binding of the snmpkit library (issue 22).
 //!
-//! A thin client of the library's public API: sessions ([`session`]), received notifications
-//! ([`traps`]), and the conversions between snmpkit's types and Python objects ([`convert`]).
+//! A thin client of the library's public API: sessions (`session`), received notifications
+//! (`traps`), and the conversions between snmpkit's types and Python objects (`convert`).
 //! The exception classes live in Python (`snmpkit/_errors.py`), where `snmpkit.TimeoutError`
 //! can derive from both `SnmpError` and `builtins.TimeoutError`; this module raises them.
 #![forbid(unsafe_code)]
