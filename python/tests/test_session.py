@@ -198,3 +198,18 @@ def test_bad_arguments_are_value_errors(snmpd):
     with snmpkit.Session(snmpd.v4, community="public") as s:
         with pytest.raises(ValueError, match="Unknown Object Identifier"):
             s.get("noSuchObjectName.0")
+
+
+def test_one_session_shared_by_threads(snmpd):
+    """Threads waiting at once on the sync runtime each get their own answers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with snmpkit.Session(snmpd.v4, community="public") as s:
+        def work(i):
+            oid = "sysContact.0" if i % 2 else "sysServices.0"
+            return [s.get(oid)[0].value for _ in range(50)]
+
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(work, range(8)))
+    for i, values in enumerate(results):
+        assert values == [b"lab-admin@example.net" if i % 2 else 72] * 50
