@@ -35,8 +35,11 @@ def test_v2c_link_down_json_equals_listen(snmpkit_bin):
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
-        # Readiness: listen says where it listens on stderr.
-        line = listen.stderr.readline()
+        # Readiness: listen says where it listens on stderr (after any warnings).
+        for _ in range(20):
+            line = listen.stderr.readline()
+            if not line or "listening on" in line:
+                break
         assert "listening on" in line, line
         listen_addr = line.rsplit(" ", 1)[1].strip()
         with snmpkit.TrapReceiver("udp:127.0.0.1:0", community="public") as rx:
