@@ -8,15 +8,18 @@ and OIDs. See the README's Python section.
 from ._errors import AuthError, ErrorStatus, SnmpError, TimeoutError
 from ._snmpkit import (
     AsyncSession,
+    AsyncWalkIter,
     Notification,
     Session,
     TrapReceiver,
     VarBind,
+    WalkIter,
     translate,
 )
 
 __all__ = [
     "AsyncSession",
+    "AsyncWalkIter",
     "AuthError",
     "ErrorStatus",
     "Notification",
@@ -25,5 +28,6 @@ __all__ = [
     "TimeoutError",
     "TrapReceiver",
     "VarBind",
+    "WalkIter",
     "translate",
 ]

@@ -10,12 +10,14 @@ from typing import (
     Tuple,
     TypedDict,
     Union,
+    final,
 )
 
 from typing_extensions import NotRequired, Self
 
 __all__ = [
     "AsyncSession",
+    "AsyncWalkIter",
     "AuthError",
     "ErrorStatus",
     "Notification",
@@ -24,10 +26,11 @@ __all__ = [
     "TimeoutError",
     "TrapReceiver",
     "VarBind",
+    "WalkIter",
     "translate",
 ]
 
-Value = Union[int, bytes, str, None]
+_Value = Union[int, bytes, str, None]
 
 class SnmpError(Exception): ...
 class TimeoutError(SnmpError, builtins.TimeoutError): ...
@@ -38,6 +41,7 @@ class ErrorStatus(SnmpError):
     index: int
     def __init__(self, message: str, status: str, index: int) -> None: ...
 
+@final
 class VarBind:
     @property
     def oid(self) -> str: ...
@@ -46,23 +50,26 @@ class VarBind:
     @property
     def type(self) -> str: ...
     @property
-    def value(self) -> Value: ...
+    def value(self) -> _Value: ...
     @property
     def text(self) -> str: ...
 
+@final
 class WalkIter(Iterator[VarBind]):
     def __iter__(self) -> Self: ...
     def __next__(self) -> VarBind: ...
 
+@final
 class AsyncWalkIter(AsyncIterator[VarBind]):
     def __aiter__(self) -> Self: ...
     async def __anext__(self) -> VarBind: ...
 
-SetTriple = Tuple[str, str, Union[str, int, bytes]]
+_SetTriple = Tuple[str, str, Union[str, int, bytes]]
 
+@final
 class Session:
-    def __init__(
-        self,
+    def __new__(
+        cls,
         target: str,
         *,
         version: str = "2c",
@@ -76,13 +83,13 @@ class Session:
         context: Optional[str] = None,
         timeout: float = 1.0,
         retries: int = 5,
-    ) -> None: ...
+    ) -> Self: ...
     def get(self, *oids: str) -> list[VarBind]: ...
     def get_next(self, *oids: str) -> list[VarBind]: ...
     def get_bulk(
         self, *oids: str, non_repeaters: int = 0, max_repetitions: int = 10
     ) -> list[VarBind]: ...
-    def set(self, *args: Union[SetTriple, Mapping[str, Union[str, int, bytes]]]) -> list[VarBind]: ...
+    def set(self, *args: Union[_SetTriple, Mapping[str, Union[str, int, bytes]]]) -> list[VarBind]: ...
     def walk(self, oid: str) -> WalkIter: ...
     def bulkwalk(self, oid: str, max_repetitions: Optional[int] = None) -> WalkIter: ...
     def table(self, oid: str) -> list[dict[str, Any]]: ...
@@ -90,9 +97,10 @@ class Session:
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> bool: ...
 
+@final
 class AsyncSession:
-    def __init__(
-        self,
+    def __new__(
+        cls,
         target: str,
         *,
         version: str = "2c",
@@ -106,14 +114,14 @@ class AsyncSession:
         context: Optional[str] = None,
         timeout: float = 1.0,
         retries: int = 5,
-    ) -> None: ...
+    ) -> Self: ...
     async def get(self, *oids: str) -> list[VarBind]: ...
     async def get_next(self, *oids: str) -> list[VarBind]: ...
     async def get_bulk(
         self, *oids: str, non_repeaters: int = 0, max_repetitions: int = 10
     ) -> list[VarBind]: ...
     async def set(
-        self, *args: Union[SetTriple, Mapping[str, Union[str, int, bytes]]]
+        self, *args: Union[_SetTriple, Mapping[str, Union[str, int, bytes]]]
     ) -> list[VarBind]: ...
     def walk(self, oid: str) -> AsyncWalkIter: ...
     def bulkwalk(self, oid: str, max_repetitions: Optional[int] = None) -> AsyncWalkIter: ...
@@ -122,6 +130,7 @@ class AsyncSession:
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> bool: ...
 
+@final
 class Notification:
     @property
     def source(self) -> str: ...
@@ -147,7 +156,7 @@ class Notification:
     def varbinds(self) -> list[VarBind]: ...
     def to_json(self) -> dict[str, Any]: ...
 
-class UserEntry(TypedDict):
+class _UserEntry(TypedDict):
     user: str
     auth_protocol: NotRequired[str]
     auth_password: NotRequired[str]
@@ -155,15 +164,16 @@ class UserEntry(TypedDict):
     priv_password: NotRequired[str]
     engine_id: NotRequired[Union[str, bytes]]
 
+@final
 class TrapReceiver:
-    def __init__(
-        self,
+    def __new__(
+        cls,
         address: Union[str, Sequence[str], None] = None,
         *,
         community: Union[str, Sequence[str], None] = None,
-        users: Optional[list[UserEntry]] = None,
+        users: Optional[list[_UserEntry]] = None,
         config: Union[str, PathLike[str], None] = None,
-    ) -> None: ...
+    ) -> Self: ...
     @property
     def addresses(self) -> list[str]: ...
     def recv(self, timeout: Optional[float] = None) -> Notification: ...
