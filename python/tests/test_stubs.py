@@ -1,5 +1,7 @@
-"""The type stubs ship with the package and agree with the compiled module (mypy's stubtest
-compares every class, method and signature of snmpkit/__init__.pyi with the runtime)."""
+"""The type stubs ship with the package and agree with the compiled module: mypy's stubtest
+finds every class, method and property of snmpkit/__init__.pyi at runtime and every public
+runtime name in the stubs. (It does not check the parameters of PyO3's builtin methods; the
+mypy run on typical calls is the README's examples, exercised by the other tests.)"""
 
 import subprocess
 import sys
