@@ -217,6 +217,37 @@ impl TableSpec {
         Ok(self)
     }
 
+    /// Adds the named columns of `table`, a table whose rows share this one's index (one that
+    /// AUGMENTS it, as ifXTable does ifTable), so that one side-by-side GetBulk pass reads
+    /// columns of both: `ifTable` with `ifXTable`'s `ifName` and `ifHCInOctets`. Rows keep
+    /// this table's index; [`Row::get`] finds the added columns by name ([`Row::get_arc`]
+    /// only this table's, since the numbers overlap).
+    pub fn augment(
+        mut self,
+        mib: &Mib,
+        table: &str,
+        names: &[&str],
+    ) -> std::result::Result<TableSpec, TableError> {
+        let other = TableSpec::by_name(mib, table)?.select(names)?;
+        let index = |entry: &Oid| {
+            mib.node_at(entry).and_then(|n| n.table_index()).map(|parts| {
+                parts
+                    .iter()
+                    .map(|p| (p.name.to_string(), p.implied))
+                    .collect::<Vec<_>>()
+            })
+        };
+        let mine = index(&self.entry);
+        if mine.is_none() || mine != index(&other.entry) {
+            return Err(TableError::NotATable(other.table));
+        }
+        let mut columns = self.columns.to_vec();
+        columns.extend(other.columns.iter().cloned());
+        self.columns = columns.into();
+        self.whole_entry = false;
+        Ok(self)
+    }
+
     /// The table's descriptor (`ifTable`), or its numeric OID when made by hand.
     pub fn name(&self) -> &str {
         &self.name
@@ -565,12 +596,11 @@ impl<'a> Assembler<'a> {
             if vb.value.is_exception() {
                 continue;
             }
-            let Some([col, rest @ ..]) = vb.oid.strip_prefix(&self.spec.entry) else {
+            // By the column's own OID: a column added by `TableSpec::augment` lives under
+            // another entry.
+            let Some(rest) = vb.oid.strip_prefix(&column.oid) else {
                 continue;
             };
-            if *col != column.arc {
-                continue;
-            }
             match &index {
                 None => index = Some(rest.to_vec()),
                 Some(i) if i.as_slice() != rest => continue,
@@ -875,10 +905,7 @@ fn first_index(spec: &TableSpec, varbinds: &[VarBind]) -> Option<Vec<u32>> {
         .iter()
         .zip(spec.columns.iter())
         .filter(|(vb, _)| !vb.value.is_exception())
-        .find_map(|(vb, column)| match vb.oid.strip_prefix(&spec.entry) {
-            Some([col, rest @ ..]) if *col == column.arc => Some(rest.to_vec()),
-            _ => None,
-        })
+        .find_map(|(vb, column)| vb.oid.strip_prefix(&column.oid).map(<[u32]>::to_vec))
 }
 
 #[cfg(test)]
