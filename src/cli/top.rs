@@ -644,7 +644,11 @@ fn draw(f: &mut Frame, tables: &[Arc<Mutex<InterfaceTable>>], v: &mut View) {
     let rows = visible(&t, v);
     let status = match t.error() {
         Some(e) => Line::from(Span::styled(
-            format!("{}  (last values shown; still trying)", error_line(e)),
+            format!(
+                "{}  ({} passes unanswered; last values shown; still trying)",
+                error_line(e),
+                t.passes().0 - t.passes().1
+            ),
             Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
         )),
         None if t.passes().0 == 0 => Line::from("waiting for the first answer..."),
