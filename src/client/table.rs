@@ -1098,6 +1098,58 @@ mod tests {
     }
 
     #[test]
+    fn augmented_columns_join_rows_by_the_shared_index() {
+        let mib = Mib::builtin();
+        let spec = TableSpec::by_name(&mib, "ifTable")
+            .and_then(|t| t.select(&["ifDescr"]))
+            .and_then(|t| t.augment(&mib, "ifXTable", &["ifName"]))
+            .unwrap();
+        assert!(!spec.whole_entry);
+        let names: Vec<&str> = spec.columns().iter().map(|c| c.name()).collect();
+        assert_eq!(names, ["ifDescr", "ifName"]);
+        let if_name = |i: u32| vec![1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 1, i];
+        // Side by side (GetBulk).
+        let mut asm = Assembler::new(&spec, None);
+        let mut cursors: Vec<Cursor> = (0..2)
+            .map(|column| Cursor {
+                column,
+                last: spec.columns()[column].oid().clone(),
+            })
+            .collect();
+        asm.add_columns(
+            &mut cursors,
+            vec![
+                vb(&col(2, &[4]), Value::OctetString(b"GigabitEthernet0/3".to_vec())),
+                vb(&if_name(4), Value::OctetString(b"Gi0/3".to_vec())),
+            ],
+        );
+        // GetNext (v1, -CB): the ifName varbind belongs to the same row.
+        let got = asm.add_row_checked(
+            vec![
+                vb(&col(2, &[5]), Value::OctetString(b"Serial0".to_vec())),
+                vb(&if_name(5), Value::OctetString(b"Se0".to_vec())),
+            ],
+            Some(&Oid::from_slice(&[4])),
+        );
+        assert_eq!(got, Some(Ok(vec![5])));
+        let t = asm.finish(TableEnd::Complete);
+        let rows: Vec<(String, Option<&str>)> = t
+            .rows()
+            .iter()
+            .map(|r| (r.index().display(false), r.get("ifName").and_then(Value::as_str)))
+            .collect();
+        assert_eq!(
+            rows,
+            [("4".to_string(), Some("Gi0/3")), ("5".to_string(), Some("Se0"))]
+        );
+        // A table with another index cannot be joined.
+        let other = TableSpec::by_name(&mib, "ifTable")
+            .unwrap()
+            .augment(&mib, "sysORTable", &["sysORDescr"]);
+        assert!(other.is_err());
+    }
+
+    #[test]
     fn select_keeps_the_whole_entry_walk_only_for_all_columns() {
         let mib = Mib::builtin();
         let t = TableSpec::by_name(&mib, "sysORTable").unwrap();
