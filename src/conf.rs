@@ -1,5 +1,5 @@
 //! Pieces shared by the readers of net-snmp's configuration files (`snmptrapd.conf` in
-//! [`notify::conf`](crate::notify::conf), `snmpd.conf` in [`agent::config`](crate::agent::config)):
+//! [`notify::conf`](crate::notify::conf), `snmpd.conf` in `snmpkit_agent::config`):
 //! splitting a line into words as net-snmp does, and the `createUser` directive.
 
 use std::fmt;
@@ -44,8 +44,9 @@ pub fn parse_create_user(args: &[String]) -> Result<UserConfig, String> {
             "-e" => {
                 let hex = args.get(i + 1).ok_or("-e needs an engine ID")?;
                 engine_id = Some(
-                    crate::notify::conf::parse_hex(hex)
-                        .ok_or_else(|| format!("bad engine ID {hex:?}"))?,
+                    crate::engine::EngineId::parse_hex(hex)
+                        .map_err(|e| e.to_string())?
+                        .into_bytes(),
                 );
                 i += 2;
             }

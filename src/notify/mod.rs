@@ -56,7 +56,7 @@ pub use notification::{
     SYS_UPTIME_0,
 };
 pub use stats::{DropReason, Stats, StatsHandle};
-pub use v3::{LocalEngine, V3User};
+pub use v3::{load_engine, LocalEngine, V3User};
 
 use process::{AckState, Outcome, Processor};
 use stats::Counters;
@@ -108,7 +108,7 @@ pub struct ReceiverConfig {
     pub users: Vec<V3User>,
     /// This receiver's engine (ID and boots), authoritative for v3 informs. `None` generates
     /// a random ID with boots 1 when users are configured; use
-    /// [`LocalEngine::load_or_create`] to keep it across runs.
+    /// [`load_engine`] to keep it across runs.
     pub engine: Option<LocalEngine>,
     /// Hold each inform's acknowledgement until the consumer confirms it (at-least-once
     /// delivery to a sink): read with [`Receiver::recv_with_ack`] and call
@@ -457,7 +457,7 @@ fn read_socket(
             Err(nix::errno::Errno::EINTR) => continue,
             Err(e) => {
                 if verbose {
-                    eprintln!("snmpkit: cannot wait for datagrams on {local}: {e}");
+                    tracing::warn!("cannot wait for datagrams on {local}: {e}");
                 }
                 std::thread::sleep(std::time::Duration::from_millis(10));
                 continue;
@@ -482,7 +482,7 @@ fn read_socket(
                     // ICMP errors from earlier replies (ECONNREFUSED) and the like: each is
                     // reported once by the socket; keep reading, but not forever in one go.
                     if verbose {
-                        eprintln!("snmpkit: receive error on {local}: {e}");
+                        tracing::warn!("receive error on {local}: {e}");
                     }
                     errors += 1;
                     if errors > 64 {
@@ -592,8 +592,8 @@ impl SocketTask {
                         self.send(&r, source).await;
                     }
                     if self.verbose {
-                        eprintln!(
-                            "snmpkit: dropped {n}-byte datagram from {source}: {reason}: {detail}"
+                        tracing::warn!(
+                            "dropped {n}-byte datagram from {source}: {reason}: {detail}"
                         );
                     }
                 }
@@ -606,7 +606,7 @@ impl SocketTask {
     async fn send(&self, bytes: &[u8], to: SocketAddr) {
         if let Err(e) = self.sock.send_to(bytes, to).await {
             if self.verbose {
-                eprintln!("snmpkit: cannot send a Report to {to}: {e}");
+                tracing::warn!("cannot send a Report to {to}: {e}");
             }
         }
     }
@@ -620,7 +620,7 @@ impl SocketTask {
             }
             Err(e) => {
                 if self.verbose {
-                    eprintln!("snmpkit: cannot acknowledge inform from {to}: {e}");
+                    tracing::warn!("cannot acknowledge inform from {to}: {e}");
                 }
             }
         }

@@ -8,7 +8,7 @@
 //!   scheduler, a work queue or a script can call.
 //! - [`Cycle`] polls a fleet once, paced so that responses never overflow the socket;
 //!   [`run`] repeats cycles on a [`Schedule`], fills in rates ([`RateTracker`]) and hands each
-//!   record to a [`Sink`](crate::sink::Sink).
+//!   record to a [`Sink`].
 //!
 //! ```no_run
 //! use snmpkit::poll::{Plan, PollTarget, Poller};
@@ -31,6 +31,7 @@ mod poller;
 mod rates;
 mod record;
 mod schedule;
+pub mod sink;
 pub mod targets;
 
 pub use poller::{
@@ -39,4 +40,5 @@ pub use poller::{
 pub use rates::{counter_delta, RateTracker};
 pub use record::{rfc3339, Record, Sample};
 pub use schedule::{run, Cycle, RunSummary, Schedule};
+pub use sink::{CycleSummary, Sink, SinkError, Tee};
 pub use targets::{parse_targets, target_label, TargetLine, TargetsError};

@@ -4,7 +4,7 @@
 use super::poller::{PollTarget, Poller};
 use super::rates::RateTracker;
 use super::record::Record;
-use crate::sink::{CycleSummary, Sink, SinkError};
+use super::sink::{CycleSummary, Sink, SinkError};
 use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;

@@ -36,7 +36,7 @@ pub enum TransportError {
     #[error("Timeout: No Response from {0}")]
     Timeout(SocketAddr),
     /// The operating system refused a socket operation.
-    #[error("{0}")]
+    #[error(transparent)]
     Io(#[from] io::Error),
     /// The request's waiting slot was dropped without an answer (the transport's receive task
     /// stopped). Not a timeout: nothing was waited out.
@@ -135,7 +135,23 @@ fn dump(
             bracket(peer)
         )
     };
-    eprintln!("\n{head}\n{}", hex_dump(bytes));
+    let text = format!("\n{head}\n{}", hex_dump(bytes));
+    match PACKET_DUMP.get() {
+        Some(write) => write(&text),
+        None => tracing::debug!(target: "snmpkit::packets", "{text}"),
+    }
+}
+
+/// Where packet dumps go (`ClientOptions::dump_packets`, net-snmp's `-d`).
+type DumpWriter = Box<dyn Fn(&str) + Send + Sync>;
+static PACKET_DUMP: std::sync::OnceLock<DumpWriter> = std::sync::OnceLock::new();
+
+/// Sends this process's packet dumps (net-snmp's `-d` text: a header line and the hex dump of
+/// each datagram sent or received by a transport with dumping on) to `write`, instead of to
+/// `tracing` at debug level under the target `snmpkit::packets`. The first call wins; the
+/// command-line tool points it at stderr, as net-snmp's tools print it.
+pub fn set_packet_dump(write: impl Fn(&str) + Send + Sync + 'static) {
+    let _ = PACKET_DUMP.set(Box::new(write));
 }
 
 /// A UDP transport shared by any number of clients and targets. Cheap to clone.
@@ -483,7 +499,7 @@ fn recv_now(socket: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, SocketAddr
 
 /// nix's address of a datagram's peer as a std address (IPv4 or IPv6 only).
 #[cfg(unix)]
-pub(crate) fn socket_addr(a: &nix::sys::socket::SockaddrStorage) -> Option<SocketAddr> {
+pub fn socket_addr(a: &nix::sys::socket::SockaddrStorage) -> Option<SocketAddr> {
     let v4 = a
         .as_sockaddr_in()
         .map(|s| std::net::SocketAddrV4::from(*s).into());
