@@ -230,12 +230,14 @@ impl TableSpec {
     ) -> std::result::Result<TableSpec, TableError> {
         let other = TableSpec::by_name(mib, table)?.select(names)?;
         let index = |entry: &Oid| {
-            mib.node_at(entry).and_then(|n| n.table_index()).map(|parts| {
-                parts
-                    .iter()
-                    .map(|p| (p.name.to_string(), p.implied))
-                    .collect::<Vec<_>>()
-            })
+            mib.node_at(entry)
+                .and_then(|n| n.table_index())
+                .map(|parts| {
+                    parts
+                        .iter()
+                        .map(|p| (p.name.to_string(), p.implied))
+                        .collect::<Vec<_>>()
+                })
         };
         let mine = index(&self.entry);
         if mine.is_none() || mine != index(&other.entry) {
@@ -1119,7 +1121,10 @@ mod tests {
         asm.add_columns(
             &mut cursors,
             vec![
-                vb(&col(2, &[4]), Value::OctetString(b"GigabitEthernet0/3".to_vec())),
+                vb(
+                    &col(2, &[4]),
+                    Value::OctetString(b"GigabitEthernet0/3".to_vec()),
+                ),
                 vb(&if_name(4), Value::OctetString(b"Gi0/3".to_vec())),
             ],
         );
@@ -1136,16 +1141,26 @@ mod tests {
         let rows: Vec<(String, Option<&str>)> = t
             .rows()
             .iter()
-            .map(|r| (r.index().display(false), r.get("ifName").and_then(Value::as_str)))
+            .map(|r| {
+                (
+                    r.index().display(false),
+                    r.get("ifName").and_then(Value::as_str),
+                )
+            })
             .collect();
         assert_eq!(
             rows,
-            [("4".to_string(), Some("Gi0/3")), ("5".to_string(), Some("Se0"))]
+            [
+                ("4".to_string(), Some("Gi0/3")),
+                ("5".to_string(), Some("Se0"))
+            ]
         );
         // A table with another index cannot be joined.
-        let other = TableSpec::by_name(&mib, "ifTable")
-            .unwrap()
-            .augment(&mib, "sysORTable", &["sysORDescr"]);
+        let other = TableSpec::by_name(&mib, "ifTable").unwrap().augment(
+            &mib,
+            "sysORTable",
+            &["sysORDescr"],
+        );
         assert!(other.is_err());
     }
 

@@ -175,7 +175,10 @@ fn live_view_rates_graph_status_set_down_and_quit() {
     }
     // Gi0/3 is recorded admin down.
     assert_eq!(status(row(&screen, "Gi0/3").unwrap()), ["down", "down"]);
-    assert!(screen.contains("lab-router"), "sysName in the header:\n{screen}");
+    assert!(
+        screen.contains("lab-router"),
+        "sysName in the header:\n{screen}"
+    );
     assert!(screen.contains("snmpkit lab router"), "sysDescr:\n{screen}");
     assert_eq!(t.format("#{alternate_on}"), "1");
 
@@ -193,7 +196,15 @@ fn live_view_rates_graph_status_set_down_and_quit() {
     // without MIB files): the row says down within 3 s.
     let set = netsnmp(
         "snmpset",
-        &["-v2c", "-c", "private", &host, ".1.3.6.1.2.1.2.2.1.7.2", "i", "2"],
+        &[
+            "-v2c",
+            "-c",
+            "private",
+            &host,
+            ".1.3.6.1.2.1.2.2.1.7.2",
+            "i",
+            "2",
+        ],
     );
     assert_eq!(set.code, 0, "snmpset: {}", set.stderr);
     let screen = t.wait("Gi0/1 down", Duration::from_secs(3), |s| {
@@ -284,7 +295,9 @@ fn unreachable_agent_times_out_in_batch_and_live() {
     let host = format!("127.0.0.1:{port}");
     let r = snmpkit(
         "top",
-        &["-v2c", "-c", "public", "-t", "0.3", "-r", "0", "--count", "1", &host],
+        &[
+            "-v2c", "-c", "public", "-t", "0.3", "-r", "0", "--count", "1", &host,
+        ],
     );
     assert_ne!(r.code, 0);
     assert_eq!(
@@ -299,7 +312,9 @@ fn unreachable_agent_times_out_in_batch_and_live() {
         "{bin} top -v2c -c public -t 0.3 -r 0 --interval 0.5 {host}"
     ));
     let want = format!("Timeout: No Response from {host}.");
-    t.wait("the timeout", Duration::from_secs(20), |s| s.contains(&want));
+    t.wait("the timeout", Duration::from_secs(20), |s| {
+        s.contains(&want)
+    });
     t.wait("a second unanswered pass", Duration::from_secs(20), |s| {
         s.lines()
             .any(|l| l.contains(&want) && !l.contains("(1 passes unanswered"))

@@ -48,7 +48,10 @@ fn record(at: Instant, uptime: u32, ifs: &[If]) -> Record {
     };
     push(SYS_UPTIME_0.to_vec(), Value::TimeTicks(uptime));
     push(SYS_NAME_0.to_vec(), Value::OctetString(b"rtr".to_vec()));
-    push(SYS_DESCR_0.to_vec(), Value::OctetString(b"a router".to_vec()));
+    push(
+        SYS_DESCR_0.to_vec(),
+        Value::OctetString(b"a router".to_vec()),
+    );
     let col = |entry: &[u32], c: u32, i: u32| {
         let mut v = entry.to_vec();
         v.extend([c, i]);
@@ -56,7 +59,10 @@ fn record(at: Instant, uptime: u32, ifs: &[If]) -> Record {
     };
     for f in ifs {
         let i = f.index;
-        push(col(&IF_ENTRY, 2, i), Value::OctetString(f.descr.as_bytes().to_vec()));
+        push(
+            col(&IF_ENTRY, 2, i),
+            Value::OctetString(f.descr.as_bytes().to_vec()),
+        );
         push(col(&IF_ENTRY, 5, i), Value::Gauge32(f.speed));
         push(col(&IF_ENTRY, 7, i), Value::Integer(f.admin));
         push(col(&IF_ENTRY, 8, i), Value::Integer(f.oper));
@@ -66,14 +72,20 @@ fn record(at: Instant, uptime: u32, ifs: &[If]) -> Record {
         push(col(&IF_ENTRY, 16, i), Value::Counter32(f.octets.1));
         push(col(&IF_ENTRY, 20, i), Value::Counter32(f.errors.1));
         if !f.name.is_empty() {
-            push(col(&IFX_ENTRY, 1, i), Value::OctetString(f.name.as_bytes().to_vec()));
+            push(
+                col(&IFX_ENTRY, 1, i),
+                Value::OctetString(f.name.as_bytes().to_vec()),
+            );
         }
         if let Some((hin, hout)) = f.hc {
             push(col(&IFX_ENTRY, 6, i), Value::Counter64(hin));
             push(col(&IFX_ENTRY, 10, i), Value::Counter64(hout));
         }
         push(col(&IFX_ENTRY, 15, i), Value::Gauge32(f.high_speed));
-        push(col(&IFX_ENTRY, 18, i), Value::OctetString(b"uplink".to_vec()));
+        push(
+            col(&IFX_ENTRY, 18, i),
+            Value::OctetString(b"uplink".to_vec()),
+        );
     }
     Record {
         target: "rtr:161".into(),
@@ -111,7 +123,11 @@ fn hc_rates_names_and_utilisation() {
     let i = t.interface(2).unwrap();
     assert_eq!((i.name.as_str(), i.alias.as_str()), ("Gi0/1", "uplink"));
     assert_eq!(i.in_bps(), None, "no rate from one pass");
-    assert_eq!(t.interface(3).unwrap().name, "Serial0", "ifDescr without ifName");
+    assert_eq!(
+        t.interface(3).unwrap().name,
+        "Serial0",
+        "ifDescr without ifName"
+    );
     assert_eq!(t.sys_name(), Some("rtr"));
     // One second later: +125,000 octets each way = 1 Mb/s, HC counters used.
     a.hc = Some((125_000, 250_000));
@@ -132,7 +148,11 @@ fn hc_rates_names_and_utilisation() {
     // History is bounded.
     for k in 2..10u64 {
         a.hc = Some((125_000 * k, 250_000 * k));
-        t.update(record(t0 + S * k as u32, 100 + 100 * k as u32, &[a.clone()]));
+        t.update(record(
+            t0 + S * k as u32,
+            100 + 100 * k as u32,
+            &[a.clone()],
+        ));
     }
     assert_eq!(t.interface(2).unwrap().history.len(), 4);
     assert_eq!(t.passes(), (10, 10));
@@ -184,12 +204,7 @@ fn a_restart_is_a_gap_not_a_spike() {
     let i = t.interface(1).unwrap();
     assert_eq!(i.in_bps(), None);
     assert_eq!(i.history.back(), Some(&None));
-    let max = i
-        .history
-        .iter()
-        .flatten()
-        .map(|p| p.0)
-        .fold(0f32, f32::max);
+    let max = i.history.iter().flatten().map(|p| p.0).fold(0f32, f32::max);
     assert_eq!(max, 1e6, "never a spike");
 }
 
@@ -236,7 +251,10 @@ fn status_changes_are_kept_and_timed() {
     let i = t.interface(2).unwrap();
     assert!(!i.is_down());
     // From ifLastChange: (10000 - 1200) hundredths.
-    assert_eq!(i.since_change(t0, t.uptime_ticks()), Some(Duration::from_secs(88)));
+    assert_eq!(
+        i.since_change(t0, t.uptime_ticks()),
+        Some(Duration::from_secs(88))
+    );
     a.admin = 2;
     a.oper = 2;
     t.update(record(t0 + S, 10_100, &[a.clone()]));

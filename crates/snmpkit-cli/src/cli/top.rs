@@ -58,8 +58,13 @@ fn error_line(e: &str) -> String {
 /// Runs `top`; returns the exit code.
 pub async fn run(a: TopArgs) -> i32 {
     let interval = match a.interval.parse::<f64>() {
-        Ok(s) if s.is_finite() && s >= 0.05 && s < 1e6 => Duration::from_secs_f64(s),
-        _ => return fatal(Fatal(format!("{PROG}: Invalid interval: {}", a.interval), 1)),
+        Ok(s) if (0.05..1e6).contains(&s) => Duration::from_secs_f64(s),
+        _ => {
+            return fatal(Fatal(
+                format!("{PROG}: Invalid interval: {}", a.interval),
+                1,
+            ))
+        }
     };
     if a.count == Some(0) {
         return fatal(Fatal(format!("{PROG}: --count must be at least 1"), 1));
@@ -76,17 +81,13 @@ pub async fn run(a: TopArgs) -> i32 {
     let transport = Transport::new();
     let mut pollers = Vec::new();
     for host in &a.agents {
-        let client = match Client::connect_with(
-            transport.clone(),
-            host,
-            security.clone(),
-            options.clone(),
-        )
-        .await
-        {
-            Ok(c) => c,
-            Err(e) => return fatal(Fatal(format!("{PROG}: {e}"), 1)),
-        };
+        let client =
+            match Client::connect_with(transport.clone(), host, security.clone(), options.clone())
+                .await
+            {
+                Ok(c) => c,
+                Err(e) => return fatal(Fatal(format!("{PROG}: {e}"), 1)),
+            };
         match InterfacePoller::new(client, target_label(host), &mib) {
             Ok(p) => pollers.push(p),
             Err(e) => return fatal(Fatal(format!("{PROG}: {e}"), 1)),
@@ -181,7 +182,11 @@ async fn batch(pollers: Vec<InterfacePoller>, interval: Duration, count: Option<
             batch_table(&mut text, t, now);
         }
         let mut out = std::io::stdout().lock();
-        if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() {
+        if out
+            .write_all(text.as_bytes())
+            .and_then(|_| out.flush())
+            .is_err()
+        {
             // A closed pipe (`| head`): stop quietly.
             break;
         }
@@ -197,7 +202,9 @@ fn batch_table(s: &mut String, t: &InterfaceTable, now: Instant) {
         "{PROG} - {} {} - up {} - poll {} - {}",
         t.label(),
         t.sys_name().unwrap_or("-"),
-        t.uptime(now).map(format_duration).unwrap_or_else(|| "-".into()),
+        t.uptime(now)
+            .map(format_duration)
+            .unwrap_or_else(|| "-".into()),
         t.last_duration()
             .map(|d| format!("{} ms", d.as_millis()))
             .unwrap_or_else(|| "-".into()),
@@ -222,7 +229,17 @@ fn batch_table(s: &mut String, t: &InterfaceTable, now: Instant) {
     let _ = writeln!(
         s,
         "{:>6} {:<w$} {:<aw$} {:<5} {:<14} {:>11} {:>11} {:>7} {:>9} {:>9} {:>11}",
-        "INDEX", "NAME", "ALIAS", "ADMIN", "OPER", "IN", "OUT", "UTIL", "ERR/s", "DISC/s", "CHANGED"
+        "INDEX",
+        "NAME",
+        "ALIAS",
+        "ADMIN",
+        "OPER",
+        "IN",
+        "OUT",
+        "UTIL",
+        "ERR/s",
+        "DISC/s",
+        "CHANGED"
     );
     for i in t.interfaces() {
         let _ = writeln!(
@@ -633,7 +650,9 @@ fn draw(f: &mut Frame, tables: &[Arc<Mutex<InterfaceTable>>], v: &mut View) {
         Span::raw(format!(
             "  {}  up {}  poll {}  every {}",
             t.label(),
-            t.uptime(now).map(format_duration).unwrap_or_else(|| "-".into()),
+            t.uptime(now)
+                .map(format_duration)
+                .unwrap_or_else(|| "-".into()),
             t.last_duration()
                 .map(|d| format!("{} ms", d.as_millis()))
                 .unwrap_or_else(|| "-".into()),
@@ -794,7 +813,10 @@ fn detail(f: &mut Frame, area: Rect, i: &Interface, t: &InterfaceTable, now: Ins
             i.speed_bps().map(format_bits).unwrap_or_else(|| "-".into())
         )),
         Line::from(""),
-        Line::from(format!("{:<14} {:>21} {:>12}", "COUNTER", "VALUE", "PER SEC")),
+        Line::from(format!(
+            "{:<14} {:>21} {:>12}",
+            "COUNTER", "VALUE", "PER SEC"
+        )),
     ];
     for k in CounterKind::ALL {
         let (name, value, rate) = match i.counter(k) {
