@@ -219,10 +219,14 @@ fn live_view_rates_graph_status_set_down_and_quit() {
     });
     assert!(row(&s, "lo").is_some() && row(&s, "Gi0/2").is_some(), "{s}");
     t.keys(&["u", "/", "G", "i", "0", "/", "2", "Enter"]);
+    // Typed one key at a time: wait for the whole filter, entered (no cursor after it).
     let s = t.wait("filtered to Gi0/2", Duration::from_secs(5), |s| {
-        row(s, "lo").is_none() && row(s, "Gi0/2").is_some()
+        s.contains("1 of 4 interfaces") && s.contains("filter: /Gi0/2 ")
     });
-    assert!(row(&s, "Gi0/1").is_none(), "{s}");
+    assert!(row(&s, "Gi0/2").is_some(), "{s}");
+    for other in ["lo", "Gi0/1", "Gi0/3"] {
+        assert!(row(&s, other).is_none(), "{s}");
+    }
 
     // q: exit 0, the terminal restored (main screen, tty settings as before).
     t.keys(&["q"]);

@@ -334,6 +334,8 @@ struct View {
     hide_down: bool,
     detail: bool,
     state: TableState,
+    /// The first row in view.
+    offset: usize,
     interval: Duration,
     /// Rows visible in the table last drawn (for page up/down).
     page: usize,
@@ -363,7 +365,7 @@ fn visible<'a>(t: &'a InterfaceTable, v: &View) -> Vec<&'a Interface> {
         }
     };
     match v.sort {
-        Sort::Name => rows.sort_by(|a, b| natural(&a.name, &b.name).then(a.index.cmp(&b.index))),
+        Sort::Name => rows.sort_by_cached_key(|i| (natural_key(&i.name), i.index)),
         Sort::In => rows.sort_by(desc(|i| i.in_bps())),
         Sort::Out => rows.sort_by(desc(|i| i.out_bps())),
         Sort::Errors => rows.sort_by(desc(|i| i.errors_per_sec())),
@@ -372,33 +374,34 @@ fn visible<'a>(t: &'a InterfaceTable, v: &View) -> Vec<&'a Interface> {
     rows
 }
 
-/// Names compared with their numbers as numbers: Gi0/2 before Gi0/10.
-fn natural(a: &str, b: &str) -> std::cmp::Ordering {
-    fn parts(s: &str) -> Vec<(bool, String)> {
-        let mut out: Vec<(bool, String)> = Vec::new();
-        for c in s.chars() {
-            let d = c.is_ascii_digit();
-            match out.last_mut() {
-                Some((k, p)) if *k == d => p.push(c),
-                _ => out.push((d, c.to_string())),
-            }
+/// A name's sort key, its numbers compared as numbers: Gi0/2 before Gi0/10. Digit runs sort
+/// by length without leading zeros, then by digits; text case-insensitively.
+fn natural_key(s: &str) -> Vec<(u8, usize, String)> {
+    let mut out: Vec<(u8, usize, String)> = Vec::new();
+    let mut cur = String::new();
+    let mut digits = false;
+    let mut flush = |cur: &mut String, digits: bool| {
+        if cur.is_empty() {
+            return;
         }
-        out
-    }
-    let (pa, pb) = (parts(a), parts(b));
-    for (x, y) in pa.iter().zip(pb.iter()) {
-        let o = match (x, y) {
-            ((true, m), (true, n)) => {
-                let (m, n) = (m.trim_start_matches('0'), n.trim_start_matches('0'));
-                m.len().cmp(&n.len()).then_with(|| m.cmp(n))
-            }
-            _ => x.1.to_lowercase().cmp(&y.1.to_lowercase()),
-        };
-        if o.is_ne() {
-            return o;
+        if digits {
+            let t = cur.trim_start_matches('0').to_string();
+            out.push((0, t.len(), t));
+        } else {
+            out.push((1, 0, cur.to_lowercase()));
         }
+        cur.clear();
+    };
+    for c in s.chars() {
+        let d = c.is_ascii_digit();
+        if d != digits {
+            flush(&mut cur, digits);
+            digits = d;
+        }
+        cur.push(c);
     }
-    pa.len().cmp(&pb.len())
+    flush(&mut cur, digits);
+    out
 }
 
 impl View {
@@ -463,7 +466,7 @@ impl View {
                 if n < tables.len() && n != self.agent {
                     self.agent = n;
                     self.selected = None;
-                    self.state = TableState::default();
+                    self.offset = 0;
                 }
             }
             _ => {}
@@ -544,14 +547,19 @@ async fn live(pollers: Vec<InterfacePoller>, interval: Duration) -> i32 {
         hide_down: false,
         detail: false,
         state: TableState::default(),
+        offset: 0,
         interval,
         page: 10,
     };
+    // The clocks (uptime, time since a change) need a redraw each second; a pass or a key
+    // that redrew already restarts the wait.
     let mut clock = tokio::time::interval(Duration::from_secs(1));
+    clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let code = loop {
         if let Err(e) = terminal.draw(|f| draw(f, &tables, &mut view)) {
             break fatal(Fatal(format!("{PROG}: {e}"), 1));
         }
+        clock.reset();
         tokio::select! {
             k = keys.recv() => match k {
                 Some(k) => {
@@ -714,7 +722,25 @@ fn draw(f: &mut Frame, tables: &[Arc<Mutex<InterfaceTable>>], v: &mut View) {
         ]
         .map(|h| Cell::from(h).style(bold)),
     );
-    let body: Vec<Row> = rows
+    // Only the rows in view are built: a device may have thousands.
+    let pos = v
+        .selected
+        .and_then(|s| rows.iter().position(|i| i.index == s))
+        .or((!rows.is_empty()).then_some(0));
+    v.selected = pos.and_then(|p| rows.get(p)).map(|i| i.index);
+    // The table block's top border and the header row take two lines.
+    let page = usize::from(chunks[1].height.saturating_sub(2)).max(1);
+    v.page = page;
+    if let Some(p) = pos {
+        if p < v.offset {
+            v.offset = p;
+        } else if p >= v.offset + page {
+            v.offset = p + 1 - page;
+        }
+    }
+    v.offset = v.offset.min(rows.len().saturating_sub(page));
+    let shown = &rows[v.offset..rows.len().min(v.offset + page)];
+    let body: Vec<Row> = shown
         .iter()
         .map(|i| {
             let util = i.utilisation();
@@ -757,13 +783,7 @@ fn draw(f: &mut Frame, tables: &[Arc<Mutex<InterfaceTable>>], v: &mut View) {
             }
         })
         .collect();
-    let pos = v
-        .selected
-        .and_then(|s| rows.iter().position(|i| i.index == s))
-        .or((!rows.is_empty()).then_some(0));
-    v.selected = pos.and_then(|p| rows.get(p)).map(|i| i.index);
-    v.state.select(pos);
-    v.page = usize::from(chunks[1].height.saturating_sub(3));
+    v.state = TableState::default().with_selected(pos.map(|p| p - v.offset));
     let widths = [
         Constraint::Length(nw as u16),
         Constraint::Length(aw as u16),
