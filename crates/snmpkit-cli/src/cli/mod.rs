@@ -28,8 +28,8 @@ use std::sync::OnceLock;
 const ABOUT: &str = "\
 SNMP with net-snmp's habits: the manager commands (get, walk, bulkwalk, table, set, trap, ...) \
 with net-snmp's options and output, a notification receiver (listen), a lab agent replaying \
-recorded devices (agent), a fleet poller with JSON, InfluxDB and NATS output (poll), and a \
-Prometheus exporter (exporter, poll --prometheus).";
+recorded devices (agent), a fleet poller with JSON, InfluxDB and NATS output (poll), a live \
+view of a device's interfaces (top), and a Prometheus exporter (exporter, poll --prometheus).";
 
 /// snmpkit's command line.
 #[derive(clap::Parser, Debug)]
