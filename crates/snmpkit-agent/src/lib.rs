@@ -33,6 +33,9 @@ mod user;
 mod v3;
 pub mod variation;
 
+#[cfg(test)]
+mod realism_tests;
+
 pub use config::AgentConfig;
 pub use device::VaryRate;
 pub use events::LinkEvent;

@@ -1793,14 +1793,28 @@ SNMPv2-MIB::sysName.0 = STRING: named
         for (text, want) in [
             (
                 "1.3.6.1|2:numeric|1\n",
-                "public.snmprec:1: tag 2 uses snmpsim's variation module \"numeric\"",
+                "public.snmprec:1: bad module parameter \"1\"",
+            ),
+            (
+                "1.3.6.1|2:frobnicate|value=1\n",
+                "public.snmprec:1: tag 2:frobnicate: unknown variation module \"frobnicate\"",
+            ),
+            (
+                "1.3.6.1|4:numeric|rate=1\n",
+                "public.snmprec:1: tag 4:numeric: numeric needs an integer type",
+            ),
+            (
+                "1.3.6.1|4:writecache|op=set\n",
+                "public.snmprec:1: tag 4:writecache: writecache without value=",
             ),
             ("1.3.6.1|2\n", "public.snmprec:1: expected OID|TAG|VALUE"),
+            ("|2|1\n", "public.snmprec:1: expected OID|TAG|VALUE"),
+            ("1.3.6.1|4e|a\\q\n", "public.snmprec:1: unknown escape character 'q'"),
             ("\n1.3.6.1|99|1\n", "public.snmprec:2: unknown tag 99"),
             ("1.3.6.1|4x|0g\n", "public.snmprec:1: bad hex value"),
             (
                 "1.3.6.1|2x|00\n",
-                "public.snmprec:1: tag 2x: hex values are for tags 4, 64 and 68",
+                "public.snmprec:1: tag 2x: hex and escaped values are for tags 4, 64 and 68",
             ),
             (
                 "1.3.6.1|65|4294967296\n",
@@ -1808,18 +1822,145 @@ SNMPv2-MIB::sysName.0 = STRING: named
             ),
             (
                 "1.3.6.1|64|10.0.0\n",
-                "public.snmprec:1: bad IpAddress value",
+                "public.snmprec:1: IpAddress needs 4 octets, got 3",
             ),
             (
                 "1.3.6.1|64x|0a00\n",
                 "public.snmprec:1: IpAddress needs 4 octets, got 2",
             ),
             ("a.b|2|1\n", "public.snmprec:1: bad OID"),
+            (
+                "1.3.6.1|64|1.2.3.256\n",
+                "public.snmprec:1: bad IpAddress value",
+            ),
+            (
+                "1.3.6.1|64|abc\n",
+                "public.snmprec:1: bad IpAddress value",
+            ),
             ("1.3.6.1|x|1\n", "public.snmprec:1: bad tag"),
         ] {
             let e = rec(text).unwrap_err();
             assert!(e.starts_with(want), "{text:?}: {e}");
         }
+    }
+
+    /// snmpsim's own linux-full-walk stores IpAddress values as four raw octets; snmpsim
+    /// serves them as addresses. They were refused with "bad IpAddress value".
+    #[test]
+    fn snmprec_raw_ip_address_octets_as_snmpsim_reads_them() {
+        let mut text = b"1.3.6.1.2.1.4.20.1.1.74.125.77.125|64|J}M}\n".to_vec();
+        // Octets that are not text, and a '|' inside the address: still four octets.
+        text.extend_from_slice(b"1.3.6.1.2.1.4.20.1.1.74.124.0.255|64|J|\x00\xff\n");
+        text.extend_from_slice(b"1.3.6.1.2.1.4.20.1.1.1.2.3.4|64x|01020304\n");
+        text.extend_from_slice(b"1.3.6.1.2.1.4.20.1.1.1.2.3.5|64| 1.2.3.5 \n");
+        text.extend_from_slice(b"1.3.6.1.2.1.4.20.1.1.1.2.3.6|64e|\\x01\\x02\\x03\\x06\n");
+        let r = parse_snmprec(&text, Path::new("linux-full-walk.snmprec")).unwrap();
+        let ips: Vec<Value> = r.varbinds.iter().map(|v| v.value.clone()).collect();
+        assert_eq!(
+            ips,
+            [
+                Value::IpAddress([1, 2, 3, 4]),
+                Value::IpAddress([1, 2, 3, 5]),
+                Value::IpAddress([1, 2, 3, 6]),
+                Value::IpAddress([74, b'|', 0, 0xff]),
+                Value::IpAddress([74, 125, 77, 125]),
+            ]
+        );
+    }
+
+    /// snmpsim's `e` tags (Python escapes) and pyasn1's readings of numbers, OIDs and hex.
+    #[test]
+    fn snmprec_escapes_and_python_numbers() {
+        let r = rec("\
+1.3.6.1.1|4e|a\\x41\\n\\t\\\\\\'
+.1.3.6.1.2|2| +5
+1.3.6.1.3|65|1_000
+1.3.6.1.4|6|.1.3.6.1.4.1
+1.3.6.1.5|4x|abc
+1.3.6.1.6|4|trailing spaces are stripped as snmpsim strips them   
+")
+        .unwrap();
+        assert_eq!(value_of(&r, "1.3.6.1.1"), Value::OctetString(b"aA\n\t\\'".to_vec()));
+        assert_eq!(value_of(&r, "1.3.6.1.2"), Value::Integer(5));
+        assert_eq!(value_of(&r, "1.3.6.1.3"), Value::Counter32(1000));
+        assert_eq!(
+            value_of(&r, "1.3.6.1.4"),
+            Value::ObjectIdentifier(oid("1.3.6.1.4.1"))
+        );
+        assert_eq!(value_of(&r, "1.3.6.1.5"), Value::OctetString(vec![0xab, 0xc0]));
+        assert_eq!(
+            value_of(&r, "1.3.6.1.6"),
+            Value::OctetString(b"trailing spaces are stripped as snmpsim strips them".to_vec())
+        );
+    }
+
+    /// Variation modules were refused ("not supported"); real recordings use them.
+    #[test]
+    fn snmprec_variation_modules_are_read() {
+        let r = rec("\
+1.3.6.1.2.1.1.3.0|67:numeric|rate=100
+1.3.6.1.2.1.2.2.1.10.1|65:numeric|initial=1000,rate=10,wrap=1
+1.3.6.1.2.1.2.2.1.2.1|4:writecache|value=eth0
+1.3.6.1.2.1.2.2.1.6.1|4:delay|hexvalue=00127962f940,wait=800
+1.3.6.1.2.1.2.2.1.7.1|2:delay|wait=1,value=1
+1.3.6.1.2.1.2.2.1.8.1|2:error|op=get,status=authorizationError,value=1
+1.3.6.1.2.1.2.2.1.9.1|4:error|status=noaccess
+1.3.6.1.2.1.2|:multiplex|dir=variation/multiplex,period=10.0
+1.3.6.1.2.1.1.1.0|4:subprocess|echo hello
+")
+        .unwrap();
+        assert_eq!(value_of(&r, "1.3.6.1.2.1.1.3.0"), Value::TimeTicks(0));
+        assert_eq!(value_of(&r, "1.3.6.1.2.1.2.2.1.10.1"), Value::Counter32(1000));
+        assert_eq!(
+            value_of(&r, "1.3.6.1.2.1.2.2.1.2.1"),
+            Value::OctetString(b"eth0".to_vec())
+        );
+        assert_eq!(
+            value_of(&r, "1.3.6.1.2.1.2.2.1.6.1"),
+            Value::OctetString(vec![0, 0x12, 0x79, 0x62, 0xf9, 0x40])
+        );
+        assert_eq!(value_of(&r, "1.3.6.1.2.1.2.2.1.7.1"), Value::Integer(1));
+        assert_eq!(value_of(&r, "1.3.6.1.2.1.2.2.1.8.1"), Value::Integer(1));
+        // No value: not served.
+        assert_eq!(r.varbinds.len(), 6, "{:?}", r.varbinds);
+        assert!(matches!(
+            r.variations.get(&oid("1.3.6.1.2.1.2.2.1.10.1")),
+            Some(Variation::Numeric(n)) if n.rate == 10.0 && n.wrap
+        ));
+        assert_eq!(
+            r.variations.get(&oid("1.3.6.1.2.1.2.2.1.2.1")),
+            Some(&Variation::WriteCache)
+        );
+        assert_eq!(r.variations.len(), 3);
+        // One warning per module that is not simulated.
+        let w = r.warnings.join("\n");
+        assert_eq!(r.warnings.len(), 4, "{w}");
+        assert!(w.contains("module \"delay\" is not simulated: 2 line(s) serve their recorded value"), "{w}");
+        assert!(w.contains("module \"error\" is not simulated: 1 line(s) serve their recorded value as it is, 1 line(s) without a value"), "{w}");
+        assert!(w.contains("module \"multiplex\" is not simulated: 1 line(s) without a value"), "{w}");
+        assert!(w.contains("module \"subprocess\""), "{w}");
+    }
+
+    /// One unreadable file used to make a whole --data directory serve nothing.
+    #[test]
+    fn one_bad_file_in_a_directory_is_skipped_not_fatal() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("good.snmprec"), "1.3.6.1.2.1.1.5.0|4|one\n").unwrap();
+        std::fs::write(dir.path().join("bad.snmprec"), "1.3.6.1.2.1.1.5.0|4|x\n1.3.6.1|2|x\n")
+            .unwrap();
+        std::fs::write(dir.path().join("good.txt"), ".1.3.6.1.2.1.1.5.0 = STRING: dup\n").unwrap();
+        let l = load_lenient(dir.path()).unwrap();
+        let names: Vec<_> = l.recordings.iter().map(|r| r.name.clone().unwrap()).collect();
+        assert_eq!(names, ["good"]);
+        let skipped: Vec<String> = l.skipped.iter().map(|e| e.to_string()).collect();
+        assert_eq!(skipped.len(), 2, "{skipped:?}");
+        assert!(skipped[0].ends_with("bad.snmprec:2: bad INTEGER value \"x\""), "{skipped:?}");
+        assert!(skipped[1].contains("community \"good\" is also recorded in"), "{skipped:?}");
+        // --strict: the first bad file fails the load, as before.
+        let e = load(dir.path()).unwrap_err().to_string();
+        assert!(e.ends_with("bad.snmprec:2: bad INTEGER value \"x\""), "{e}");
+        // A file given directly is still an error.
+        assert!(load_lenient(&dir.path().join("bad.snmprec")).is_err());
     }
 
     #[test]
