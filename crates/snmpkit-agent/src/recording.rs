@@ -377,6 +377,9 @@ struct Collected<'a> {
     items: Vec<(VarBind, usize)>,
     variations: BTreeMap<Oid, Variation>,
     warnings: Vec<String>,
+    /// An OID recorded twice with different values keeps its first value, with a warning
+    /// (`.snmprec`: snmpsim serves such files) instead of failing the file.
+    first_of_duplicates: bool,
 }
 
 impl<'a> Collected<'a> {
@@ -386,6 +389,7 @@ impl<'a> Collected<'a> {
             items: Vec::new(),
             variations: BTreeMap::new(),
             warnings: Vec::new(),
+            first_of_duplicates: false,
         }
     }
 
@@ -397,6 +401,15 @@ impl<'a> Collected<'a> {
         for (vb, line) in self.items {
             if let Some(last) = out.last() {
                 if last.oid == vb.oid {
+                    if last.value != vb.value && self.first_of_duplicates {
+                        self.warnings.push(format!(
+                            "{}:{line}: {} is recorded twice with different values (also \
+                             line {prev_line}): the first is served, as snmpsim's walk shows it",
+                            self.file.display(),
+                            vb.oid
+                        ));
+                        continue;
+                    }
                     if last.value != vb.value {
                         return Err(RecordingError::syntax(
                             self.file,
@@ -434,8 +447,10 @@ struct SnmprecParser<'a> {
 
 impl<'a> SnmprecParser<'a> {
     fn new(file: &'a Path) -> Self {
+        let mut c = Collected::new(file);
+        c.first_of_duplicates = true;
         SnmprecParser {
-            c: Collected::new(file),
+            c,
             unsimulated: BTreeMap::new(),
         }
     }
@@ -1939,6 +1954,20 @@ SNMPv2-MIB::sysName.0 = STRING: named
         assert!(w.contains("module \"error\" is not simulated: 1 line(s) serve their recorded value as it is, 1 line(s) without a value"), "{w}");
         assert!(w.contains("module \"multiplex\" is not simulated: 1 line(s) without a value"), "{w}");
         assert!(w.contains("module \"subprocess\""), "{w}");
+    }
+
+    /// huawei-gse200m in snmpsim-data records an OID twice (INTEGER, then an empty
+    /// string); snmpsim serves the file, and the file was refused.
+    #[test]
+    fn snmprec_oid_recorded_twice_keeps_the_first_with_a_warning() {
+        let r = rec("1.3.6.1.2|2|1\n1.3.6.1.2|4|\n1.3.6.1.3|2|3\n").unwrap();
+        assert_eq!(value_of(&r, "1.3.6.1.2"), Value::Integer(1));
+        assert_eq!(r.varbinds.len(), 2);
+        assert_eq!(
+            r.warnings,
+            ["public.snmprec:2: 1.3.6.1.2 is recorded twice with different values (also line \
+              1): the first is served, as snmpsim's walk shows it"]
+        );
     }
 
     /// One unreadable file used to make a whole --data directory serve nothing.
