@@ -105,8 +105,8 @@ impl Device {
         });
         match (up, p.since) {
             (true, Some(s)) => {
-                p.total_ms += u64::try_from(now.saturating_duration_since(s).as_millis())
-                    .unwrap_or(u64::MAX);
+                p.total_ms +=
+                    u64::try_from(now.saturating_duration_since(s).as_millis()).unwrap_or(u64::MAX);
                 p.since = None;
             }
             (false, None) => p.since = Some(now),

@@ -12,11 +12,14 @@ fn oid(s: &str) -> Oid {
 }
 
 fn agent(text: &str, vary: Option<VaryRate>, errors: bool) -> Agent {
-    let mut r: Recording = parse_snmprec(text.as_bytes(), std::path::Path::new("t.snmprec")).unwrap();
+    let mut r: Recording =
+        parse_snmprec(text.as_bytes(), std::path::Path::new("t.snmprec")).unwrap();
     r.name = None;
-    let mut o = Options::default();
-    o.vary = vary;
-    o.vary_errors = errors;
+    let o = Options {
+        vary,
+        vary_errors: errors,
+        ..Options::default()
+    };
     Agent::new(AgentConfig::lab_default(), vec![r], o).unwrap()
 }
 
@@ -144,13 +147,23 @@ fn vary_counters_pause_while_an_interface_is_shut() {
         assert_eq!(p.error_status, 0);
     };
     set(1, false, s(2));
-    assert_eq!(get(&a, &["1.3.6.1.2.1.2.2.1.10.1"], s(6)), [Value::Counter32(1020)]);
+    assert_eq!(
+        get(&a, &["1.3.6.1.2.1.2.2.1.10.1"], s(6)),
+        [Value::Counter32(1020)]
+    );
     set(1, true, s(10));
-    assert_eq!(get(&a, &["1.3.6.1.2.1.2.2.1.10.1"], s(13)), [Value::Counter32(1050)]);
+    assert_eq!(
+        get(&a, &["1.3.6.1.2.1.2.2.1.10.1"], s(13)),
+        [Value::Counter32(1050)]
+    );
     // ifIndex 2, recorded down, brought up at 20 s: counts from then on.
     set(2, true, s(20));
     assert_eq!(
-        get(&a, &["1.3.6.1.2.1.2.2.1.10.2", "1.3.6.1.2.1.31.1.1.1.6.2"], s(21)),
+        get(
+            &a,
+            &["1.3.6.1.2.1.2.2.1.10.2", "1.3.6.1.2.1.31.1.1.1.6.2"],
+            s(21)
+        ),
         [Value::Counter32(1010), Value::Counter64(5010)]
     );
 }

@@ -26,13 +26,18 @@
 //! Opaque Float and Double both print as `Opaque: Float: %f`, so they are replayed as a Float
 //! with the printed value: net-snmp prints the replayed value exactly as recorded.
 //!
-//! **`.snmprec`** (snmpsim): one `OID|TAG|VALUE` per line, `#` comments. Tags are the BER tag
-//! numbers in decimal: 2 INTEGER, 4 OCTET STRING, 5 NULL, 6 OBJECT IDENTIFIER, 64 IpAddress,
-//! 65 Counter32, 66 Gauge32, 67 TimeTicks, 68 Opaque, 70 Counter64, and the exceptions
-//! 128 noSuchObject, 129 noSuchInstance, 130 endOfMibView (kept as exception values: a Get
-//! of that OID answers the exception, a GetNext passes over it). A tag ending in `x` (`4x`,
-//! `64x`, `68x`) carries its value in hex. Variation modules (`2:numeric`, `4:writecache`) are
-//! refused with an error naming the line: their behaviour is code, not data.
+//! **`.snmprec`** (snmpsim): one `OID|TAG|VALUE` per line, `#` comments, read as snmpsim
+//! reads it (the line decoded as ISO-8859-1 and stripped as Python strips it). Tags are the BER
+//! tag numbers in decimal: 2 INTEGER, 4 OCTET STRING, 5 NULL, 6 OBJECT IDENTIFIER, 64
+//! IpAddress (four characters are the raw octets, as snmpsim's own recordings store some;
+//! anything else is dotted decimal), 65 Counter32, 66 Gauge32, 67 TimeTicks, 68 Opaque, 70
+//! Counter64, and the exceptions 128 noSuchObject, 129 noSuchInstance, 130 endOfMibView (kept
+//! as exception values: a Get of that OID answers the exception, a GetNext passes over it). A
+//! tag ending in `x` (`4x`, `64x`, `68x`) carries its value in hex, one ending in `e` with
+//! Python's escapes (`\n`, `\x41`). Numbers are read as Python's `int()` reads them. A tag
+//! `TAG:MODULE` names one of snmpsim's variation modules: see [`crate::variation`]. An OID
+//! recorded twice with different values keeps its first value, with a warning (snmpsim's walk
+//! shows the first).
 //!
 //! **A directory** holds one recording per file, served under the community and the v3
 //! context named after the file's stem (`public.snmprec` → `public`), as snmpsim does. Files
@@ -41,8 +46,8 @@
 //!
 //! # Order and duplicates
 //! Varbinds are returned sorted by OID. A repeated OID with the same value is accepted once
-//! (concatenated walks overlap); a repeated OID with a different value is an error naming both
-//! lines, since either choice would silently serve data nobody recorded.
+//! (concatenated walks overlap); in walk text, a repeated OID with a different value is an
+//! error naming both lines, since either choice would silently serve data nobody recorded.
 //!
 //! # Errors and limits
 //! Every problem is a [`RecordingError`] whose Display is `FILE:LINE: what is wrong`. Lines
@@ -494,9 +499,7 @@ impl<'a> SnmprecParser<'a> {
                 let numeric = variation::numeric(&params, base == "70").map_err(&err)?;
                 let initial = numeric.value_at(0.0, 0.5, &like);
                 self.c.items.push((VarBind::new(oid.clone(), initial), n));
-                self.c
-                    .variations
-                    .insert(oid, Variation::Numeric(numeric));
+                self.c.variations.insert(oid, Variation::Numeric(numeric));
             }
             "writecache" => {
                 let params = variation::params(&text).map_err(&err)?;
@@ -572,7 +575,9 @@ fn latin1(b: &[u8]) -> String {
 
 /// The reverse of [`latin1`] (characters past U+00FF cannot occur in such text).
 fn from_latin1(s: &str) -> Vec<u8> {
-    s.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect()
+    s.chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+        .collect()
 }
 
 /// Python's `str.strip()` of ISO-8859-1 text: the whitespace of `str.isspace` in that range.
@@ -655,12 +660,7 @@ fn unescape_python(v: &[u8]) -> Result<Vec<u8>, String> {
                 i += 2;
                 h
             }
-            other => {
-                return Err(format!(
-                    "unknown escape character {:?}",
-                    char::from(other)
-                ))
-            }
+            other => return Err(format!("unknown escape character {:?}", char::from(other))),
         });
     }
     Ok(out)
@@ -704,7 +704,9 @@ fn snmprec_value(tag: &str, value: &[u8]) -> Result<Value, String> {
     };
     let text = || -> Result<String, String> {
         if enc.is_some() {
-            return Err(format!("tag {tag}: hex and escaped values are for tags 4, 64 and 68"));
+            return Err(format!(
+                "tag {tag}: hex and escaped values are for tags 4, 64 and 68"
+            ));
         }
         Ok(latin1(value))
     };
@@ -1824,7 +1826,10 @@ SNMPv2-MIB::sysName.0 = STRING: named
             ),
             ("1.3.6.1|2\n", "public.snmprec:1: expected OID|TAG|VALUE"),
             ("|2|1\n", "public.snmprec:1: expected OID|TAG|VALUE"),
-            ("1.3.6.1|4e|a\\q\n", "public.snmprec:1: unknown escape character 'q'"),
+            (
+                "1.3.6.1|4e|a\\q\n",
+                "public.snmprec:1: unknown escape character 'q'",
+            ),
             ("\n1.3.6.1|99|1\n", "public.snmprec:2: unknown tag 99"),
             ("1.3.6.1|4x|0g\n", "public.snmprec:1: bad hex value"),
             (
@@ -1848,10 +1853,7 @@ SNMPv2-MIB::sysName.0 = STRING: named
                 "1.3.6.1|64|1.2.3.256\n",
                 "public.snmprec:1: bad IpAddress value",
             ),
-            (
-                "1.3.6.1|64|abc\n",
-                "public.snmprec:1: bad IpAddress value",
-            ),
+            ("1.3.6.1|64|abc\n", "public.snmprec:1: bad IpAddress value"),
             ("1.3.6.1|x|1\n", "public.snmprec:1: bad tag"),
         ] {
             let e = rec(text).unwrap_err();
@@ -1895,14 +1897,20 @@ SNMPv2-MIB::sysName.0 = STRING: named
 1.3.6.1.6|4|trailing spaces are stripped as snmpsim strips them   
 ")
         .unwrap();
-        assert_eq!(value_of(&r, "1.3.6.1.1"), Value::OctetString(b"aA\n\t\\'".to_vec()));
+        assert_eq!(
+            value_of(&r, "1.3.6.1.1"),
+            Value::OctetString(b"aA\n\t\\'".to_vec())
+        );
         assert_eq!(value_of(&r, "1.3.6.1.2"), Value::Integer(5));
         assert_eq!(value_of(&r, "1.3.6.1.3"), Value::Counter32(1000));
         assert_eq!(
             value_of(&r, "1.3.6.1.4"),
             Value::ObjectIdentifier(oid("1.3.6.1.4.1"))
         );
-        assert_eq!(value_of(&r, "1.3.6.1.5"), Value::OctetString(vec![0xab, 0xc0]));
+        assert_eq!(
+            value_of(&r, "1.3.6.1.5"),
+            Value::OctetString(vec![0xab, 0xc0])
+        );
         assert_eq!(
             value_of(&r, "1.3.6.1.6"),
             Value::OctetString(b"trailing spaces are stripped as snmpsim strips them".to_vec())
@@ -1925,7 +1933,10 @@ SNMPv2-MIB::sysName.0 = STRING: named
 ")
         .unwrap();
         assert_eq!(value_of(&r, "1.3.6.1.2.1.1.3.0"), Value::TimeTicks(0));
-        assert_eq!(value_of(&r, "1.3.6.1.2.1.2.2.1.10.1"), Value::Counter32(1000));
+        assert_eq!(
+            value_of(&r, "1.3.6.1.2.1.2.2.1.10.1"),
+            Value::Counter32(1000)
+        );
         assert_eq!(
             value_of(&r, "1.3.6.1.2.1.2.2.1.2.1"),
             Value::OctetString(b"eth0".to_vec())
@@ -1950,9 +1961,15 @@ SNMPv2-MIB::sysName.0 = STRING: named
         // One warning per module that is not simulated.
         let w = r.warnings.join("\n");
         assert_eq!(r.warnings.len(), 4, "{w}");
-        assert!(w.contains("module \"delay\" is not simulated: 2 line(s) serve their recorded value"), "{w}");
+        assert!(
+            w.contains("module \"delay\" is not simulated: 2 line(s) serve their recorded value"),
+            "{w}"
+        );
         assert!(w.contains("module \"error\" is not simulated: 1 line(s) serve their recorded value as it is, 1 line(s) without a value"), "{w}");
-        assert!(w.contains("module \"multiplex\" is not simulated: 1 line(s) without a value"), "{w}");
+        assert!(
+            w.contains("module \"multiplex\" is not simulated: 1 line(s) without a value"),
+            "{w}"
+        );
         assert!(w.contains("module \"subprocess\""), "{w}");
     }
 
@@ -1965,8 +1982,10 @@ SNMPv2-MIB::sysName.0 = STRING: named
         assert_eq!(r.varbinds.len(), 2);
         assert_eq!(
             r.warnings,
-            ["public.snmprec:2: 1.3.6.1.2 is recorded twice with different values (also line \
-              1): the first is served, as snmpsim's walk shows it"]
+            [
+                "public.snmprec:2: 1.3.6.1.2 is recorded twice with different values (also line \
+              1): the first is served, as snmpsim's walk shows it"
+            ]
         );
     }
 
@@ -1975,16 +1994,33 @@ SNMPv2-MIB::sysName.0 = STRING: named
     fn one_bad_file_in_a_directory_is_skipped_not_fatal() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("good.snmprec"), "1.3.6.1.2.1.1.5.0|4|one\n").unwrap();
-        std::fs::write(dir.path().join("bad.snmprec"), "1.3.6.1.2.1.1.5.0|4|x\n1.3.6.1|2|x\n")
-            .unwrap();
-        std::fs::write(dir.path().join("good.txt"), ".1.3.6.1.2.1.1.5.0 = STRING: dup\n").unwrap();
+        std::fs::write(
+            dir.path().join("bad.snmprec"),
+            "1.3.6.1.2.1.1.5.0|4|x\n1.3.6.1|2|x\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("good.txt"),
+            ".1.3.6.1.2.1.1.5.0 = STRING: dup\n",
+        )
+        .unwrap();
         let l = load_lenient(dir.path()).unwrap();
-        let names: Vec<_> = l.recordings.iter().map(|r| r.name.clone().unwrap()).collect();
+        let names: Vec<_> = l
+            .recordings
+            .iter()
+            .map(|r| r.name.clone().unwrap())
+            .collect();
         assert_eq!(names, ["good"]);
         let skipped: Vec<String> = l.skipped.iter().map(|e| e.to_string()).collect();
         assert_eq!(skipped.len(), 2, "{skipped:?}");
-        assert!(skipped[0].ends_with("bad.snmprec:2: bad INTEGER value \"x\""), "{skipped:?}");
-        assert!(skipped[1].contains("community \"good\" is also recorded in"), "{skipped:?}");
+        assert!(
+            skipped[0].ends_with("bad.snmprec:2: bad INTEGER value \"x\""),
+            "{skipped:?}"
+        );
+        assert!(
+            skipped[1].contains("community \"good\" is also recorded in"),
+            "{skipped:?}"
+        );
         // --strict: the first bad file fails the load, as before.
         let e = load(dir.path()).unwrap_err().to_string();
         assert!(e.ends_with("bad.snmprec:2: bad INTEGER value \"x\""), "{e}");

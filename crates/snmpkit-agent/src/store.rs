@@ -150,9 +150,8 @@ impl Store {
 /// An interface counter's ifIndex, and whether a counter counts errors or discards.
 fn counter_kind(oid: &Oid, mib: &Mib) -> CounterKind {
     let a = oid.arcs();
-    let if_index = if a.len() == IF_ENTRY.len() + 2 && a.starts_with(&IF_ENTRY) {
-        a.last().copied()
-    } else if a.len() == IFX_ENTRY.len() + 2 && a.starts_with(&IFX_ENTRY) {
+    let in_table = |entry: &[u32]| a.len() == entry.len() + 2 && a.starts_with(entry);
+    let if_index = if in_table(&IF_ENTRY) || in_table(&IFX_ENTRY) {
         a.last().copied()
     } else {
         None

@@ -214,7 +214,7 @@ fn shape(v: f64, like: &Value) -> Value {
 }
 
 /// snmpsim's `split`: on the separator tripled, doubled or single, the first that occurs.
-pub(crate) fn split<'a>(s: &'a str, sep: char) -> Vec<&'a str> {
+pub(crate) fn split(s: &str, sep: char) -> Vec<&str> {
     for n in [3, 2, 1] {
         let pat = sep.to_string().repeat(n);
         if s.contains(&pat) {
@@ -230,7 +230,11 @@ pub(crate) fn params(value: &str) -> Result<Vec<(String, String)>, String> {
     for item in split(value, ',') {
         match split(item, '=').as_slice() {
             [k, v] => out.push((k.to_string(), v.to_string())),
-            _ => return Err(format!("bad module parameter {item:?} (expected KEY=VALUE)")),
+            _ => {
+                return Err(format!(
+                    "bad module parameter {item:?} (expected KEY=VALUE)"
+                ))
+            }
         }
     }
     Ok(out)
@@ -334,8 +338,14 @@ mod tests {
     #[test]
     fn numeric_moves_at_its_rate_and_wraps() {
         let n = num("initial=100,rate=10", false);
-        assert_eq!(n.value_at(0.0, 0.0, &Value::Counter32(0)), Value::Counter32(100));
-        assert_eq!(n.value_at(2.5, 0.0, &Value::Counter32(0)), Value::Counter32(125));
+        assert_eq!(
+            n.value_at(0.0, 0.0, &Value::Counter32(0)),
+            Value::Counter32(100)
+        );
+        assert_eq!(
+            n.value_at(2.5, 0.0, &Value::Counter32(0)),
+            Value::Counter32(125)
+        );
         // Without wrap a value sticks at max; with wrap it starts again from min.
         let stick = num("initial=4294967290,rate=10", false);
         assert_eq!(
@@ -343,9 +353,15 @@ mod tests {
             Value::Counter32(u32::MAX)
         );
         let wrap = num("initial=4294967290,rate=10,wrap=1", false);
-        assert_eq!(wrap.value_at(1.0, 0.0, &Value::Counter32(0)), Value::Counter32(5));
+        assert_eq!(
+            wrap.value_at(1.0, 0.0, &Value::Counter32(0)),
+            Value::Counter32(5)
+        );
         let small = num("min=10,max=20,rate=3,wrap=1", false);
-        assert_eq!(small.value_at(4.0, 0.0, &Value::Gauge32(0)), Value::Gauge32(12));
+        assert_eq!(
+            small.value_at(4.0, 0.0, &Value::Gauge32(0)),
+            Value::Gauge32(12)
+        );
         // Counter64's default max is 2^64-1.
         let big = num("initial=5000000000,rate=1", true);
         assert_eq!(
@@ -354,13 +370,22 @@ mod tests {
         );
         // TimeTicks as snmpsim records them: rate=100.
         let ticks = num("initial=500,rate=100", false);
-        assert_eq!(ticks.value_at(3.0, 0.0, &Value::TimeTicks(0)), Value::TimeTicks(800));
+        assert_eq!(
+            ticks.value_at(3.0, 0.0, &Value::TimeTicks(0)),
+            Value::TimeTicks(800)
+        );
     }
 
     #[test]
     fn numeric_functions_scale_offset_deviation() {
-        let s = num("function=sin%<time>,rate=1,scale=100,offset=100,min=0", false);
-        assert_eq!(s.value_at(0.0, 0.0, &Value::Gauge32(0)), Value::Gauge32(100));
+        let s = num(
+            "function=sin%<time>,rate=1,scale=100,offset=100,min=0",
+            false,
+        );
+        assert_eq!(
+            s.value_at(0.0, 0.0, &Value::Gauge32(0)),
+            Value::Gauge32(100)
+        );
         let v = num("function=pow%2%3", false);
         assert_eq!(v.value_at(9.0, 0.0, &Value::Integer(0)), Value::Integer(8));
         let d = num("initial=50,rate=0,deviation=10", false);
@@ -382,9 +407,15 @@ mod tests {
         assert_eq!(split("a,,b,c", ','), ["a", "b,c"]);
         assert_eq!(
             params("value=a,b,,op=get").unwrap(),
-            [("value".to_string(), "a,b".to_string()), ("op".into(), "get".into())]
+            [
+                ("value".to_string(), "a,b".to_string()),
+                ("op".into(), "get".into())
+            ]
         );
-        assert_eq!(carried_value(&params("hexvalue=0a0b").unwrap()), Some((true, "0a0b")));
+        assert_eq!(
+            carried_value(&params("hexvalue=0a0b").unwrap()),
+            Some((true, "0a0b"))
+        );
         assert_eq!(carried_value(&params("dir=x").unwrap()), None);
     }
 }

@@ -84,11 +84,21 @@ fn agent_without_address_listens_on_loopback_only() {
             || err.contains("cannot bind 127.0.0.1:161"),
         "{err}"
     );
-    assert!(!err.contains("0.0.0.0") && !err.contains("warning"), "{err}");
+    assert!(
+        !err.contains("0.0.0.0") && !err.contains("warning"),
+        "{err}"
+    );
     if err.contains("listening on") {
         let r = netsnmp(
             "snmpget",
-            &["-v2c", "-c", "public", "-Ovq", "127.0.0.1:161", ".1.3.6.1.2.1.1.5.0"],
+            &[
+                "-v2c",
+                "-c",
+                "public",
+                "-Ovq",
+                "127.0.0.1:161",
+                ".1.3.6.1.2.1.1.5.0",
+            ],
         );
         assert_eq!(r.stdout.trim(), "\"safe\"", "{}", r.stderr);
     }
@@ -126,7 +136,10 @@ fn exposed_agent_without_config_warns_naming_the_exposure() {
         &format!("udp:0.0.0.0:{port}"),
     ]);
     let err = a.until(&["listening on"]);
-    assert!(err.contains("listening on") && !err.contains("warning"), "{err}");
+    assert!(
+        err.contains("listening on") && !err.contains("warning"),
+        "{err}"
+    );
     // Loopback only: no warning either.
     let port = free_udp_port();
     let a = Running::start(&[
@@ -135,7 +148,10 @@ fn exposed_agent_without_config_warns_naming_the_exposure() {
         &format!("udp:127.0.0.1:{port}"),
     ]);
     let err = a.until(&["listening on"]);
-    assert!(err.contains("listening on") && !err.contains("warning"), "{err}");
+    assert!(
+        err.contains("listening on") && !err.contains("warning"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -166,14 +182,14 @@ fn one_bad_recording_in_a_directory_is_skipped_and_the_rest_served() {
         "1.3.6.1.2.1.1.5.0|4|good\n1.3.6.1.2.1.4.20.1.1.74.125.77.125|64|J}M}\n",
     )
     .unwrap();
-    std::fs::write(data.join("bad.snmprec"), "1.3.6.1.2.1.1.5.0|4|x\n1.3.6.1|65|-1\n").unwrap();
+    std::fs::write(
+        data.join("bad.snmprec"),
+        "1.3.6.1.2.1.1.5.0|4|x\n1.3.6.1|65|-1\n",
+    )
+    .unwrap();
     let port = free_udp_port();
     let at = format!("127.0.0.1:{port}");
-    let a = Running::start(&[
-        "--data",
-        data.to_str().unwrap(),
-        &format!("udp:{at}"),
-    ]);
+    let a = Running::start(&["--data", data.to_str().unwrap(), &format!("udp:{at}")]);
     let err = a.until(&["listening on"]);
     assert!(
         err.contains(&format!(
@@ -195,7 +211,12 @@ fn one_bad_recording_in_a_directory_is_skipped_and_the_rest_served() {
     );
     drop(a);
     // --strict: as before, the agent refuses to start.
-    let a = Running::start(&["--strict", "--data", data.to_str().unwrap(), "udp:127.0.0.1:0"]);
+    let a = Running::start(&[
+        "--strict",
+        "--data",
+        data.to_str().unwrap(),
+        "udp:127.0.0.1:0",
+    ]);
     let err = a.until(&["listening on"]);
     assert!(
         err.contains(&format!(

@@ -165,7 +165,11 @@ fn snmpsim_data_recordings_walk_as_snmpsim_serves_them() {
         .lines()
         .filter_map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
-            Some((f.first()?.to_string(), f.get(1)?.to_string(), *f.get(3)? == "1"))
+            Some((
+                f.first()?.to_string(),
+                f.get(1)?.to_string(),
+                *f.get(3)? == "1",
+            ))
         })
         .collect();
     assert!(
@@ -207,7 +211,10 @@ fn snmpsim_data_recordings_walk_as_snmpsim_serves_them() {
         let b: Vec<&str> = theirs.stdout.lines().collect();
         let mut first_diff = None;
         for i in 0..a.len().max(b.len()) {
-            let (x, y) = (a.get(i).copied().unwrap_or("<none>"), b.get(i).copied().unwrap_or("<none>"));
+            let (x, y) = (
+                a.get(i).copied().unwrap_or("<none>"),
+                b.get(i).copied().unwrap_or("<none>"),
+            );
             if x == y {
                 continue;
             }
