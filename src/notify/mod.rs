@@ -43,7 +43,6 @@
 mod addr;
 pub mod conf;
 mod error;
-mod kernel;
 mod notification;
 mod process;
 mod stats;
@@ -229,7 +228,7 @@ impl Receiver {
         // The kernel's drop counters are found by socket inode; all or nothing.
         let inodes: Option<Vec<u64>> = sockets
             .iter()
-            .map(|(s, _)| kernel::socket_inode(s))
+            .map(|(s, _)| crate::transport::kernel::socket_inode(s))
             .collect();
         let counters = Arc::new(Counters {
             inodes: inodes.unwrap_or_default(),
@@ -393,27 +392,13 @@ fn open_socket(
     // (root, CAP_NET_ADMIN) gets the size asked for beyond it, as snmptrapd's neighbours
     // rsyslog and syslog-ng do for UDP bursts.
     let _ = s.set_recv_buffer_size(rcvbuf);
-    force_recv_buffer(&s, rcvbuf);
+    crate::transport::kernel::force_recv_buffer(&s, rcvbuf);
     s.set_nonblocking(true).map_err(err)?;
     s.bind(&addr.into()).map_err(err)?;
     // The reader thread's handle on the same socket (it shares the non-blocking mode).
     let reader = s.try_clone().map_err(err)?;
     Ok((UdpSocket::from_std(s.into()).map_err(err)?, reader.into()))
 }
-
-/// When the kernel granted less than `rcvbuf` (Linux reports twice what it set), asks again
-/// with SO_RCVBUFFORCE, which passes net.core.rmem_max for a privileged process and fails
-/// harmlessly for others.
-#[cfg(target_os = "linux")]
-fn force_recv_buffer(s: &socket2::Socket, rcvbuf: usize) {
-    if s.recv_buffer_size().is_ok_and(|got| got < rcvbuf) {
-        let _ = nix::sys::socket::setsockopt(s, nix::sys::socket::sockopt::RcvBufForce, &rcvbuf);
-    }
-}
-
-/// SO_RCVBUFFORCE is Linux's; elsewhere the plain SO_RCVBUF grant stands.
-#[cfg(not(target_os = "linux"))]
-fn force_recv_buffer(_s: &socket2::Socket, _rcvbuf: usize) {}
 
 /// Datagram bytes one batch from a reader thread holds at most.
 const BATCH_BYTES: usize = 256 * 1024;

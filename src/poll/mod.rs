@@ -30,12 +30,14 @@ mod record;
 mod schedule;
 pub mod sink;
 pub mod targets;
+mod timetable;
 
 pub use poller::{
     classify, error_text, object_of, ObjectKind, Plan, PollTarget, Poller, DEFAULT_WINDOW,
 };
 pub use rates::{counter_delta, RateTracker};
 pub use record::{rfc3339, Record, Sample};
-pub use schedule::{run, Cycle, RunSummary, Schedule};
+pub use schedule::{run, Cycle, RunSummary};
 pub use sink::{CycleSummary, Sink, SinkError, Tee};
 pub use targets::{parse_targets, target_label, TargetLine, TargetsError};
+pub use timetable::{Due, Schedule, Timetable};

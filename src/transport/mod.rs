@@ -5,6 +5,7 @@
 
 mod addr;
 mod engines;
+pub(crate) mod kernel;
 pub use addr::{AddrError, AgentAddr};
 pub use engines::{EngineCache, EngineInfo, DEFAULT_ENGINE_CAPACITY};
 
@@ -167,6 +168,8 @@ struct Inner {
     v4: tokio::sync::OnceCell<Family>,
     v6: tokio::sync::OnceCell<Family>,
     next_id: AtomicI32,
+    /// SO_RCVBUF asked for sockets bound from now on; 0 keeps the system's default.
+    recv_buffer: std::sync::atomic::AtomicUsize,
 }
 
 impl Default for Transport {
@@ -199,6 +202,7 @@ impl Transport {
                 v4: tokio::sync::OnceCell::new(),
                 v6: tokio::sync::OnceCell::new(),
                 next_id: AtomicI32::new(initial_id()),
+                recv_buffer: std::sync::atomic::AtomicUsize::new(0),
             }),
         }
     }
@@ -212,6 +216,27 @@ impl Transport {
                 return id;
             }
         }
+    }
+
+    /// Asks for a receive buffer (SO_RCVBUF) of `bytes` on the sockets this transport binds
+    /// from now on (they bind on first use). The system's default (about 208 KiB on Linux)
+    /// overflows when many agents answer at once, as in a fleet poll; a privileged process
+    /// gets the size beyond `net.core.rmem_max` through SO_RCVBUFFORCE. The memory is used only
+    /// while datagrams wait. [`Transport::kernel_drops`] tells whether it was enough.
+    pub fn set_recv_buffer(&self, bytes: usize) {
+        self.inner.recv_buffer.store(bytes, Ordering::Relaxed);
+    }
+
+    /// Datagrams the kernel dropped on this transport's sockets because their receive buffer
+    /// was full (Linux's per-socket drop counter); `None` where it cannot be read, or before a
+    /// socket exists.
+    pub fn kernel_drops(&self) -> Option<u64> {
+        let inodes: Vec<u64> = [self.inner.v4.get(), self.inner.v6.get()]
+            .into_iter()
+            .flatten()
+            .filter_map(|f| kernel::socket_inode(&f.socket))
+            .collect();
+        kernel::drops(&inodes)
     }
 
     /// The SNMPv3 engines this transport's clients have learned.
@@ -298,6 +323,12 @@ impl Transport {
                 (IpAddr::V6(Ipv6Addr::UNSPECIFIED), 0).into()
             };
             let socket = Arc::new(UdpSocket::bind(bind).await?);
+            let rcvbuf = self.inner.recv_buffer.load(Ordering::Relaxed);
+            if rcvbuf > 0 {
+                let s = socket2::SockRef::from(&*socket);
+                let _ = s.set_recv_buffer_size(rcvbuf);
+                kernel::force_recv_buffer(&s, rcvbuf);
+            }
             let task = tokio::spawn(receive_loop(
                 socket.clone(),
                 Arc::downgrade(&self.inner.shared),

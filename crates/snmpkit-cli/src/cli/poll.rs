@@ -250,6 +250,9 @@ async fn shutdown_signal() {
     }
 }
 
+/// SO_RCVBUF for the poll's sockets: 32 MiB, as `listen` asks.
+const POLL_RECV_BUFFER: usize = 32 * 1024 * 1024;
+
 /// Runs `poll`; returns the exit code (1 for bad options or targets, 0 otherwise: failures of
 /// single targets are in their records).
 pub async fn run(a: PollArgs) -> i32 {
@@ -325,6 +328,8 @@ pub async fn run(a: PollArgs) -> i32 {
         ));
     }
     let transport = Transport::new();
+    // A fleet answers at once: room for a window's worth of responses, as listen has.
+    transport.set_recv_buffer(POLL_RECV_BUFFER);
     let targets = match build_targets(&lines, &a.common, file.as_deref(), &transport).await {
         Ok(t) => t,
         Err(f) => return fatal(f),
@@ -403,6 +408,10 @@ pub async fn run(a: PollArgs) -> i32 {
     }
     if let Some(p) = nats {
         eprintln!("{PROG}: {}", p.finish().await);
+    }
+    // What the kernel dropped was retried by the transport; say so, as it cost a timeout.
+    if let Some(d) = transport.kernel_drops().filter(|&d| d > 0) {
+        eprintln!("{PROG}: {d} responses dropped by the kernel (receive buffer full) and retried");
     }
     match result {
         Ok(summary) => {

@@ -15,6 +15,7 @@
 mod hint;
 mod input;
 mod json;
+mod table;
 mod text;
 
 pub use hint::{display_integer, display_octets};
@@ -25,6 +26,7 @@ pub use json::{
     push_i64, push_json_oid, push_json_str, push_u64, write_varbind_json_rate, ObjectWriter,
 };
 pub use json::{table_row_json, value_json, varbind_json, write_varbind_json};
+pub use table::{render_table, PrintedRow, TableLayout};
 pub use text::{format_oid, format_value, format_value_for, format_varbind, VarBindFormatter};
 
 /// How OIDs are printed (`-On`, `-Of`, `-Os`, `-OS`, `-Ou`).

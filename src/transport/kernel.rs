@@ -6,6 +6,20 @@
 //! inode. Reading it there needs no `recvmsg` ancillary data and no `unsafe`. Elsewhere the
 //! count is unknown and reported as such.
 
+/// When the kernel granted less than `rcvbuf` (Linux reports twice what it set), asks again
+/// with SO_RCVBUFFORCE, which passes net.core.rmem_max for a privileged process and fails
+/// harmlessly for others.
+#[cfg(target_os = "linux")]
+pub(crate) fn force_recv_buffer(s: &socket2::Socket, rcvbuf: usize) {
+    if s.recv_buffer_size().is_ok_and(|got| got < rcvbuf) {
+        let _ = nix::sys::socket::setsockopt(s, nix::sys::socket::sockopt::RcvBufForce, &rcvbuf);
+    }
+}
+
+/// SO_RCVBUFFORCE is Linux's; elsewhere the plain SO_RCVBUF grant stands.
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn force_recv_buffer(_s: &socket2::Socket, _rcvbuf: usize) {}
+
 /// The inode of a socket, from its `/proc/self/fd` link (`socket:[12345]`).
 #[cfg(target_os = "linux")]
 pub(crate) fn socket_inode(sock: &tokio::net::UdpSocket) -> Option<u64> {
