@@ -448,6 +448,9 @@ struct SnmprecParser<'a> {
     c: Collected<'a>,
     /// Per module that is not simulated: lines served with their value, lines skipped.
     unsimulated: BTreeMap<String, (usize, usize)>,
+    /// writecache parameters that are not simulated (`vlist`, `status`, `op`, ...), and on
+    /// how many lines.
+    writecache_ignored: BTreeMap<String, usize>,
 }
 
 impl<'a> SnmprecParser<'a> {
@@ -457,6 +460,7 @@ impl<'a> SnmprecParser<'a> {
         SnmprecParser {
             c,
             unsimulated: BTreeMap::new(),
+            writecache_ignored: BTreeMap::new(),
         }
     }
 
@@ -508,6 +512,11 @@ impl<'a> SnmprecParser<'a> {
                         "tag {tag}: writecache without value= or hexvalue="
                     )));
                 };
+                for (k, _) in &params {
+                    if k != "value" && k != "hexvalue" {
+                        *self.writecache_ignored.entry(k.clone()).or_default() += 1;
+                    }
+                }
                 self.c.items.push((VarBind::new(oid.clone(), v), n));
                 self.c.variations.insert(oid, Variation::WriteCache);
             }
@@ -554,6 +563,18 @@ impl<'a> SnmprecParser<'a> {
                 ));
             }
             self.c.warnings.push(w);
+        }
+        if !self.writecache_ignored.is_empty() {
+            let keys: Vec<String> = self
+                .writecache_ignored
+                .iter()
+                .map(|(k, n)| format!("{k} ({n} line(s))"))
+                .collect();
+            self.c.warnings.push(format!(
+                "{}: writecache parameters not simulated, ignored: {}",
+                self.c.file.display(),
+                keys.join(", ")
+            ));
         }
         self.c.finish()
     }
@@ -1923,7 +1944,7 @@ SNMPv2-MIB::sysName.0 = STRING: named
         let r = rec("\
 1.3.6.1.2.1.1.3.0|67:numeric|rate=100
 1.3.6.1.2.1.2.2.1.10.1|65:numeric|initial=1000,rate=10,wrap=1
-1.3.6.1.2.1.2.2.1.2.1|4:writecache|value=eth0
+1.3.6.1.2.1.2.2.1.2.1|4:writecache|value=eth0,status=noaccess,op=set
 1.3.6.1.2.1.2.2.1.6.1|4:delay|hexvalue=00127962f940,wait=800
 1.3.6.1.2.1.2.2.1.7.1|2:delay|wait=1,value=1
 1.3.6.1.2.1.2.2.1.8.1|2:error|op=get,status=authorizationError,value=1
@@ -1960,7 +1981,13 @@ SNMPv2-MIB::sysName.0 = STRING: named
         assert_eq!(r.variations.len(), 3);
         // One warning per module that is not simulated.
         let w = r.warnings.join("\n");
-        assert_eq!(r.warnings.len(), 4, "{w}");
+        assert_eq!(r.warnings.len(), 5, "{w}");
+        assert!(
+            w.contains(
+                "writecache parameters not simulated, ignored: op (1 line(s)), status (1 line(s))"
+            ),
+            "{w}"
+        );
         assert!(
             w.contains("module \"delay\" is not simulated: 2 line(s) serve their recorded value"),
             "{w}"
