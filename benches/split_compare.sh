@@ -13,7 +13,8 @@
 #                benches/trap_rate.py's sender at 20,000/s) with `listen --json`
 #
 # Usage: benches/split_compare.sh [RUNS]       (default 9)
-# Env:   BASE (b7d69fd, the last commit before the split), PORT (17261)
+# Env:   BASE (b7d69fd, the last commit before the split), BASE_BIN (a binary already built
+#        from BASE: skips that build), PORT (17261)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-9}
@@ -40,9 +41,13 @@ for line in sys.stdin:
     m = json.loads(line)
     if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "responder" and m.get("executable"):
         print(m["executable"])')
-git worktree add --detach "$WORK/base" "$BASE" >/dev/null 2>&1
-(cd "$WORK/base" && CARGO_TARGET_DIR="$WORK/base-target" cargo build --release --quiet --bin snmpkit)
-OLD="$WORK/base-target/release/snmpkit"
+if [ -n "${BASE_BIN:-}" ]; then
+  OLD=$BASE_BIN
+else
+  git worktree add --detach "$WORK/base" "$BASE" >/dev/null 2>&1
+  (cd "$WORK/base" && CARGO_TARGET_DIR="$WORK/base-target" cargo build --release --quiet --bin snmpkit)
+  OLD="$WORK/base-target/release/snmpkit"
+fi
 
 "$RESPONDER" "127.0.0.1:$PORT" 5000 >"$WORK/responder.out" 2>&1 &
 PIDS+=($!)

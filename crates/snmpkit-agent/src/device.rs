@@ -2,6 +2,7 @@
 //! (sysUpTime and varying counters start from the recording when the device is first asked)
 //! and its own Set values; the recorded data is shared.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::time::Instant;
@@ -42,6 +43,20 @@ pub(crate) struct Device {
     pub started: Instant,
     /// Values set on this device, per store: they replace the recorded ones.
     pub overlay: HashMap<(usize, Oid), Value>,
+    /// Interfaces (store, ifIndex) whose operational state a Set changed: how long their
+    /// counters have stood still, and since when they stand still now (`None`: running).
+    pub paused: HashMap<(usize, u32), Pause>,
+    /// The last value and time (seconds) of each cumulative `numeric` value read.
+    pub cumulative: RefCell<HashMap<(usize, Oid), (f64, f64)>>,
+}
+
+/// The time an interface's counters stood still (`--vary`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pause {
+    /// Milliseconds stood still before `since`.
+    pub total_ms: u64,
+    /// Standing still since this instant; `None` while the interface is up.
+    pub since: Option<Instant>,
 }
 
 impl Device {
@@ -49,6 +64,53 @@ impl Device {
         Device {
             started: now,
             overlay: HashMap::new(),
+            paused: HashMap::new(),
+            cumulative: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Milliseconds interface `if_index` of store `sid` has counted traffic since the device
+    /// started. `recorded_up`: the recording shows it operationally up (an interface no Set
+    /// has touched counts all the time if so, never if not).
+    pub fn counting_ms(&self, sid: usize, if_index: u32, recorded_up: bool, now: Instant) -> u64 {
+        let all = self.elapsed_ms(now);
+        match self.paused.get(&(sid, if_index)) {
+            None if recorded_up => all,
+            None => 0,
+            Some(p) => {
+                let still = p.total_ms
+                    + p.since.map_or(0, |s| {
+                        u64::try_from(now.saturating_duration_since(s).as_millis())
+                            .unwrap_or(u64::MAX)
+                    });
+                all.saturating_sub(still)
+            }
+        }
+    }
+
+    /// Records that interface `if_index` of store `sid` is now operationally `up` or not;
+    /// `recorded_up` is what the recording shows (the state before any Set).
+    pub fn set_running(
+        &mut self,
+        sid: usize,
+        if_index: u32,
+        up: bool,
+        recorded_up: bool,
+        now: Instant,
+    ) {
+        let started = self.started;
+        let p = self.paused.entry((sid, if_index)).or_insert(Pause {
+            total_ms: 0,
+            since: (!recorded_up).then_some(started),
+        });
+        match (up, p.since) {
+            (true, Some(s)) => {
+                p.total_ms +=
+                    u64::try_from(now.saturating_duration_since(s).as_millis()).unwrap_or(u64::MAX);
+                p.since = None;
+            }
+            (false, None) => p.since = Some(now),
+            _ => {}
         }
     }
 
@@ -125,6 +187,24 @@ mod tests {
             Value::Counter32(1998)
         );
         assert_eq!(advance(&Value::Counter64(5), 3, 1500), Value::Counter64(9));
+    }
+
+    #[test]
+    fn an_interface_counts_only_while_up() {
+        let t0 = Instant::now();
+        let s = |n| t0 + Duration::from_secs(n);
+        let mut d = Device::new(t0);
+        // Untouched: the recording decides.
+        assert_eq!(d.counting_ms(0, 1, true, s(5)), 5000);
+        assert_eq!(d.counting_ms(0, 2, false, s(5)), 0);
+        // Down at 5 s, up again at 8 s: 3 s not counted.
+        d.set_running(0, 1, false, true, s(5));
+        assert_eq!(d.counting_ms(0, 1, true, s(7)), 5000);
+        d.set_running(0, 1, true, true, s(8));
+        assert_eq!(d.counting_ms(0, 1, true, s(10)), 7000);
+        // Recorded down, brought up at 4 s: counts from there.
+        d.set_running(0, 2, true, false, s(4));
+        assert_eq!(d.counting_ms(0, 2, false, s(6)), 2000);
     }
 
     #[test]

@@ -31,6 +31,10 @@ mod set;
 mod store;
 mod user;
 mod v3;
+pub mod variation;
+
+#[cfg(test)]
+mod realism_tests;
 
 pub use config::AgentConfig;
 pub use device::VaryRate;
@@ -61,6 +65,10 @@ pub enum AgentError {
 
 /// The port an agent listens on by default (RFC 3417 §3).
 pub const DEFAULT_PORT: u16 = 161;
+
+/// Where an agent with no address given listens: loopback only, since a lab agent without a
+/// configuration lets `private` write.
+pub const DEFAULT_ADDRESS: &str = "udp:127.0.0.1:161";
 
 /// Resolves a listening address in snmpd's syntax: `udp:HOST:PORT`, `udp6:[ADDR]:PORT`,
 /// `HOST:PORT`, `[ADDR]:PORT`, `HOST` (port 161), or a bare `PORT` / `udp:PORT` (every IPv4
@@ -96,8 +104,12 @@ pub struct Options {
     /// Keep the engine ID and boots in this file (boots go up by one at each start). Without
     /// it the engine ID comes from the configuration or is generated, with boots 1.
     pub state_file: Option<std::path::PathBuf>,
-    /// Make counters advance (`--vary`).
+    /// Make counters advance (`--vary`): traffic counters of an interface only while it is
+    /// operationally up, error and discard counters only with `vary_errors`.
     pub vary: Option<VaryRate>,
+    /// With `vary`, error and discard counters (their MIB name says so) move too
+    /// (`--vary-errors`); by default they keep their recorded value, as on a healthy device.
+    pub vary_errors: bool,
     /// The most simulated devices (local addresses) kept at once; the least recently created
     /// is forgotten beyond it.
     pub max_devices: usize,
@@ -114,6 +126,7 @@ impl Default for Options {
         Options {
             state_file: None,
             vary: None,
+            vary_errors: false,
             max_devices: 100_000,
             inform_timeout: std::time::Duration::from_secs(1),
             max_pending_informs: 1000,

@@ -26,13 +26,18 @@
 //! Opaque Float and Double both print as `Opaque: Float: %f`, so they are replayed as a Float
 //! with the printed value: net-snmp prints the replayed value exactly as recorded.
 //!
-//! **`.snmprec`** (snmpsim): one `OID|TAG|VALUE` per line, `#` comments. Tags are the BER tag
-//! numbers in decimal: 2 INTEGER, 4 OCTET STRING, 5 NULL, 6 OBJECT IDENTIFIER, 64 IpAddress,
-//! 65 Counter32, 66 Gauge32, 67 TimeTicks, 68 Opaque, 70 Counter64, and the exceptions
-//! 128 noSuchObject, 129 noSuchInstance, 130 endOfMibView (kept as exception values: a Get
-//! of that OID answers the exception, a GetNext passes over it). A tag ending in `x` (`4x`,
-//! `64x`, `68x`) carries its value in hex. Variation modules (`2:numeric`, `4:writecache`) are
-//! refused with an error naming the line: their behaviour is code, not data.
+//! **`.snmprec`** (snmpsim): one `OID|TAG|VALUE` per line, `#` comments, read as snmpsim
+//! reads it (the line decoded as ISO-8859-1 and stripped as Python strips it). Tags are the BER
+//! tag numbers in decimal: 2 INTEGER, 4 OCTET STRING, 5 NULL, 6 OBJECT IDENTIFIER, 64
+//! IpAddress (four characters are the raw octets, as snmpsim's own recordings store some;
+//! anything else is dotted decimal), 65 Counter32, 66 Gauge32, 67 TimeTicks, 68 Opaque, 70
+//! Counter64, and the exceptions 128 noSuchObject, 129 noSuchInstance, 130 endOfMibView (kept
+//! as exception values: a Get of that OID answers the exception, a GetNext passes over it). A
+//! tag ending in `x` (`4x`, `64x`, `68x`) carries its value in hex, one ending in `e` with
+//! Python's escapes (`\n`, `\x41`). Numbers are read as Python's `int()` reads them. A tag
+//! `TAG:MODULE` names one of snmpsim's variation modules: see [`crate::variation`]. An OID
+//! recorded twice with different values keeps its first value, with a warning (snmpsim's walk
+//! shows the first).
 //!
 //! **A directory** holds one recording per file, served under the community and the v3
 //! context named after the file's stem (`public.snmprec` → `public`), as snmpsim does. Files
@@ -41,8 +46,8 @@
 //!
 //! # Order and duplicates
 //! Varbinds are returned sorted by OID. A repeated OID with the same value is accepted once
-//! (concatenated walks overlap); a repeated OID with a different value is an error naming both
-//! lines, since either choice would silently serve data nobody recorded.
+//! (concatenated walks overlap); in walk text, a repeated OID with a different value is an
+//! error naming both lines, since either choice would silently serve data nobody recorded.
 //!
 //! # Errors and limits
 //! Every problem is a [`RecordingError`] whose Display is `FILE:LINE: what is wrong`. Lines
@@ -54,6 +59,7 @@ use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use crate::variation::{self, Variation};
 use snmpkit::mib::{BaseType, Mib};
 use snmpkit::{Oid, Value, VarBind};
 
@@ -81,7 +87,7 @@ pub enum Format {
 }
 
 /// One recording: the varbinds of one device, sorted by OID.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Recording {
     /// The community and v3 context it is served under (the file stem, for a file found in a
     /// directory); `None` for a file given directly, which serves every community.
@@ -91,7 +97,11 @@ pub struct Recording {
     /// The recorded varbinds, sorted by OID, each OID once. Values may be the v2 exceptions
     /// (from `.snmprec` tags 128–130).
     pub varbinds: Vec<VarBind>,
-    /// Lines that were skipped although they looked like data (`FILE:LINE: why`).
+    /// The varbinds whose value an snmpsim variation module moves or lets a Set change
+    /// (their initial value is in `varbinds`).
+    pub variations: BTreeMap<Oid, Variation>,
+    /// Lines that were skipped although they looked like data (`FILE:LINE: why`), and
+    /// variation modules served as plain values (`FILE: ...`).
     pub warnings: Vec<String>,
 }
 
@@ -138,8 +148,33 @@ impl RecordingError {
     }
 }
 
-/// Loads a recording file, or every recording in a directory (see the module docs).
+/// Loads a recording file, or every recording in a directory (see the module docs). The
+/// first file that cannot be read fails the whole load (`--strict`); [`load_lenient`] skips
+/// it instead.
 pub fn load(path: &Path) -> Result<Vec<Recording>, RecordingError> {
+    let loaded = load_inner(path, true)?;
+    Ok(loaded.recordings)
+}
+
+/// What [`load_lenient`] read and what it skipped.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Loaded {
+    /// The recordings read.
+    pub recordings: Vec<Recording>,
+    /// The files of a directory that could not be read (each error names the file and line,
+    /// and the file is not served), and files whose community another file already has.
+    pub skipped: Vec<RecordingError>,
+}
+
+/// Like [`load`], but a file of a directory that cannot be read is skipped and reported in
+/// [`Loaded::skipped`], and the others are served. A file given directly, and a directory
+/// that cannot be listed or holds no recordings, still fail.
+pub fn load_lenient(path: &Path) -> Result<Loaded, RecordingError> {
+    load_inner(path, false)
+}
+
+fn load_inner(path: &Path, strict: bool) -> Result<Loaded, RecordingError> {
     let meta = std::fs::metadata(path).map_err(|source| RecordingError::Io {
         path: path.to_path_buf(),
         source,
@@ -149,7 +184,10 @@ pub fn load(path: &Path) -> Result<Vec<Recording>, RecordingError> {
             Some(f) => f,
             None => sniff(path)?,
         };
-        return Ok(vec![load_file(path, format, None)?]);
+        return Ok(Loaded {
+            recordings: vec![load_file(path, format, None)?],
+            skipped: Vec::new(),
+        });
     }
     let io = |source| RecordingError::Io {
         path: path.to_path_buf(),
@@ -173,19 +211,34 @@ pub fn load(path: &Path) -> Result<Vec<Recording>, RecordingError> {
         });
     }
     let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
-    let mut out = Vec::with_capacity(files.len());
+    let mut out = Loaded {
+        recordings: Vec::with_capacity(files.len()),
+        skipped: Vec::new(),
+    };
     for (p, format) in files {
         let stem = p
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if let Some(first) = seen.insert(stem.clone(), p.clone()) {
-            return Err(RecordingError::Invalid {
-                path: p,
+        if let Some(first) = seen.get(&stem) {
+            let e = RecordingError::Invalid {
+                path: p.clone(),
                 message: format!("community {stem:?} is also recorded in {}", first.display()),
-            });
+            };
+            if strict {
+                return Err(e);
+            }
+            out.skipped.push(e);
+            continue;
         }
-        out.push(load_file(&p, format, Some(stem))?);
+        match load_file(&p, format, Some(stem.clone())) {
+            Ok(r) => {
+                seen.insert(stem, p);
+                out.recordings.push(r);
+            }
+            Err(e) if strict => return Err(e),
+            Err(e) => out.skipped.push(e),
+        }
     }
     Ok(out)
 }
@@ -327,7 +380,11 @@ impl<'a, R: BufRead> CappedLines<'a, R> {
 struct Collected<'a> {
     file: &'a Path,
     items: Vec<(VarBind, usize)>,
+    variations: BTreeMap<Oid, Variation>,
     warnings: Vec<String>,
+    /// An OID recorded twice with different values keeps its first value, with a warning
+    /// (`.snmprec`: snmpsim serves such files) instead of failing the file.
+    first_of_duplicates: bool,
 }
 
 impl<'a> Collected<'a> {
@@ -335,7 +392,9 @@ impl<'a> Collected<'a> {
         Collected {
             file,
             items: Vec::new(),
+            variations: BTreeMap::new(),
             warnings: Vec::new(),
+            first_of_duplicates: false,
         }
     }
 
@@ -347,6 +406,15 @@ impl<'a> Collected<'a> {
         for (vb, line) in self.items {
             if let Some(last) = out.last() {
                 if last.oid == vb.oid {
+                    if last.value != vb.value && self.first_of_duplicates {
+                        self.warnings.push(format!(
+                            "{}:{line}: {} is recorded twice with different values (also \
+                             line {prev_line}): the first is served, as snmpsim's walk shows it",
+                            self.file.display(),
+                            vb.oid
+                        ));
+                        continue;
+                    }
                     if last.value != vb.value {
                         return Err(RecordingError::syntax(
                             self.file,
@@ -367,6 +435,7 @@ impl<'a> Collected<'a> {
             name: None,
             source: self.file.to_path_buf(),
             varbinds: out,
+            variations: self.variations,
             warnings: self.warnings,
         })
     }
@@ -377,71 +446,298 @@ impl<'a> Collected<'a> {
 
 struct SnmprecParser<'a> {
     c: Collected<'a>,
+    /// Per module that is not simulated: lines served with their value, lines skipped.
+    unsimulated: BTreeMap<String, (usize, usize)>,
+    /// writecache parameters that are not simulated (`vlist`, `status`, `op`, ...), and on
+    /// how many lines.
+    writecache_ignored: BTreeMap<String, usize>,
 }
 
 impl<'a> SnmprecParser<'a> {
     fn new(file: &'a Path) -> Self {
+        let mut c = Collected::new(file);
+        c.first_of_duplicates = true;
         SnmprecParser {
-            c: Collected::new(file),
+            c,
+            unsimulated: BTreeMap::new(),
+            writecache_ignored: BTreeMap::new(),
         }
     }
 
     fn push(&mut self, n: usize, raw: &[u8]) -> Result<(), RecordingError> {
-        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
-        let t = trim_ascii(line);
+        // snmpsim skips lines that are blank or start with '#' after ASCII whitespace, then
+        // strips the line as Python strips a str read as ISO-8859-1.
+        let t = trim_ascii(raw);
         if t.is_empty() || t.starts_with(b"#") {
             return Ok(());
         }
+        let line = py_strip(raw);
         let err = |m: String| RecordingError::syntax(self.c.file, n, m);
         let mut parts = line.splitn(3, |&b| b == b'|');
         let (Some(oid), Some(tag), Some(value)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(err("expected OID|TAG|VALUE".into()));
         };
-        let oid = parse_numeric_oid(trim_ascii(oid)).map_err(&err)?;
-        let tag = std::str::from_utf8(trim_ascii(tag)).map_err(|_| err("bad tag".into()))?;
-        let value = snmprec_value(tag, value).map_err(err)?;
-        self.c.items.push((VarBind::new(oid, value), n));
+        if oid.is_empty() || tag.is_empty() {
+            return Err(err("expected OID|TAG|VALUE".into()));
+        }
+        let oid = parse_snmprec_oid(oid).map_err(&err)?;
+        let tag = std::str::from_utf8(tag).map_err(|_| err("bad tag".into()))?;
+        let Some((type_tag, module)) = tag.split_once(':') else {
+            let value = snmprec_value(tag, value).map_err(err)?;
+            self.c.items.push((VarBind::new(oid, value), n));
+            return Ok(());
+        };
+        let base = type_tag.trim_end_matches(['x', 'e']);
+        let text = latin1(value);
+        match module {
+            "numeric" => {
+                let like = match base {
+                    "2" | "65" | "66" | "67" | "70" => snmprec_value(base, b"0").map_err(&err)?,
+                    _ => {
+                        return Err(err(format!(
+                            "tag {tag}: numeric needs an integer type (2, 65, 66, 67 or 70)"
+                        )))
+                    }
+                };
+                let params = variation::params(&text).map_err(&err)?;
+                let numeric = variation::numeric(&params, base == "70").map_err(&err)?;
+                let initial = numeric.value_at(0.0, 0.5, &like);
+                self.c.items.push((VarBind::new(oid.clone(), initial), n));
+                self.c.variations.insert(oid, Variation::Numeric(numeric));
+            }
+            "writecache" => {
+                let params = variation::params(&text).map_err(&err)?;
+                let Some(v) = carried(base, &params).map_err(&err)? else {
+                    return Err(err(format!(
+                        "tag {tag}: writecache without value= or hexvalue="
+                    )));
+                };
+                for (k, _) in &params {
+                    if k != "value" && k != "hexvalue" {
+                        *self.writecache_ignored.entry(k.clone()).or_default() += 1;
+                    }
+                }
+                self.c.items.push((VarBind::new(oid.clone(), v), n));
+                self.c.variations.insert(oid, Variation::WriteCache);
+            }
+            m if variation::NOT_SIMULATED.contains(&m) => {
+                let value = match variation::params(&text) {
+                    Ok(params) if !base.is_empty() => carried(base, &params).map_err(&err)?,
+                    _ => None,
+                };
+                let counts = self.unsimulated.entry(m.to_string()).or_default();
+                match value {
+                    Some(v) => {
+                        counts.0 += 1;
+                        self.c.items.push((VarBind::new(oid, v), n));
+                    }
+                    None => counts.1 += 1,
+                }
+            }
+            other => {
+                return Err(err(format!(
+                    "tag {tag}: unknown variation module {other:?}"
+                )))
+            }
+        }
         Ok(())
     }
 
-    fn finish(self) -> Result<Recording, RecordingError> {
+    fn finish(mut self) -> Result<Recording, RecordingError> {
+        for (module, (served, skipped)) in &self.unsimulated {
+            let mut w = format!(
+                "{}: snmpsim's variation module {module:?} is not simulated: ",
+                self.c.file.display()
+            );
+            if *served > 0 {
+                w.push_str(&format!(
+                    "{served} line(s) serve their recorded value as it is"
+                ));
+            }
+            if *skipped > 0 {
+                if *served > 0 {
+                    w.push_str(", ");
+                }
+                w.push_str(&format!(
+                    "{skipped} line(s) without a value (value= or hexvalue=) are not served"
+                ));
+            }
+            self.c.warnings.push(w);
+        }
+        if !self.writecache_ignored.is_empty() {
+            let keys: Vec<String> = self
+                .writecache_ignored
+                .iter()
+                .map(|(k, n)| format!("{k} ({n} line(s))"))
+                .collect();
+            self.c.warnings.push(format!(
+                "{}: writecache parameters not simulated, ignored: {}",
+                self.c.file.display(),
+                keys.join(", ")
+            ));
+        }
         self.c.finish()
     }
 }
 
-fn snmprec_value(tag: &str, value: &[u8]) -> Result<Value, String> {
-    if let Some((t, module)) = tag.split_once(':') {
-        return Err(format!(
-            "tag {t} uses snmpsim's variation module {module:?}, which is not supported: \
-             record the value it should return instead"
-        ));
+/// The value a module's line carries (`value=` or `hexvalue=`), read with the line's type.
+fn carried(base: &str, params: &[(String, String)]) -> Result<Option<Value>, String> {
+    match variation::carried_value(params) {
+        None => Ok(None),
+        Some((false, v)) => snmprec_value(base, &from_latin1(v)).map(Some),
+        Some((true, v)) => snmprec_value(&format!("{base}x"), &from_latin1(v)).map(Some),
     }
-    let (num, hex) = match tag.strip_suffix(['x', 'X']) {
-        Some(n) => (n, true),
-        None => (tag, false),
+}
+
+/// Bytes read as ISO-8859-1 (snmpsim's reading of a data file): each byte one character.
+fn latin1(b: &[u8]) -> String {
+    b.iter().map(|&c| char::from(c)).collect()
+}
+
+/// The reverse of [`latin1`] (characters past U+00FF cannot occur in such text).
+fn from_latin1(s: &str) -> Vec<u8> {
+    s.chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+        .collect()
+}
+
+/// Python's `str.strip()` of ISO-8859-1 text: the whitespace of `str.isspace` in that range.
+fn py_strip(b: &[u8]) -> &[u8] {
+    let ws = |c: &u8| matches!(c, b'\t'..=b'\r' | 0x1c..=0x20 | 0x85 | 0xa0);
+    let start = b.iter().position(|c| !ws(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !ws(c)).map_or(start, |i| i + 1);
+    &b[start..end]
+}
+
+/// An OID as pyasn1 reads one: numbers separated by dots, empty arcs (a leading dot) ignored.
+fn parse_snmprec_oid(t: &[u8]) -> Result<Oid, String> {
+    let s = std::str::from_utf8(t).map_err(|_| "bad OID".to_string())?;
+    let mut arcs = Vec::new();
+    for a in s.split('.').filter(|a| !a.trim().is_empty()) {
+        arcs.push(
+            py_int(a)
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| format!("bad OID {}", preview(t)))?,
+        );
+    }
+    if arcs.is_empty() {
+        return Err(format!("bad OID {}", preview(t)));
+    }
+    Ok(Oid::from_slice(&arcs))
+}
+
+/// A decimal integer as Python's `int()` reads text: surrounding whitespace, a sign, and `_`
+/// between digits allowed.
+fn py_int(s: &str) -> Option<i128> {
+    let t = s.trim();
+    let (neg, digits) = match t.as_bytes().first()? {
+        b'-' => (true, &t[1..]),
+        b'+' => (false, &t[1..]),
+        _ => (false, t),
+    };
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+        || !digits.bytes().all(|b| b.is_ascii_digit() || b == b'_')
+    {
+        return None;
+    }
+    let clean: String = digits.chars().filter(|&c| c != '_').collect();
+    let n: i128 = clean.parse().ok()?;
+    Some(if neg { -n } else { n })
+}
+
+/// Python's escapes in a `TAGe` value (`\\`, `\'`, `\"`, `\a`, `\b`, `\f`, `\n`, `\r`, `\t`,
+/// `\v`, `\xHH`), as snmpsim reads them.
+fn unescape_python(v: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(v.len());
+    let mut i = 0;
+    while i < v.len() {
+        let c = v[i];
+        i += 1;
+        if c != b'\\' {
+            out.push(c);
+            continue;
+        }
+        let Some(&e) = v.get(i) else {
+            return Err("a value ending in a lone backslash".into());
+        };
+        i += 1;
+        out.push(match e {
+            b'\\' | b'\'' | b'"' => e,
+            b'a' => 7,
+            b'b' => 8,
+            b'f' => 12,
+            b'n' => 10,
+            b'r' => 13,
+            b't' => 9,
+            b'v' => 11,
+            b'x' => {
+                let h = v
+                    .get(i..i + 2)
+                    .and_then(hex_byte)
+                    .ok_or_else(|| "bad \\x escape".to_string())?;
+                i += 2;
+                h
+            }
+            other => return Err(format!("unknown escape character {:?}", char::from(other))),
+        });
+    }
+    Ok(out)
+}
+
+/// Hex as pyasn1's `hexValue` reads it: pairs of digits, an odd last digit padded with 0.
+fn decode_hex_padded(t: &[u8]) -> Option<Vec<u8>> {
+    if t.len() > 2 * MAX_VALUE {
+        return None;
+    }
+    t.chunks(2)
+        .map(|p| {
+            if p.len() == 2 {
+                hex_byte(p)
+            } else {
+                hex_byte(&[p[0], b'0'])
+            }
+        })
+        .collect()
+}
+
+/// One `.snmprec` value: `tag` is the BER tag number in decimal, with `x` (the value in hex)
+/// or `e` (with Python's escapes) for the octet-string types, read as snmpsim (pyasn1)
+/// reads it.
+fn snmprec_value(tag: &str, value: &[u8]) -> Result<Value, String> {
+    let (num, enc) = match tag.as_bytes().last() {
+        Some(b'x' | b'X') => (&tag[..tag.len() - 1], Some('x')),
+        Some(b'e') => (&tag[..tag.len() - 1], Some('e')),
+        _ => (tag, None),
     };
     let num: u32 = num
         .parse()
         .map_err(|_| format!("bad tag {tag:?}: expected a number such as 2, 4 or 4x"))?;
     let bytes = || -> Result<Vec<u8>, String> {
-        if hex {
-            decode_hex_plain(trim_ascii(value))
-                .ok_or_else(|| format!("bad hex value {:?}", String::from_utf8_lossy(value)))
-        } else {
-            Ok(value.to_vec())
+        match enc {
+            Some('x') => decode_hex_padded(value)
+                .ok_or_else(|| format!("bad hex value {:?}", String::from_utf8_lossy(value))),
+            Some(_) => unescape_python(value),
+            None => Ok(value.to_vec()),
         }
     };
-    let text = || -> Result<&str, String> {
-        if hex {
-            return Err(format!("tag {tag}: hex values are for tags 4, 64 and 68"));
+    let text = || -> Result<String, String> {
+        if enc.is_some() {
+            return Err(format!(
+                "tag {tag}: hex and escaped values are for tags 4, 64 and 68"
+            ));
         }
-        std::str::from_utf8(trim_ascii(value))
-            .map_err(|_| format!("tag {num}: the value is not text"))
+        Ok(latin1(value))
     };
-    let number = |what: &str| -> Result<u64, String> {
+    let number = |what: &str, max: i128| -> Result<i128, String> {
         let t = text()?;
-        t.parse::<u64>()
-            .map_err(|_| format!("bad {what} value {t:?}"))
+        let n = py_int(&t).ok_or_else(|| format!("bad {what} value {t:?}"))?;
+        if !(0..=max).contains(&n) {
+            return Err(format!("{what} value {n} out of range"));
+        }
+        Ok(n)
     };
     let checked = |v: Value| -> Result<Value, String> {
         match &v {
@@ -454,27 +750,30 @@ fn snmprec_value(tag: &str, value: &[u8]) -> Result<Value, String> {
     let v = match num {
         2 => {
             let t = text()?;
-            let i: i64 = t.parse().map_err(|_| format!("bad INTEGER value {t:?}"))?;
-            if !(i64::from(i32::MIN)..=i64::from(u32::MAX)).contains(&i) {
+            let i = py_int(&t).ok_or_else(|| format!("bad INTEGER value {t:?}"))?;
+            if !(i128::from(i32::MIN)..=i128::from(u32::MAX)).contains(&i) {
                 return Err(format!("INTEGER value {t} out of range"));
             }
-            Value::Integer(i)
+            Value::Integer(i as i64)
         }
         4 => Value::OctetString(bytes()?),
         5 => Value::Null,
-        6 => {
-            let t = text()?;
-            Value::ObjectIdentifier(parse_numeric_oid(t.as_bytes())?)
-        }
+        6 => Value::ObjectIdentifier(parse_snmprec_oid(text()?.as_bytes())?),
         64 => {
-            let b = if hex {
+            // Four characters are the address's raw octets (snmpsim's own recordings store
+            // some that way); anything else is dotted decimal.
+            let b = if enc.is_some() || value.len() == 4 {
                 bytes()?
             } else {
                 let t = text()?;
-                t.parse::<std::net::Ipv4Addr>()
-                    .map_err(|_| format!("bad IpAddress value {t:?}"))?
-                    .octets()
-                    .to_vec()
+                let mut octets = Vec::with_capacity(4);
+                for part in t.split('.') {
+                    let n = py_int(part)
+                        .and_then(|n| u8::try_from(n).ok())
+                        .ok_or_else(|| format!("bad IpAddress value {t:?}"))?;
+                    octets.push(n);
+                }
+                octets
             };
             Value::IpAddress(
                 b.as_slice()
@@ -482,11 +781,11 @@ fn snmprec_value(tag: &str, value: &[u8]) -> Result<Value, String> {
                     .map_err(|_| format!("IpAddress needs 4 octets, got {}", b.len()))?,
             )
         }
-        65 => Value::Counter32(to_u32(number("Counter32")?, "Counter32")?),
-        66 => Value::Gauge32(to_u32(number("Gauge32")?, "Gauge32")?),
-        67 => Value::TimeTicks(to_u32(number("TimeTicks")?, "TimeTicks")?),
+        65 => Value::Counter32(number("Counter32", i128::from(u32::MAX))? as u32),
+        66 => Value::Gauge32(number("Gauge32", i128::from(u32::MAX))? as u32),
+        67 => Value::TimeTicks(number("TimeTicks", i128::from(u32::MAX))? as u32),
         68 => Value::Opaque(bytes()?),
-        70 => Value::Counter64(number("Counter64")?),
+        70 => Value::Counter64(number("Counter64", i128::from(u64::MAX))? as u64),
         128 => Value::NoSuchObject,
         129 => Value::NoSuchInstance,
         130 => Value::EndOfMibView,
@@ -1183,13 +1482,6 @@ fn parse_numeric_oid(t: &[u8]) -> Result<Oid, String> {
         .map_err(|e| format!("bad OID {}: {e}", preview(t)))
 }
 
-fn decode_hex_plain(t: &[u8]) -> Option<Vec<u8>> {
-    if t.len() % 2 != 0 || t.len() > 2 * MAX_VALUE {
-        return None;
-    }
-    t.chunks(2).map(hex_byte).collect()
-}
-
 fn trim_ascii(b: &[u8]) -> &[u8] {
     let start = b
         .iter()
@@ -1539,14 +1831,31 @@ SNMPv2-MIB::sysName.0 = STRING: named
         for (text, want) in [
             (
                 "1.3.6.1|2:numeric|1\n",
-                "public.snmprec:1: tag 2 uses snmpsim's variation module \"numeric\"",
+                "public.snmprec:1: bad module parameter \"1\"",
+            ),
+            (
+                "1.3.6.1|2:frobnicate|value=1\n",
+                "public.snmprec:1: tag 2:frobnicate: unknown variation module \"frobnicate\"",
+            ),
+            (
+                "1.3.6.1|4:numeric|rate=1\n",
+                "public.snmprec:1: tag 4:numeric: numeric needs an integer type",
+            ),
+            (
+                "1.3.6.1|4:writecache|op=set\n",
+                "public.snmprec:1: tag 4:writecache: writecache without value=",
             ),
             ("1.3.6.1|2\n", "public.snmprec:1: expected OID|TAG|VALUE"),
+            ("|2|1\n", "public.snmprec:1: expected OID|TAG|VALUE"),
+            (
+                "1.3.6.1|4e|a\\q\n",
+                "public.snmprec:1: unknown escape character 'q'",
+            ),
             ("\n1.3.6.1|99|1\n", "public.snmprec:2: unknown tag 99"),
             ("1.3.6.1|4x|0g\n", "public.snmprec:1: bad hex value"),
             (
                 "1.3.6.1|2x|00\n",
-                "public.snmprec:1: tag 2x: hex values are for tags 4, 64 and 68",
+                "public.snmprec:1: tag 2x: hex and escaped values are for tags 4, 64 and 68",
             ),
             (
                 "1.3.6.1|65|4294967296\n",
@@ -1554,18 +1863,196 @@ SNMPv2-MIB::sysName.0 = STRING: named
             ),
             (
                 "1.3.6.1|64|10.0.0\n",
-                "public.snmprec:1: bad IpAddress value",
+                "public.snmprec:1: IpAddress needs 4 octets, got 3",
             ),
             (
                 "1.3.6.1|64x|0a00\n",
                 "public.snmprec:1: IpAddress needs 4 octets, got 2",
             ),
             ("a.b|2|1\n", "public.snmprec:1: bad OID"),
+            (
+                "1.3.6.1|64|1.2.3.256\n",
+                "public.snmprec:1: bad IpAddress value",
+            ),
+            ("1.3.6.1|64|abc\n", "public.snmprec:1: bad IpAddress value"),
             ("1.3.6.1|x|1\n", "public.snmprec:1: bad tag"),
         ] {
             let e = rec(text).unwrap_err();
             assert!(e.starts_with(want), "{text:?}: {e}");
         }
+    }
+
+    /// snmpsim's own linux-full-walk stores IpAddress values as four raw octets; snmpsim
+    /// serves them as addresses. They were refused with "bad IpAddress value".
+    #[test]
+    fn snmprec_raw_ip_address_octets_as_snmpsim_reads_them() {
+        let mut text = b"1.3.6.1.2.1.4.20.1.1.74.125.77.125|64|J}M}\n".to_vec();
+        // Octets that are not text, and a '|' inside the address: still four octets.
+        text.extend_from_slice(b"1.3.6.1.2.1.4.20.1.1.74.124.0.255|64|J|\x00\xff\n");
+        text.extend_from_slice(b"1.3.6.1.2.1.4.20.1.1.1.2.3.4|64x|01020304\n");
+        text.extend_from_slice(b"1.3.6.1.2.1.4.20.1.1.1.2.3.5|64| 1.2.3.5 \n");
+        text.extend_from_slice(b"1.3.6.1.2.1.4.20.1.1.1.2.3.6|64e|\\x01\\x02\\x03\\x06\n");
+        let r = parse_snmprec(&text, Path::new("linux-full-walk.snmprec")).unwrap();
+        let ips: Vec<Value> = r.varbinds.iter().map(|v| v.value.clone()).collect();
+        assert_eq!(
+            ips,
+            [
+                Value::IpAddress([1, 2, 3, 4]),
+                Value::IpAddress([1, 2, 3, 5]),
+                Value::IpAddress([1, 2, 3, 6]),
+                Value::IpAddress([74, b'|', 0, 0xff]),
+                Value::IpAddress([74, 125, 77, 125]),
+            ]
+        );
+    }
+
+    /// snmpsim's `e` tags (Python escapes) and pyasn1's readings of numbers, OIDs and hex.
+    #[test]
+    fn snmprec_escapes_and_python_numbers() {
+        let r = rec("\
+1.3.6.1.1|4e|a\\x41\\n\\t\\\\\\'
+.1.3.6.1.2|2| +5
+1.3.6.1.3|65|1_000
+1.3.6.1.4|6|.1.3.6.1.4.1
+1.3.6.1.5|4x|abc
+1.3.6.1.6|4|trailing spaces are stripped as snmpsim strips them   
+")
+        .unwrap();
+        assert_eq!(
+            value_of(&r, "1.3.6.1.1"),
+            Value::OctetString(b"aA\n\t\\'".to_vec())
+        );
+        assert_eq!(value_of(&r, "1.3.6.1.2"), Value::Integer(5));
+        assert_eq!(value_of(&r, "1.3.6.1.3"), Value::Counter32(1000));
+        assert_eq!(
+            value_of(&r, "1.3.6.1.4"),
+            Value::ObjectIdentifier(oid("1.3.6.1.4.1"))
+        );
+        assert_eq!(
+            value_of(&r, "1.3.6.1.5"),
+            Value::OctetString(vec![0xab, 0xc0])
+        );
+        assert_eq!(
+            value_of(&r, "1.3.6.1.6"),
+            Value::OctetString(b"trailing spaces are stripped as snmpsim strips them".to_vec())
+        );
+    }
+
+    /// Variation modules were refused ("not supported"); real recordings use them.
+    #[test]
+    fn snmprec_variation_modules_are_read() {
+        let r = rec("\
+1.3.6.1.2.1.1.3.0|67:numeric|rate=100
+1.3.6.1.2.1.2.2.1.10.1|65:numeric|initial=1000,rate=10,wrap=1
+1.3.6.1.2.1.2.2.1.2.1|4:writecache|value=eth0,status=noaccess,op=set
+1.3.6.1.2.1.2.2.1.6.1|4:delay|hexvalue=00127962f940,wait=800
+1.3.6.1.2.1.2.2.1.7.1|2:delay|wait=1,value=1
+1.3.6.1.2.1.2.2.1.8.1|2:error|op=get,status=authorizationError,value=1
+1.3.6.1.2.1.2.2.1.9.1|4:error|status=noaccess
+1.3.6.1.2.1.2|:multiplex|dir=variation/multiplex,period=10.0
+1.3.6.1.2.1.1.1.0|4:subprocess|echo hello
+")
+        .unwrap();
+        assert_eq!(value_of(&r, "1.3.6.1.2.1.1.3.0"), Value::TimeTicks(0));
+        assert_eq!(
+            value_of(&r, "1.3.6.1.2.1.2.2.1.10.1"),
+            Value::Counter32(1000)
+        );
+        assert_eq!(
+            value_of(&r, "1.3.6.1.2.1.2.2.1.2.1"),
+            Value::OctetString(b"eth0".to_vec())
+        );
+        assert_eq!(
+            value_of(&r, "1.3.6.1.2.1.2.2.1.6.1"),
+            Value::OctetString(vec![0, 0x12, 0x79, 0x62, 0xf9, 0x40])
+        );
+        assert_eq!(value_of(&r, "1.3.6.1.2.1.2.2.1.7.1"), Value::Integer(1));
+        assert_eq!(value_of(&r, "1.3.6.1.2.1.2.2.1.8.1"), Value::Integer(1));
+        // No value: not served.
+        assert_eq!(r.varbinds.len(), 6, "{:?}", r.varbinds);
+        assert!(matches!(
+            r.variations.get(&oid("1.3.6.1.2.1.2.2.1.10.1")),
+            Some(Variation::Numeric(n)) if n.rate == 10.0 && n.wrap
+        ));
+        assert_eq!(
+            r.variations.get(&oid("1.3.6.1.2.1.2.2.1.2.1")),
+            Some(&Variation::WriteCache)
+        );
+        assert_eq!(r.variations.len(), 3);
+        // One warning per module that is not simulated.
+        let w = r.warnings.join("\n");
+        assert_eq!(r.warnings.len(), 5, "{w}");
+        assert!(
+            w.contains(
+                "writecache parameters not simulated, ignored: op (1 line(s)), status (1 line(s))"
+            ),
+            "{w}"
+        );
+        assert!(
+            w.contains("module \"delay\" is not simulated: 2 line(s) serve their recorded value"),
+            "{w}"
+        );
+        assert!(w.contains("module \"error\" is not simulated: 1 line(s) serve their recorded value as it is, 1 line(s) without a value"), "{w}");
+        assert!(
+            w.contains("module \"multiplex\" is not simulated: 1 line(s) without a value"),
+            "{w}"
+        );
+        assert!(w.contains("module \"subprocess\""), "{w}");
+    }
+
+    /// huawei-gse200m in snmpsim-data records an OID twice (INTEGER, then an empty
+    /// string); snmpsim serves the file, and the file was refused.
+    #[test]
+    fn snmprec_oid_recorded_twice_keeps_the_first_with_a_warning() {
+        let r = rec("1.3.6.1.2|2|1\n1.3.6.1.2|4|\n1.3.6.1.3|2|3\n").unwrap();
+        assert_eq!(value_of(&r, "1.3.6.1.2"), Value::Integer(1));
+        assert_eq!(r.varbinds.len(), 2);
+        assert_eq!(
+            r.warnings,
+            [
+                "public.snmprec:2: 1.3.6.1.2 is recorded twice with different values (also line \
+              1): the first is served, as snmpsim's walk shows it"
+            ]
+        );
+    }
+
+    /// One unreadable file used to make a whole --data directory serve nothing.
+    #[test]
+    fn one_bad_file_in_a_directory_is_skipped_not_fatal() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("good.snmprec"), "1.3.6.1.2.1.1.5.0|4|one\n").unwrap();
+        std::fs::write(
+            dir.path().join("bad.snmprec"),
+            "1.3.6.1.2.1.1.5.0|4|x\n1.3.6.1|2|x\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("good.txt"),
+            ".1.3.6.1.2.1.1.5.0 = STRING: dup\n",
+        )
+        .unwrap();
+        let l = load_lenient(dir.path()).unwrap();
+        let names: Vec<_> = l
+            .recordings
+            .iter()
+            .map(|r| r.name.clone().unwrap())
+            .collect();
+        assert_eq!(names, ["good"]);
+        let skipped: Vec<String> = l.skipped.iter().map(|e| e.to_string()).collect();
+        assert_eq!(skipped.len(), 2, "{skipped:?}");
+        assert!(
+            skipped[0].ends_with("bad.snmprec:2: bad INTEGER value \"x\""),
+            "{skipped:?}"
+        );
+        assert!(
+            skipped[1].contains("community \"good\" is also recorded in"),
+            "{skipped:?}"
+        );
+        // --strict: the first bad file fails the load, as before.
+        let e = load(dir.path()).unwrap_err().to_string();
+        assert!(e.ends_with("bad.snmprec:2: bad INTEGER value \"x\""), "{e}");
+        // A file given directly is still an error.
+        assert!(load_lenient(&dir.path().join("bad.snmprec")).is_err());
     }
 
     #[test]

@@ -12,6 +12,7 @@ use super::events::LinkEvent;
 use super::recording::Recording;
 use super::store::{Store, SYS_UPTIME_0};
 use super::user::LocalUser;
+use super::variation::{Numeric, Variation};
 use super::{AgentError, Counters, Options, Stats};
 use snmpkit::codec::{
     decode_message, varbind_len, AnyPdu, CommunityMessage, Message, Pdu, PduType, Version,
@@ -54,6 +55,7 @@ pub struct Agent {
     pub(crate) engine: LocalEngine,
     pub(crate) started: Instant,
     vary: Option<VaryRate>,
+    vary_errors: bool,
     pub(crate) mib: Mib,
     pub(crate) state: Mutex<State>,
     pub(crate) counters: Arc<Counters>,
@@ -82,6 +84,9 @@ pub struct Outcome {
     /// Interface state changes a Set caused (linkDown/linkUp to send).
     pub events: Vec<LinkEvent>,
 }
+
+/// ifOperStatus (IF-MIB): `--vary` counts an interface's traffic only while it is up(1).
+pub(crate) const IF_OPER_STATUS: [u32; 10] = [1, 3, 6, 1, 2, 1, 2, 2, 1, 8];
 
 /// snmpEngine group (RFC 3411): snmpEngineID, Boots, Time, MaxMessageSize.
 const SNMP_ENGINE: [u32; 9] = [1, 3, 6, 1, 6, 3, 10, 2, 1];
@@ -112,24 +117,36 @@ impl Agent {
             (None, None) => LocalEngine::generate(),
         };
         let mut unnamed = Vec::new();
-        let mut named: Vec<(String, Vec<(Oid, Value)>)> = Vec::new();
+        let mut unnamed_variations = Vec::new();
+        let mut named = Vec::new();
         for r in recordings {
             let bindings = r.varbinds.into_iter().map(|vb| (vb.oid, vb.value));
             match r.name {
-                None => unnamed.extend(bindings),
-                Some(n) => named.push((n, bindings.collect())),
+                None => {
+                    unnamed.extend(bindings);
+                    unnamed_variations.extend(r.variations);
+                }
+                Some(n) => named.push((n, bindings.collect::<Vec<_>>(), r.variations)),
             }
         }
-        let mut stores = vec![Store::new(unnamed, &mib)];
+        let mut first = Store::new(unnamed, &mib);
+        for (o, v) in unnamed_variations {
+            first.set_variation(o, v);
+        }
+        let mut stores = vec![first];
         let mut names = HashMap::new();
-        for (n, b) in named {
+        for (n, b, variations) in named {
             if names.contains_key(n.as_bytes()) {
                 return Err(AgentError::Config(format!(
                     "two recordings are named {n:?}; each community and context needs one"
                 )));
             }
             names.insert(n.into_bytes(), stores.len());
-            stores.push(Store::new(b, &mib));
+            let mut store = Store::new(b, &mib);
+            for (o, v) in variations {
+                store.set_variation(o, v);
+            }
+            stores.push(store);
         }
         let mut users = Vec::new();
         for u in &config.users {
@@ -166,6 +183,7 @@ impl Agent {
             engine,
             started: Instant::now(),
             vary: options.vary,
+            vary_errors: options.vary_errors,
             mib,
             state: Mutex::new(State {
                 devices: Devices::new(options.max_devices),
@@ -434,17 +452,57 @@ impl<'a> View<'a> {
                 return v;
             }
         }
+        if let Some(Variation::Numeric(n)) = self.store.variation(oid) {
+            return self.numeric(oid, n, recorded);
+        }
         if let (Some(rate), Value::Counter32(_) | Value::Counter64(_)) = (self.agent.vary, recorded)
         {
+            let kind = self.store.counter_kind(oid);
+            if kind.errors && !self.agent.vary_errors {
+                return recorded.clone();
+            }
+            let ms = match kind.if_index {
+                Some(i) => {
+                    let oper = Oid::from_slice(&IF_OPER_STATUS).child(&[i]);
+                    let up = matches!(self.store.get(&oper), None | Some(Value::Integer(1)));
+                    self.dev.counting_ms(self.sid, i, up, self.now)
+                }
+                None => self.dev.elapsed_ms(self.now),
+            };
             let base = match recorded {
                 Value::Counter32(c) => u64::from(*c),
                 Value::Counter64(c) => *c,
                 _ => 0,
             };
             let r = rate.rate(base, self.store.recorded_uptime());
-            return advance(recorded, r, self.dev.elapsed_ms(self.now));
+            return advance(recorded, r, ms);
         }
         recorded.clone()
+    }
+
+    /// A `numeric` value now: seconds since the device started (or since the epoch with
+    /// `atime`); a cumulative one goes on from the value this device last showed.
+    fn numeric(&self, oid: &Oid, n: &Numeric, recorded: &Value) -> Value {
+        let t = if n.absolute_time {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0.0, |d| d.as_secs_f64())
+        } else {
+            self.dev.elapsed_ms(self.now) as f64 / 1000.0
+        };
+        let noise = if n.deviation > 0.0 {
+            (snmpkit::usm::random_u64() >> 11) as f64 / (1u64 << 53) as f64
+        } else {
+            0.5
+        };
+        if !n.cumulative {
+            return n.value_at(t, noise, recorded);
+        }
+        let mut state = self.dev.cumulative.borrow_mut();
+        let key = (self.sid, oid.clone());
+        let v = n.raw_at(t, noise, state.get(&key).copied());
+        state.insert(key, (v, t));
+        n.value_at_raw(v, recorded)
     }
 
     fn engine_value(&self, a: &[u32], recorded: Option<&Value>) -> Option<Value> {
@@ -595,6 +653,7 @@ pub(crate) fn test_recording(bindings: Vec<(Oid, Value)>) -> Recording {
             .into_iter()
             .map(|(o, v)| VarBind::new(o, v))
             .collect(),
+        variations: Default::default(),
         warnings: Vec::new(),
     }
 }

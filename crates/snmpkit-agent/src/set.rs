@@ -7,6 +7,7 @@ use std::time::Instant;
 use super::config::Access;
 use super::events::LinkEvent;
 use super::responder::{status, Agent, State};
+use super::variation::Variation;
 use snmpkit::codec::Version;
 use snmpkit::mib::{BaseType, NodeKind};
 use snmpkit::{Oid, Value, VarBind};
@@ -49,6 +50,15 @@ impl Agent {
             if self.fixed.contains(&vb.oid) {
                 return fail(status::NOT_WRITABLE, i);
             }
+            if let Some(Variation::WriteCache) = store.variation(&vb.oid) {
+                // snmpsim's writecache: any value of the recorded type.
+                match store.get(&vb.oid) {
+                    Some(s) if std::mem::discriminant(s) == std::mem::discriminant(&vb.value) => {
+                        continue
+                    }
+                    _ => return fail(status::WRONG_TYPE, i),
+                }
+            }
             if let Err(s) = self.check(store.get(&vb.oid), &vb.oid, &vb.value) {
                 return fail(s, i);
             }
@@ -73,6 +83,8 @@ impl Agent {
                 let old_oper = current(&oper_oid);
                 let new = Value::Integer(*admin);
                 if old_oper.is_some() {
+                    let recorded_up = matches!(store.get(&oper_oid), Some(Value::Integer(1)));
+                    dev.set_running(sid, *n, *admin == 1, recorded_up, now);
                     dev.overlay.insert((sid, oper_oid), new.clone());
                 }
                 if old_admin.as_ref() != Some(&new) || old_oper.is_some_and(|o| o != new) {

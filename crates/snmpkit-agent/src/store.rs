@@ -1,11 +1,13 @@
 //! The recorded data an agent serves: an ordered map of OID to value per recording, and what
 //! it takes to answer Get (noSuchObject versus noSuchInstance) and GetNext (a range scan).
 
-use std::collections::{btree_map, BTreeMap, HashSet};
+use std::collections::{btree_map, BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
 
 use snmpkit::mib::{Mib, NodeKind};
 use snmpkit::{Oid, Value};
+
+use crate::variation::Variation;
 
 pub(crate) use snmpkit::SYS_UPTIME_0;
 
@@ -19,7 +21,27 @@ pub struct Store {
     objects: HashSet<Oid>,
     /// The recorded sysUpTime.0, in hundredths of a second.
     recorded_uptime: Option<u32>,
+    /// Values an snmpsim variation module moves or lets a Set change.
+    variations: HashMap<Oid, Variation>,
+    /// What `--vary` needs to know of each counter that is not plain traffic of the device
+    /// as a whole: the interface it counts for, and whether it counts errors.
+    counters: HashMap<Oid, CounterKind>,
 }
+
+/// What kind of counter an OID holds, for `--vary`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct CounterKind {
+    /// The ifIndex of an ifTable or ifXTable counter: it counts only while that interface
+    /// is operationally up.
+    pub if_index: Option<u32>,
+    /// An error or discard counter (its MIB name says so): it stays still unless
+    /// `--vary-errors`.
+    pub errors: bool,
+}
+
+/// ifEntry and ifXEntry (IF-MIB).
+const IF_ENTRY: [u32; 9] = [1, 3, 6, 1, 2, 1, 2, 2, 1];
+const IFX_ENTRY: [u32; 10] = [1, 3, 6, 1, 2, 1, 31, 1, 1, 1];
 
 impl Store {
     /// Builds a store from recorded bindings; a later duplicate OID replaces an earlier one.
@@ -41,7 +63,33 @@ impl Store {
             }
         }
         self.objects.insert(object_of(&oid, mib));
+        if matches!(value, Value::Counter32(_) | Value::Counter64(_)) {
+            let kind = counter_kind(&oid, mib);
+            if kind != CounterKind::default() {
+                self.counters.insert(oid.clone(), kind);
+            }
+        } else {
+            self.counters.remove(&oid);
+        }
         self.map.insert(oid, value);
+    }
+
+    /// Marks `oid` as moved or made writable by a variation module.
+    pub fn set_variation(&mut self, oid: Oid, v: Variation) {
+        self.variations.insert(oid, v);
+    }
+
+    /// The variation module of `oid`, if one moves it.
+    pub fn variation(&self, oid: &Oid) -> Option<&Variation> {
+        if self.variations.is_empty() {
+            return None;
+        }
+        self.variations.get(oid)
+    }
+
+    /// What `--vary` must know of the counter at `oid`.
+    pub(crate) fn counter_kind(&self, oid: &Oid) -> CounterKind {
+        self.counters.get(oid).copied().unwrap_or_default()
     }
 
     /// How many bindings the store holds.
@@ -97,6 +145,24 @@ impl Store {
                 .is_some_and(|p| self.objects.contains(&Oid::from_slice(p)))
         })
     }
+}
+
+/// An interface counter's ifIndex, and whether a counter counts errors or discards.
+fn counter_kind(oid: &Oid, mib: &Mib) -> CounterKind {
+    let a = oid.arcs();
+    let in_table = |entry: &[u32]| a.len() == entry.len() + 2 && a.starts_with(entry);
+    let if_index = if in_table(&IF_ENTRY) || in_table(&IFX_ENTRY) {
+        a.last().copied()
+    } else {
+        None
+    };
+    let errors = mib.lookup(oid).is_some_and(|n| {
+        let name = n.name().to_ascii_lowercase();
+        ["error", "discard", "unknownproto", "drop", "bad", "fail"]
+            .iter()
+            .any(|w| name.contains(w))
+    });
+    CounterKind { if_index, errors }
 }
 
 /// The object an instance belongs to: the MIB's scalar or column above it, else (for OIDs the

@@ -14,9 +14,18 @@ Data: each --data FILE is served under every community the agent accepts and the
 context; each file in a --data DIRECTORY under the community and v3 context named after its \
 stem (public.snmprec -> community public), as snmpsim does; such a community may Set unless the \
 configuration names it. Recordings are snmpwalk -On text \
-(.snmpwalk, .walk, .txt, or any other name) or snmpsim .snmprec files.
+(.snmpwalk, .walk, .txt, or any other name) or snmpsim .snmprec files. A file of a \
+directory that cannot be read is reported (FILE:LINE: why) and skipped, and the others are \
+served; --strict refuses to start instead. snmpsim's variation modules: numeric (values that \
+move with time) and writecache (values a Set may change) are simulated; error, delay, \
+notification, multiplex, redis, sql and subprocess serve their recorded value= (one warning \
+per module and file).
 
-Without --config, community public reads and private writes (from anywhere).
+Address: with no ADDRESS and no agentAddress in --config, the agent listens on \
+udp:127.0.0.1:161, loopback only. Without --config, community public reads and private \
+writes (as does every community named after a file of a --data directory), from any host \
+that can reach the agent: bound to any other address than loopback, the agent warns about it. \
+Give a --config (rocommunity/rwcommunity with a source) before exposing it.
 
 Many devices: bound to a wildcard address (udp:0.0.0.0:PORT), the agent answers from the \
 address each request was sent to, and every local address is a device with its own \
@@ -24,7 +33,9 @@ sysUpTime, counters and Set values (created when first asked).
 
 --vary: a counter's value is its recorded value plus RATE x seconds since its device was first \
 asked, Counter32 wrapping at 2^32. RATE is the --vary-rate value when given, else the average \
-rate the recording implies (recorded value / recorded sysUpTime in seconds, at least 1).
+rate the recording implies (recorded value / recorded sysUpTime in seconds, at least 1). An \
+interface's counters (ifTable, ifXTable) move only while its ifOperStatus is up(1); error \
+and discard counters stay at their recorded value unless --vary-errors.
 
 The readiness line 'snmpkit agent: listening on ...' goes to stderr once every address is \
 bound; SIGINT or SIGTERM stop the agent, which then prints its counters.")]
@@ -46,11 +57,19 @@ pub struct AgentArgs {
     /// Every counter advances by N per second, instead of its recorded rate (implies --vary).
     #[arg(long = "vary-rate", value_name = "N")]
     pub vary_rate: Option<u64>,
+    /// With --vary, error and discard counters move too (by default they stay still).
+    #[arg(long = "vary-errors")]
+    pub vary_errors: bool,
+    /// Refuse to start when a recording of a --data directory cannot be read (by default
+    /// it is reported and skipped).
+    #[arg(long)]
+    pub strict: bool,
     /// The most devices (local addresses) kept at once.
     #[arg(long = "max-devices", value_name = "N", default_value_t = 100_000)]
     pub max_devices: usize,
     /// Addresses to listen on, in snmpd's syntax: udp:HOST:PORT, udp6:[ADDR]:PORT, HOST:PORT,
-    /// PORT. Default: the configuration's agentAddress, else udp:0.0.0.0:161.
+    /// PORT (every address). Default: the configuration's agentAddress, else
+    /// udp:127.0.0.1:161 (loopback only).
     #[arg(value_name = "ADDRESS")]
     pub addresses: Vec<String>,
 }
@@ -72,7 +91,15 @@ pub async fn run(args: AgentArgs) -> i32 {
 async fn serve(args: AgentArgs) -> Result<Stats, String> {
     let mut recordings = Vec::new();
     for path in &args.data {
-        let loaded = recording::load(path).map_err(|e| e.to_string())?;
+        let loaded = if args.strict {
+            recording::load(path).map_err(|e| e.to_string())?
+        } else {
+            let l = recording::load_lenient(path).map_err(|e| e.to_string())?;
+            for e in &l.skipped {
+                eprintln!("snmpkit agent: skipped {e}");
+            }
+            l.recordings
+        };
         for r in &loaded {
             for w in &r.warnings {
                 eprintln!("snmpkit agent: warning: {w}");
@@ -98,6 +125,7 @@ async fn serve(args: AgentArgs) -> Result<Stats, String> {
         (_, Some(r)) => Some(VaryRate::Fixed(r)),
         (true, None) => Some(VaryRate::Recorded),
     };
+    options.vary_errors = args.vary_errors;
     let agent = Agent::new(config, recordings, options).map_err(|e| e.to_string())?;
     let sizes = agent.sizes();
     let mut addrs = Vec::new();
@@ -106,7 +134,7 @@ async fn serve(args: AgentArgs) -> Result<Stats, String> {
     } else if !agent.config_addresses().is_empty() {
         agent.config_addresses().to_vec()
     } else {
-        vec!["udp:161".to_string()]
+        vec![snmpkit_agent::DEFAULT_ADDRESS.to_string()]
     };
     for a in given.iter().flat_map(|a| a.split(',')) {
         addrs.push(resolve_address(a).await.map_err(|e| e.to_string())?);
@@ -128,6 +156,36 @@ async fn serve(args: AgentArgs) -> Result<Stats, String> {
     for (name, n) in sizes.iter().skip(1) {
         if let Some(name) = name {
             served.push_str(&format!(", {name}: {n}"));
+        }
+    }
+    if args.config.is_none() {
+        let exposed: Vec<&String> = server
+            .local_addrs()
+            .iter()
+            .zip(&bound)
+            .filter(|(a, _)| !a.ip().is_loopback())
+            .map(|(_, b)| b)
+            .collect();
+        if !exposed.is_empty() {
+            let mut writers = vec!["private".to_string()];
+            writers.extend(sizes.iter().filter_map(|(n, _)| n.clone()));
+            eprintln!(
+                "snmpkit agent: warning: {} {} reachable from other hosts and there is no \
+                 --config: {} {} can Set values from anywhere; give a --config with \
+                 rocommunity/rwcommunity SOURCE lines to restrict access",
+                exposed
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if exposed.len() == 1 { "is" } else { "are" },
+                if writers.len() == 1 {
+                    "community"
+                } else {
+                    "communities"
+                },
+                writers.join(", "),
+            );
         }
     }
     eprintln!(
