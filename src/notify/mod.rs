@@ -45,6 +45,7 @@ pub mod conf;
 mod error;
 mod kernel;
 mod notification;
+pub mod pipeline;
 mod process;
 mod stats;
 mod v3;
