@@ -102,10 +102,12 @@ const TRAPD_USAGE: &str = "\
 Usage: snmptrapd [OPTIONS] [LISTENING-ADDRESSES]
   (snmpkit listen under snmptrapd's name)
   -f              run in the foreground (always so)
-  -n              do not resolve addresses to names (always so)
+  -n              do not print host names (names come from /etc/hosts only)
+  -F FORMAT       print notifications with FORMAT (snmptrapd's % codes)
   -C              do not read the default configuration files
   -c FILE         read FILE as snmptrapd.conf (createUser, authCommunity,
-                  disableAuthorization, snmpTrapdAddr)
+                  authUser, disableAuthorization, snmpTrapdAddr, format1,
+                  format2, format, traphandle)
   -Lo, -Le        print notifications to standard output / standard error
   -Lf FILE        append notifications to FILE
   -O OUTOPTS      output options for varbinds (n, q, s, ...)
@@ -129,7 +131,10 @@ pub enum TrapdCommand {
 /// listener always runs in the foreground and prints addresses), `-c FILE`, `-Lo`, `-Le`,
 /// `-Lf FILE`, `-O...`, `-m`, `-M`, `--json`, and listening addresses (commas allowed).
 pub fn parse_trapd(args: &[String]) -> Result<TrapdCommand, String> {
-    let mut la = ListenArgs::default();
+    let mut la = ListenArgs {
+        trapd: true,
+        ..ListenArgs::default()
+    };
     let mut stderr_output = false;
     let mut i = 0;
     // An option's value: the rest of this argument, or the next one.
@@ -157,7 +162,9 @@ pub fn parse_trapd(args: &[String]) -> Result<TrapdCommand, String> {
                 let opt = &a[1..2];
                 let rest = &a[2..];
                 match opt {
-                    "f" | "n" | "C" | "a" if rest.is_empty() => {}
+                    "f" | "C" | "a" if rest.is_empty() => {}
+                    "n" if rest.is_empty() => la.numeric_hosts = true,
+                    "F" => la.format = Some(value(&mut i, rest, opt)?),
                     "c" => la.config = Some(PathBuf::from(value(&mut i, rest, opt)?)),
                     "O" => la.output.push(value(&mut i, rest, opt)?),
                     "m" => la.mibs = Some(value(&mut i, rest, opt)?),

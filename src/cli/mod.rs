@@ -5,6 +5,7 @@ mod agent;
 mod config;
 mod links;
 pub mod listen;
+pub mod webhook;
 mod nats;
 mod out;
 mod poll;

@@ -110,7 +110,7 @@ impl Render {
 }
 
 /// A destination that takes every notification passed on (a NATS publisher, a webhook).
-pub trait Forward {
+pub trait Forward: Send {
     /// Takes one notification and its `--json` object. An inform's held acknowledgement
     /// comes along: send it once the destination has the notification (or drop it to leave
     /// the inform unanswered, so that the sender retransmits).
