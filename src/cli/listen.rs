@@ -543,7 +543,10 @@ fn summary(s: &PipelineStats, handlers: bool) -> String {
     }
     let o = &p.output;
     if o.queue_full > 0 {
-        line.push_str(&format!("; {} not printed (output queue full)", o.queue_full));
+        line.push_str(&format!(
+            "; {} not printed (output queue full)",
+            o.queue_full
+        ));
     }
     if o.waiting > 0 {
         line.push_str(&format!("; {} not printed (stdout not read)", o.waiting));
@@ -599,4 +602,3 @@ impl Shutdown {
         }
     }
 }
-

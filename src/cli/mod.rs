@@ -5,7 +5,6 @@ mod agent;
 mod config;
 mod links;
 pub mod listen;
-pub mod webhook;
 mod nats;
 mod out;
 mod poll;
@@ -15,6 +14,7 @@ mod table;
 mod translate;
 mod trap;
 mod walk;
+pub mod webhook;
 
 pub use config::Session;
 

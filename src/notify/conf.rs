@@ -92,7 +92,8 @@ impl TrapdConfig {
                         warn("traphandle needs OID|default and PROGRAM".into());
                         continue;
                     };
-                    c.trap_handles.push((oid.to_string(), cmd.trim().to_string()));
+                    c.trap_handles
+                        .push((oid.to_string(), cmd.trim().to_string()));
                 }
                 "format1" | "format2" | "format" => {
                     let rest = line[first.len()..].trim_start();
@@ -117,7 +118,9 @@ impl TrapdConfig {
                             c.format1 = Some(fmt.clone());
                             c.format2 = Some(fmt);
                         }
-                        other => warn(format!("format {other}: only print, print1 and print2 are supported")),
+                        other => warn(format!(
+                            "format {other}: only print, print1 and print2 are supported"
+                        )),
                     }
                 }
                 "disableauthorization" => match args.first().map(|s| s.to_ascii_lowercase()) {

@@ -183,7 +183,8 @@ mod tests {
         let (tx, rx) = std::sync::mpsc::channel::<()>();
         let dir = tempfile::tempdir().unwrap();
         let gate = dir.path().join("gate");
-        let cmd: Arc<str> = format!("while [ ! -e {} ]; do sleep 0.01; done", gate.display()).into();
+        let cmd: Arc<str> =
+            format!("while [ ! -e {} ]; do sleep 0.01; done", gate.display()).into();
         let mut accepted = 0;
         for _ in 0..10 {
             if pool.submit(cmd.clone(), Vec::new()) {

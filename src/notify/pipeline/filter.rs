@@ -24,7 +24,13 @@ pub fn identity(n: &Notification) -> u64 {
     n.source.ip().hash(&mut h);
     n.trap_oid.hash(&mut h);
     if let Some(v1) = &n.v1 {
-        (&v1.enterprise, v1.agent_addr, v1.generic_trap, v1.specific_trap).hash(&mut h);
+        (
+            &v1.enterprise,
+            v1.agent_addr,
+            v1.generic_trap,
+            v1.specific_trap,
+        )
+            .hash(&mut h);
     }
     for vb in &n.varbinds {
         if vb.oid.arcs() == SYS_UPTIME_0 || vb.oid.arcs() == SNMP_TRAP_OID_0 {

@@ -322,8 +322,8 @@ impl Pipeline {
         };
         tokio::pin!(stopped_writer);
         let storms = |ended: Vec<StormReport>,
-                          out: &mut Option<Output>,
-                          event: &mut dyn FnMut(PipelineEvent)| {
+                      out: &mut Option<Output>,
+                      event: &mut dyn FnMut(PipelineEvent)| {
             for r in ended {
                 if json_out {
                     if let Some(o) = out.as_mut() {

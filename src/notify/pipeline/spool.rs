@@ -216,7 +216,10 @@ impl Spool {
         // Cut the last segment back to its last good record, so appends follow it.
         if let Some(last) = segments.last() {
             let path = seg_path(dir, last.id);
-            let f = OpenOptions::new().write(true).open(&path).map_err(io(&path))?;
+            let f = OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .map_err(io(&path))?;
             if f.metadata().map_err(io(&path))?.len() != last.len {
                 f.set_len(last.len).map_err(io(&path))?;
                 f.sync_all().map_err(io(&path))?;
@@ -266,7 +269,11 @@ impl Spool {
         if self.pending_bytes + total > self.max_bytes {
             return Err(SpoolError::Full(self.max_bytes));
         }
-        if self.segments.last().is_some_and(|s| s.len >= self.segment_bytes) {
+        if self
+            .segments
+            .last()
+            .is_some_and(|s| s.len >= self.segment_bytes)
+        {
             self.roll()?;
         }
         let seq = self.next_seq;
@@ -398,7 +405,11 @@ impl Spool {
             if s.id < self.committed.0 || s.id > pos.0 {
                 continue;
             }
-            let from = if s.id == self.committed.0 { self.committed.1 } else { 0 };
+            let from = if s.id == self.committed.0 {
+                self.committed.1
+            } else {
+                0
+            };
             let to = if s.id == pos.0 { pos.1 } else { s.len };
             released += to.saturating_sub(from);
             let _ = &mut count;

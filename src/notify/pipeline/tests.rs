@@ -103,7 +103,9 @@ async fn dedup_counts_repeats_and_the_counters_add_up() {
     let mut c = PipelineConfig::new(render(Style::Json));
     c.output = Some(OutputSink::Writer(Box::new(out.clone())));
     c.dedup = Some(Duration::from_secs(10));
-    let mut d: Vec<Vec<u8>> = (0..50).map(|i| message(PduType::TrapV2, i, i as u32, 2)).collect();
+    let mut d: Vec<Vec<u8>> = (0..50)
+        .map(|i| message(PduType::TrapV2, i, i as u32, 2))
+        .collect();
     d.push(message(PduType::TrapV2, 99, 5, 3)); // another value: not a repeat
     d.push(b"garbage".to_vec());
     let (s, _rx) = run(c, &d).await;
@@ -124,8 +126,12 @@ async fn rate_limit_suppresses_a_flood_and_reports_the_storm() {
     let mut c = PipelineConfig::new(render(Style::Json));
     c.output = Some(OutputSink::Writer(Box::new(out.clone())));
     c.rate_limit = Some(100);
-    c.on_event = Some(Box::new(move |e: &PipelineEvent| ev.lock().unwrap().push(e.clone())));
-    let d: Vec<Vec<u8>> = (0..1000).map(|i| message(PduType::TrapV2, i, 0, i)).collect();
+    c.on_event = Some(Box::new(move |e: &PipelineEvent| {
+        ev.lock().unwrap().push(e.clone())
+    }));
+    let d: Vec<Vec<u8>> = (0..1000)
+        .map(|i| message(PduType::TrapV2, i, 0, i))
+        .collect();
     let (s, _rx) = run(c, &d).await;
     assert!(s.adds_up(), "{s:?}");
     assert_eq!(s.received(), 1000);
@@ -178,7 +184,9 @@ async fn a_stuck_writer_never_holds_the_pipeline() {
     rd.style = Style::Blocks;
     let mut c = PipelineConfig::new(rd);
     c.output = Some(OutputSink::Writer(Box::new(Stuck(rx))));
-    let d: Vec<Vec<u8>> = (0..2000).map(|i| message(PduType::TrapV2, i, 0, i)).collect();
+    let d: Vec<Vec<u8>> = (0..2000)
+        .map(|i| message(PduType::TrapV2, i, 0, i))
+        .collect();
     let (s, _rx) = run(c, &d).await;
     drop(tx);
     assert_eq!(s.pipeline.passed, 2000);
@@ -194,14 +202,25 @@ async fn handlers_and_exec_run_beside_the_output() {
     let h = dir.path().join("handler");
     let e = dir.path().join("exec");
     let mut c = PipelineConfig::new(render(Style::Trapd(TrapdFormat::default())));
-    c.handlers = TrapHandlers::new(vec![(HandlerMatch::Default, format!("cat >> {}", h.display()))]);
+    c.handlers = TrapHandlers::new(vec![(
+        HandlerMatch::Default,
+        format!("cat >> {}", h.display()),
+    )]);
     c.exec = Some(format!("cat >> {}", e.display()));
     let d: Vec<Vec<u8>> = (0..3).map(|i| message(PduType::TrapV2, i, 0, i)).collect();
     let (s, _rx) = run(c, &d).await;
     assert_eq!(s.pipeline.passed, 3);
     for _ in 0..2000 {
-        let done = std::fs::read_to_string(&h).unwrap_or_default().matches("127.0.0.1").count() == 3
-            && std::fs::read_to_string(&e).unwrap_or_default().lines().count() == 3;
+        let done = std::fs::read_to_string(&h)
+            .unwrap_or_default()
+            .matches("127.0.0.1")
+            .count()
+            == 3
+            && std::fs::read_to_string(&e)
+                .unwrap_or_default()
+                .lines()
+                .count()
+                == 3;
         if done {
             break;
         }

@@ -241,7 +241,14 @@ impl Ctx<'_> {
             )
         } else {
             let l = utc.with_timezone(&chrono::Local);
-            (l.year(), l.month(), l.day(), l.hour(), l.minute(), l.second())
+            (
+                l.year(),
+                l.month(),
+                l.day(),
+                l.hour(),
+                l.minute(),
+                l.second(),
+            )
         };
         match c.to_ascii_lowercase() {
             'y' => y.to_string(),
@@ -821,11 +828,20 @@ mod tests {
             render(&t, &v2())
         };
         // 1_800_000_000 is 2027-01-15 08:00:00 UTC.
-        assert_eq!(f("%#.4y-%#.2m-%#.2l %#.2h:%#.2j:%#.2k"), "2027-01-15 08:00:00");
+        assert_eq!(
+            f("%#.4y-%#.2m-%#.2l %#.2h:%#.2j:%#.2k"),
+            "2027-01-15 08:00:00"
+        );
         assert_eq!(f("%#.2y"), "27");
-        assert_eq!(f("%#5m|%#-5m|%-12B|%12B|%.3B"), "00001|10000|localhost000|   localhost|loc");
+        assert_eq!(
+            f("%#5m|%#-5m|%-12B|%12B|%.3B"),
+            "00001|10000|localhost000|   localhost|loc"
+        );
         assert_eq!(f("%t %s %S %u %w %%"), "1800000000 1 2 public 0 %");
-        assert_eq!(f("%b|%a|%A"), "UDP: [127.0.0.1]:46052->[127.0.0.1]:21162|0.0.0.0|0.0.0.0");
+        assert_eq!(
+            f("%b|%a|%A"),
+            "UDP: [127.0.0.1]:46052->[127.0.0.1]:21162|0.0.0.0|0.0.0.0"
+        );
         assert_eq!(f("%#v").matches(", .1.3").count(), 4);
         assert_eq!(f("\\t\\\\\\q"), "\t\\\\q");
     }
@@ -860,9 +876,15 @@ mod tests {
     #[test]
     fn handlers_match_oids_subtrees_and_default() {
         let h = TrapHandlers::new(vec![
-            (HandlerMatch::Exact(oid("1.3.6.1.6.3.1.1.5.3")), "down".into()),
+            (
+                HandlerMatch::Exact(oid("1.3.6.1.6.3.1.1.5.3")),
+                "down".into(),
+            ),
             (HandlerMatch::Subtree(oid("1.3.6.1.4.1")), "ent".into()),
-            (HandlerMatch::Below(oid("1.3.6.1.4.1.8072")), "netsnmp".into()),
+            (
+                HandlerMatch::Below(oid("1.3.6.1.4.1.8072")),
+                "netsnmp".into(),
+            ),
             (HandlerMatch::Default, "other".into()),
         ]);
         let names = |n: &Notification| -> Vec<String> {
