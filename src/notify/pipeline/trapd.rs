@@ -34,13 +34,9 @@ pub struct HostNames {
 }
 
 impl HostNames {
-    /// Names from the system's hosts file (`/etc/hosts`); none with `numeric`.
+    /// Names from the system's hosts file (`/etc/hosts`); `numeric` is snmptrapd's `-n`.
     pub fn system(numeric: bool) -> HostNames {
-        let text = if numeric {
-            String::new()
-        } else {
-            std::fs::read_to_string("/etc/hosts").unwrap_or_default()
-        };
+        let text = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
         HostNames::from_hosts(&text, numeric)
     }
 
@@ -80,6 +76,15 @@ impl HostNames {
     pub fn name_or_address(&self, ip: IpAddr) -> String {
         self.lookup(ip)
             .map(str::to_string)
+            .unwrap_or_else(|| ip.to_string())
+    }
+
+    /// The name for `ip` even under `-n` (snmptrapd 5.9 still names v1 agent addresses
+    /// then), else the address.
+    pub fn agent_name(&self, ip: IpAddr) -> String {
+        self.names
+            .get(&ip)
+            .cloned()
             .unwrap_or_else(|| ip.to_string())
     }
 }
@@ -159,16 +164,32 @@ fn uptime_string(ticks: u32) -> String {
     }
 }
 
-/// `UDP: [src]:port->[dst]:port`, net-snmp's transport address text.
+/// net-snmp's transport address text: `UDP: [src]:port->[dst]:port`, and for IPv6
+/// `UDP/IPv6: [src]:port` (net-snmp 5.9 leaves the local end out there).
 pub fn transport_address(source: SocketAddr, local: SocketAddr) -> String {
-    let proto = if source.is_ipv6() { "UDP/IPv6" } else { "UDP" };
+    if source.is_ipv6() {
+        return format!("UDP/IPv6: [{}]:{}", source.ip(), source.port());
+    }
     format!(
-        "{proto}: [{}]:{}->[{}]:{}",
+        "UDP: [{}]:{}->[{}]:{}",
         source.ip(),
         source.port(),
         local.ip(),
         local.port()
     )
+}
+
+/// `%B`: the source's host name; under `-n` the transport address (net-snmp formats the
+/// address without its host-name flag then); for an IPv6 source net-snmp 5.9 prints
+/// `<UNKNOWN>`, and so does this.
+fn source_name(hosts: &HostNames, source: SocketAddr, local: SocketAddr) -> String {
+    if hosts.numeric() {
+        transport_address(source, local)
+    } else if source.is_ipv6() {
+        "<UNKNOWN>".to_string()
+    } else {
+        hosts.name_or_address(source.ip())
+    }
 }
 
 /// Printable bytes as they are, others as `.` (how snmptrapd prints communities and names).
@@ -336,9 +357,9 @@ impl Ctx<'_> {
                 self.time_field(c, spec.alt)
             }
             'a' => self.agent_ip().to_string(),
-            'A' => self.hosts.name_or_address(self.agent_ip()),
+            'A' => self.hosts.agent_name(self.agent_ip()),
             'b' => transport_address(self.n.source, self.n.local),
-            'B' => self.hosts.name_or_address(self.n.source.ip()),
+            'B' => source_name(self.hosts, self.n.source, self.n.local),
             'N' => self.enterprise(),
             'E' => match &self.n.sender {
                 Sender::Usm {
@@ -543,12 +564,7 @@ impl TrapdFormat {
             two(&cx.time_field('k', false)),
         );
         let agent = IpAddr::V4(v1.agent_addr);
-        if self.hosts.numeric() {
-            // snmptrapd -n writes the address with no space before "(via" (sic).
-            out.push_str(&agent.to_string());
-        } else {
-            let _ = write!(out, "{} [{agent}] ", self.hosts.name_or_address(agent));
-        }
+        let _ = write!(out, "{} [{agent}] ", self.hosts.agent_name(agent));
         let _ = write!(
             out,
             "(via {}) {}\n\t{} {} Trap (",
@@ -844,6 +860,30 @@ mod tests {
         );
         assert_eq!(f("%#v").matches(", .1.3").count(), 4);
         assert_eq!(f("\\t\\\\\\q"), "\t\\\\q");
+    }
+
+    /// `-n` and IPv6, as snmptrapd 5.9 prints them.
+    #[test]
+    fn numeric_and_ipv6_sources() {
+        let f = TrapdFormat {
+            hosts: HostNames::from_hosts("127.0.0.1 localhost\n", true),
+            ..TrapdFormat::default()
+        };
+        let s = render(&f, &v2());
+        assert!(
+            s[20..].starts_with(
+                "UDP: [127.0.0.1]:46052->[127.0.0.1]:21162 [UDP: [127.0.0.1]:46052->[127.0.0.1]:21162]:\n"
+            ),
+            "{s}"
+        );
+        let mut n = v2();
+        n.source = "[::1]:54986".parse().unwrap();
+        n.local = "[::1]:21166".parse().unwrap();
+        let f = TrapdFormat {
+            hosts: hosts(),
+            ..TrapdFormat::default()
+        };
+        assert!(render(&f, &n)[20..].starts_with("<UNKNOWN> [UDP/IPv6: [::1]:54986]:\n"));
     }
 
     /// What snmptrapd 5.9 gave a `traphandle default` script for the same traps.
