@@ -132,6 +132,9 @@ pub enum PipelineEvent {
     HandlerFailed(String),
 }
 
+/// A callback told about [`PipelineEvent`]s.
+pub type EventHandler = Box<dyn FnMut(&PipelineEvent) + Send>;
+
 /// What the pipeline does with notifications. Start from [`PipelineConfig::new`].
 #[non_exhaustive]
 pub struct PipelineConfig {
@@ -155,7 +158,7 @@ pub struct PipelineConfig {
     /// The handler pool.
     pub exec_pool: ExecPool,
     /// Told about storms, unauthorized drops and handler failures.
-    pub on_event: Option<Box<dyn FnMut(&PipelineEvent) + Send>>,
+    pub on_event: Option<EventHandler>,
 }
 
 impl PipelineConfig {

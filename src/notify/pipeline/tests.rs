@@ -48,8 +48,10 @@ impl std::io::Write for Shared {
 }
 
 async fn receiver() -> Receiver {
-    let mut c = ReceiverConfig::default();
-    c.listen = vec!["127.0.0.1:0".parse().unwrap()];
+    let c = ReceiverConfig {
+        listen: vec!["127.0.0.1:0".parse().unwrap()],
+        ..ReceiverConfig::default()
+    };
     Receiver::bind(c).await.unwrap()
 }
 

@@ -450,16 +450,17 @@ fn expand(fmt: &str, cx: &Ctx<'_>, out: &mut String) {
     let mut sep = String::new();
     while let Some(c) = it.next() {
         match c {
-            '\\' => match it.next() {
-                Some(e) => match backslash(e) {
-                    Some(ch) => out.push(ch),
-                    None => {
-                        out.push('\\');
-                        out.push(e);
+            '\\' => {
+                if let Some(e) = it.next() {
+                    match backslash(e) {
+                        Some(ch) => out.push(ch),
+                        None => {
+                            out.push('\\');
+                            out.push(e);
+                        }
                     }
-                },
-                None => {}
-            },
+                }
+            }
             '%' => {
                 let mut spec = Spec::default();
                 // Flags, then width, then precision, then the command; `%V` takes the
