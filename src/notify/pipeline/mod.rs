@@ -33,7 +33,9 @@ pub mod webhook;
 
 pub use exec::{ExecPool, ExecStats};
 pub use filter::{Dedup, RateLimit, StormReport};
-pub use output::{Output, OutputReport, OutputSink};
+#[cfg(unix)]
+pub use output::SyslogWriter;
+pub use output::{Output, OutputReport, OutputSink, SYSLOG_FORMAT1, SYSLOG_FORMAT2};
 pub use trapd::{HandlerMatch, HostNames, TrapHandlers, TrapdFormat};
 
 use super::{InformAck, Notification, Receiver, Stats};

@@ -224,3 +224,92 @@ impl Output {
         }
     }
 }
+
+/// snmptrapd's default syslog formats (`format syslog1`, `format syslog2`).
+pub const SYSLOG_FORMAT1: &str = "%a: %W Trap (%q) Uptime: %#T%#v\\n";
+/// See [`SYSLOG_FORMAT1`].
+pub const SYSLOG_FORMAT2: &str = "%B [%b]: Trap %#v\\n";
+
+/// A writer that sends each line written to it as one syslog message, framed as syslog(3)
+/// frames it (`<PRI>Mmm dd hh:mm:ss TAG[PID]: line`), over a Unix datagram socket
+/// (`/dev/log`): snmptrapd's `-Ls`. A line that the socket refuses is counted, not retried.
+#[cfg(unix)]
+pub struct SyslogWriter {
+    sock: std::os::unix::net::UnixDatagram,
+    pri: u8,
+    tag: String,
+    buf: Vec<u8>,
+    /// Lines the socket refused.
+    pub refused: u64,
+}
+
+#[cfg(unix)]
+impl SyslogWriter {
+    /// Connects to the syslog socket at `path`; messages go with `facility` (0..=23, as in
+    /// syslog(3) divided by 8) and severity warning, as snmptrapd logs notifications.
+    pub fn connect(path: &std::path::Path, facility: u8, tag: &str) -> std::io::Result<Self> {
+        let sock = std::os::unix::net::UnixDatagram::unbound()?;
+        sock.connect(path)?;
+        Ok(SyslogWriter {
+            sock,
+            pri: facility.min(23) * 8 + 4,
+            tag: tag.to_string(),
+            buf: Vec::new(),
+            refused: 0,
+        })
+    }
+}
+
+#[cfg(unix)]
+impl Write for SyslogWriter {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(b);
+        while let Some(nl) = self.buf.iter().position(|&c| c == b'\n') {
+            let line: Vec<u8> = self.buf.drain(..=nl).collect();
+            let line = &line[..line.len() - 1];
+            let stamp = chrono::Local::now().format("%b %e %H:%M:%S");
+            let mut msg = format!(
+                "<{}>{stamp} {}[{}]: ",
+                self.pri,
+                self.tag,
+                std::process::id()
+            )
+            .into_bytes();
+            msg.extend_from_slice(line);
+            if self.sock.send(&msg).is_err() {
+                self.refused += 1;
+            }
+        }
+        Ok(b.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syslog_lines_are_framed_one_per_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log");
+        let server = std::os::unix::net::UnixDatagram::bind(&path).unwrap();
+        let mut w = SyslogWriter::connect(&path, 3, "snmptrapd").unwrap();
+        w.write_all(b"first line\nsecond").unwrap();
+        w.write_all(b" line\n").unwrap();
+        let mut buf = [0u8; 512];
+        for want in ["first line", "second line"] {
+            let n = server.recv(&mut buf).unwrap();
+            let m = String::from_utf8_lossy(&buf[..n]).into_owned();
+            assert!(m.starts_with("<28>"), "{m}");
+            assert!(
+                m.ends_with(&format!(" snmptrapd[{}]: {want}", std::process::id())),
+                "{m}"
+            );
+        }
+        assert_eq!(w.refused, 0);
+    }
+}

@@ -215,7 +215,7 @@ async fn handlers_and_exec_run_beside_the_output() {
     for _ in 0..2000 {
         let done = std::fs::read_to_string(&h)
             .unwrap_or_default()
-            .matches("127.0.0.1")
+            .matches("UDP: [")
             .count()
             == 3
             && std::fs::read_to_string(&e)
@@ -229,6 +229,7 @@ async fn handlers_and_exec_run_beside_the_output() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let handler = std::fs::read_to_string(&h).unwrap();
+    assert_eq!(handler.matches("UDP: [").count(), 3, "{handler}");
     assert!(handler.contains(".1.3.6.1.2.1.2.2.1.1.2 2\n"), "{handler}");
     let exec = std::fs::read_to_string(&e).unwrap();
     assert_eq!(exec.lines().count(), 3, "{exec}");

@@ -109,6 +109,7 @@ Usage: snmptrapd [OPTIONS] [LISTENING-ADDRESSES]
                   authUser, disableAuthorization, snmpTrapdAddr, format1,
                   format2, format, traphandle)
   -Lo, -Le        print notifications to standard output / standard error
+  -Ls FACILITY    send notifications to syslog (d, u, 0-7)
   -Lf FILE        append notifications to FILE
   -O OUTOPTS      output options for varbinds (n, q, s, ...)
   -m MIBS         MIB modules to load
@@ -183,6 +184,15 @@ pub fn parse_trapd(args: &[String]) -> Result<TrapdCommand, String> {
                                 };
                                 la.log_file = Some(PathBuf::from(file));
                             }
+                            Some('s') => {
+                                let f = spec[1..].trim();
+                                let f = if f.is_empty() {
+                                    value(&mut i, "", "Ls")?
+                                } else {
+                                    f.to_string()
+                                };
+                                la.syslog = Some(syslog_facility(&f)?);
+                            }
                             _ => return Err(format!("unsupported logging option: -L{spec}")),
                         }
                     }
@@ -197,6 +207,19 @@ pub fn parse_trapd(args: &[String]) -> Result<TrapdCommand, String> {
         la.log_file = Some(PathBuf::from("/dev/stderr"));
     }
     Ok(TrapdCommand::Listen(Box::new(la)))
+}
+
+/// `-Ls FACILITY`: `d` (daemon), `u` (user) or `0`..`7` (local0..local7), as snmpcmd(1) has
+/// them; syslog(3)'s facility number divided by 8.
+fn syslog_facility(f: &str) -> Result<u8, String> {
+    match f {
+        "d" => Ok(3),
+        "u" => Ok(1),
+        _ => match f.parse::<u8>() {
+            Ok(n) if n <= 7 => Ok(16 + n),
+            _ => Err(format!("Unknown syslog facility: {f}")),
+        },
+    }
 }
 
 /// snmptrapd takes several addresses in one argument, separated by commas.
@@ -252,6 +275,10 @@ mod tests {
         assert_eq!(l.mibs.as_deref(), Some(""));
         assert_eq!(l.mib_dirs.as_deref(), Some("/m"));
         assert_eq!(l.addresses, vec!["udp:127.0.0.1:1162", "udp6:[::1]:1162"]);
+        assert_eq!(parse(&["-Ls", "d"]).syslog, Some(3));
+        assert_eq!(parse(&["-Ls7"]).syslog, Some(23));
+        let bad: Vec<String> = vec!["-Lsx".into()];
+        assert!(parse_trapd(&bad).is_err());
         let l = parse(&["-Lo", "-cfile", "-LfFILE", "1162"]);
         assert_eq!(l.config.as_deref(), Some(Path::new("file")));
         assert_eq!(l.log_file.as_deref(), Some(Path::new("FILE")));

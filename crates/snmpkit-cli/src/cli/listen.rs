@@ -105,6 +105,9 @@ pub struct ListenArgs {
     /// snmptrapd's -n: no host names.
     #[arg(skip)]
     pub numeric_hosts: bool,
+    /// snmptrapd's -Ls FACILITY: notifications go to syslog with this facility (0..=23).
+    #[arg(skip)]
+    pub syslog: Option<u8>,
     /// Addresses to listen on, in snmptrapd's syntax (`udp:HOST:PORT`, `udp6:[ADDR]:PORT`,
     /// `HOST:PORT`, `[ADDR]:PORT`, `PORT`). Default: `udp:0.0.0.0:162` and `udp6:[::]:162`.
     #[arg(
@@ -207,9 +210,14 @@ fn render_for(args: &ListenArgs, conf: &TrapdConfig) -> Result<Render, String> {
     let style = if args.json {
         Style::Json
     } else if args.trapd {
-        let (p1, p2) = match &args.format {
-            Some(f) => (Some(f.clone()), Some(f.clone())),
-            None => (conf.format1.clone(), conf.format2.clone()),
+        let (p1, p2) = match (&args.format, args.syslog) {
+            // syslog has formats of its own (snmptrapd.conf's `format syslog1/2`).
+            (_, Some(_)) => (
+                Some(snmpkit::notify::pipeline::SYSLOG_FORMAT1.to_string()),
+                Some(snmpkit::notify::pipeline::SYSLOG_FORMAT2.to_string()),
+            ),
+            (Some(f), None) => (Some(f.clone()), Some(f.clone())),
+            (None, None) => (conf.format1.clone(), conf.format2.clone()),
         };
         Style::Trapd(TrapdFormat {
             print1: p1,
@@ -394,7 +402,19 @@ async fn serve(
                 return 1;
             }
         },
-        None => OutputSink::Stdout,
+        None => match args.syslog {
+            Some(facility) => {
+                let path = std::path::Path::new("/dev/log");
+                match snmpkit::notify::pipeline::SyslogWriter::connect(path, facility, prog) {
+                    Ok(w) => OutputSink::Writer(Box::new(w)),
+                    Err(e) => {
+                        eprintln!("{prog}: cannot open syslog at {}: {e}", path.display());
+                        return 1;
+                    }
+                }
+            }
+            None => OutputSink::Stdout,
+        },
     };
     let handlers = match trap_handlers(conf, &render) {
         Ok(h) => h,
