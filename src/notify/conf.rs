@@ -17,6 +17,15 @@ pub struct TrapdConfig {
     pub disable_authorization: bool,
     /// Addresses from `snmpTrapdAddr`.
     pub listen: Vec<String>,
+    /// Users from `authUser` (SNMPv3 notifications are authorised by name, as by net-snmp).
+    pub auth_users: Vec<String>,
+    /// `traphandle OID|default PROGRAM [ARGS]`: the OID token (`default`, a name or numeric
+    /// OID, possibly ending in `*` or `.*`) and the command line, as written.
+    pub trap_handles: Vec<(String, String)>,
+    /// `format1 FORMAT` or `format print1 FORMAT` (`format print` sets both).
+    pub format1: Option<String>,
+    /// `format2 FORMAT` or `format print2 FORMAT`.
+    pub format2: Option<String>,
     /// One message per line that was ignored or only partly understood (`line N: ...`).
     pub warnings: Vec<String>,
 }
@@ -31,7 +40,15 @@ impl TrapdConfig {
                 continue;
             }
             let mut warn = |m: String| c.warnings.push(format!("line {}: {m}", i + 1));
+            let first = line.split_whitespace().next().unwrap_or("");
+            let raw_rest = matches!(
+                first.to_ascii_lowercase().as_str(),
+                "format" | "format1" | "format2" | "traphandle"
+            );
+            // A format or a command is taken as written, quotes and all.
             let toks = match crate::conf::words(line) {
+                Ok(t) if !raw_rest => t,
+                _ if raw_rest => vec![first.to_string()],
                 Ok(t) => t,
                 Err(m) => {
                     warn(format!("line ignored: {m}"));
@@ -64,8 +81,47 @@ impl TrapdConfig {
                     }
                     c.communities.push(community.clone());
                 }
-                "authuser" => {
-                    // v3 users are authorised by being configured with createUser.
+                "authuser" => match args.get(1) {
+                    Some(user) => c.auth_users.push(user.clone()),
+                    None => warn("authUser needs ACTIONS and USER".into()),
+                },
+                "traphandle" => {
+                    // The command is the rest of the line, as written (it goes to sh -c).
+                    let rest = line[first.len()..].trim_start();
+                    let Some((oid, cmd)) = rest.split_once(char::is_whitespace) else {
+                        warn("traphandle needs OID|default and PROGRAM".into());
+                        continue;
+                    };
+                    c.trap_handles
+                        .push((oid.to_string(), cmd.trim().to_string()));
+                }
+                "format1" | "format2" | "format" => {
+                    let rest = line[first.len()..].trim_start();
+                    let (dest, fmt) = if directive.eq_ignore_ascii_case("format") {
+                        match rest.split_once(char::is_whitespace) {
+                            Some((d, f)) => (d.to_ascii_lowercase(), f.trim_start()),
+                            None => {
+                                warn("format needs DESTINATION and FORMAT".into());
+                                continue;
+                            }
+                        }
+                    } else if directive.eq_ignore_ascii_case("format1") {
+                        ("print1".to_string(), rest)
+                    } else {
+                        ("print2".to_string(), rest)
+                    };
+                    let fmt = unquote(fmt).to_string();
+                    match dest.as_str() {
+                        "print1" => c.format1 = Some(fmt),
+                        "print2" => c.format2 = Some(fmt),
+                        "print" => {
+                            c.format1 = Some(fmt.clone());
+                            c.format2 = Some(fmt);
+                        }
+                        other => warn(format!(
+                            "format {other}: only print, print1 and print2 are supported"
+                        )),
+                    }
                 }
                 "disableauthorization" => match args.first().map(|s| s.to_ascii_lowercase()) {
                     Some(v) if v == "yes" || v == "true" || v == "1" => {
@@ -88,6 +144,23 @@ impl TrapdConfig {
         }
         c
     }
+}
+
+impl TrapdConfig {
+    /// True when the file says what to accept (`authCommunity`, `authUser` or
+    /// `disableAuthorization yes`): without it snmptrapd (net-snmp 5.3 and later) accepts
+    /// nothing.
+    pub fn has_access_control(&self) -> bool {
+        self.disable_authorization || !self.communities.is_empty() || !self.auth_users.is_empty()
+    }
+}
+
+/// A format string as written, without one pair of surrounding double quotes.
+fn unquote(s: &str) -> &str {
+    let t = s.trim_end();
+    t.strip_prefix('"')
+        .and_then(|x| x.strip_suffix('"'))
+        .unwrap_or(t)
 }
 
 /// Parses an engine ID in hex, with or without `0x`.
@@ -133,13 +206,35 @@ createUser erin SHA1 authpass3 BLOWFISH x
         assert_eq!(c.communities, vec!["public", "private"]);
         assert!(!c.disable_authorization);
         assert_eq!(c.listen, vec!["udp:1162", "udp6:1162"]);
-        // restriction on private, traphandle, dave (short), erin (BLOWFISH).
-        assert_eq!(c.warnings.len(), 4, "{:?}", c.warnings);
+        // restriction on private, dave (short), erin (BLOWFISH).
+        assert_eq!(c.warnings.len(), 3, "{:?}", c.warnings);
+        assert_eq!(c.auth_users, vec!["alice"]);
+        assert_eq!(
+            c.trap_handles,
+            vec![("default".to_string(), "/bin/true".to_string())]
+        );
+        assert!(c.has_access_control());
         assert!(c.warnings[0].starts_with("line 7:"), "{:?}", c.warnings);
         assert!(
             !format!("{a:?}").contains("auth pass"),
             "Debug hides secrets"
         );
+    }
+
+    #[test]
+    fn formats_and_handlers() {
+        let c = TrapdConfig::parse(
+            "format2 %V\\t %B %v\\n\nformat print1 \"%a %W\\n\"\n\
+             traphandle .1.3.6.1.4.1* /usr/bin/handler -x 'a b'\nformat syslog %B\n",
+        );
+        assert_eq!(c.format2.as_deref(), Some("%V\\t %B %v\\n"));
+        assert_eq!(c.format1.as_deref(), Some("%a %W\\n"));
+        assert_eq!(
+            c.trap_handles,
+            vec![(".1.3.6.1.4.1*".into(), "/usr/bin/handler -x 'a b'".into())]
+        );
+        assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+        assert!(!c.has_access_control());
     }
 
     #[test]

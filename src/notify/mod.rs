@@ -44,6 +44,7 @@ mod addr;
 pub mod conf;
 mod error;
 mod notification;
+pub mod pipeline;
 mod process;
 mod stats;
 mod v3;

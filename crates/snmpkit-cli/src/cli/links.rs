@@ -143,11 +143,14 @@ const TRAPD_USAGE: &str = "\
 Usage: snmptrapd [OPTIONS] [LISTENING-ADDRESSES]
   (snmpkit listen under snmptrapd's name)
   -f              run in the foreground (always so)
-  -n              do not resolve addresses to names (always so)
+  -n              do not print host names (names come from /etc/hosts only)
+  -F FORMAT       print notifications with FORMAT (snmptrapd's % codes)
   -C              do not read the default configuration files
   -c FILE         read FILE as snmptrapd.conf (createUser, authCommunity,
-                  disableAuthorization, snmpTrapdAddr)
+                  authUser, disableAuthorization, snmpTrapdAddr, format1,
+                  format2, format, traphandle)
   -Lo, -Le        print notifications to standard output / standard error
+  -Ls FACILITY    send notifications to syslog (d, u, 0-7)
   -Lf FILE        append notifications to FILE
   -O OUTOPTS      output options for varbinds (n, q, s, ...)
   -m MIBS         MIB modules to load
@@ -172,7 +175,10 @@ pub enum TrapdCommand {
 /// listener always runs in the foreground and prints addresses), `-c FILE`, `-Lo`, `-Le`,
 /// `-Lf FILE`, `-O...`, `-m`, `-M`, `--json`, and listening addresses (commas allowed).
 pub fn parse_trapd(args: &[String]) -> Result<TrapdCommand, String> {
-    let mut la = ListenArgs::default();
+    let mut la = ListenArgs {
+        trapd: true,
+        ..ListenArgs::default()
+    };
     let mut stderr_output = false;
     let mut i = 0;
     // An option's value: the rest of this argument, or the next one.
@@ -201,7 +207,9 @@ pub fn parse_trapd(args: &[String]) -> Result<TrapdCommand, String> {
                 let opt = &a[1..2];
                 let rest = &a[2..];
                 match opt {
-                    "f" | "n" | "C" | "a" if rest.is_empty() => {}
+                    "f" | "C" | "a" if rest.is_empty() => {}
+                    "n" if rest.is_empty() => la.numeric_hosts = true,
+                    "F" => la.format = Some(value(&mut i, rest, opt)?),
                     "c" => la.config = Some(PathBuf::from(value(&mut i, rest, opt)?)),
                     "O" => la.output.push(value(&mut i, rest, opt)?),
                     "m" => la.mibs = Some(value(&mut i, rest, opt)?),
@@ -220,6 +228,15 @@ pub fn parse_trapd(args: &[String]) -> Result<TrapdCommand, String> {
                                 };
                                 la.log_file = Some(PathBuf::from(file));
                             }
+                            Some('s') => {
+                                let f = spec[1..].trim();
+                                let f = if f.is_empty() {
+                                    value(&mut i, "", "Ls")?
+                                } else {
+                                    f.to_string()
+                                };
+                                la.syslog = Some(syslog_facility(&f)?);
+                            }
                             _ => return Err(format!("unsupported logging option: -L{spec}")),
                         }
                     }
@@ -234,6 +251,19 @@ pub fn parse_trapd(args: &[String]) -> Result<TrapdCommand, String> {
         la.log_file = Some(PathBuf::from("/dev/stderr"));
     }
     Ok(TrapdCommand::Listen(Box::new(la)))
+}
+
+/// `-Ls FACILITY`: `d` (daemon), `u` (user) or `0`..`7` (local0..local7), as snmpcmd(1) has
+/// them; syslog(3)'s facility number divided by 8.
+fn syslog_facility(f: &str) -> Result<u8, String> {
+    match f {
+        "d" => Ok(3),
+        "u" => Ok(1),
+        _ => match f.parse::<u8>() {
+            Ok(n) if n <= 7 => Ok(16 + n),
+            _ => Err(format!("Unknown syslog facility: {f}")),
+        },
+    }
 }
 
 /// snmptrapd takes several addresses in one argument, separated by commas.
@@ -289,6 +319,10 @@ mod tests {
         assert_eq!(l.mibs.as_deref(), Some(""));
         assert_eq!(l.mib_dirs.as_deref(), Some("/m"));
         assert_eq!(l.addresses, vec!["udp:127.0.0.1:1162", "udp6:[::1]:1162"]);
+        assert_eq!(parse(&["-Ls", "d"]).syslog, Some(3));
+        assert_eq!(parse(&["-Ls7"]).syslog, Some(23));
+        let bad: Vec<String> = vec!["-Lsx".into()];
+        assert!(parse_trapd(&bad).is_err());
         let l = parse(&["-Lo", "-cfile", "-LfFILE", "1162"]);
         assert_eq!(l.config.as_deref(), Some(Path::new("file")));
         assert_eq!(l.log_file.as_deref(), Some(Path::new("FILE")));

@@ -1,37 +1,18 @@
-//! `snmpkit listen`: receive notifications and print them as text blocks or JSON lines,
-//! optionally running a handler command for each one.
+//! `snmpkit listen`: receive notifications and print them as text blocks or JSON lines (or,
+//! as `snmptrapd`, snmptrapd's log lines), optionally forwarding them and running handlers.
+//! The pipeline itself is the library's (`snmpkit::notify::pipeline`); this file reads the
+//! options, starts it, and prints what it reports.
 
 use snmpkit::engine::EngineId;
-use snmpkit::format::{notification_text, write_notification_json, OutputOptions};
-use snmpkit::mib::Mib;
+use snmpkit::format::OutputOptions;
 use snmpkit::notify::conf::TrapdConfig;
-use snmpkit::notify::{
-    load_engine, ListenAddr, LocalEngine, Notification, Receiver, ReceiverConfig, Stats, V3User,
+use snmpkit::notify::pipeline::{
+    Forward, HandlerMatch, HostNames, OutputSink, Pipeline, PipelineConfig, PipelineEvent,
+    PipelineStats, Render, Style, TrapHandlers, TrapdFormat,
 };
-use std::io::Write;
+use snmpkit::notify::{load_engine, ListenAddr, LocalEngine, Receiver, ReceiverConfig, V3User};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Semaphore;
-
-/// Handlers that may run at once.
-const EXEC_CONCURRENCY: usize = 16;
-/// Notifications that may wait for a handler slot; beyond this they are dropped and counted.
-const EXEC_QUEUE: usize = 1024;
-/// A handler still running after this long is killed.
-const EXEC_TIMEOUT: Duration = Duration::from_secs(60);
-/// Output that may wait for rendering and a slow stdout, in bytes (rendered text, or the
-/// estimated size of notifications still to render); beyond this, notifications are not
-/// printed and are counted. This queue is the only place where a slow reader is felt:
-/// reception, inform acknowledgement and signals never wait for stdout. 64 MiB holds a burst
-/// of about 100,000 small traps while rendering catches up.
-const OUTPUT_QUEUE_BYTES: usize = 64 * 1024 * 1024;
-/// The same queue's bound in batches (each a write of one or more notifications). When
-/// reception outpaces rendering, batches are small, so this bound is generous.
-const OUTPUT_QUEUE_BATCHES: usize = 65_536;
-/// How long a shutdown waits for queued output to reach a stdout that is still being read.
-const OUTPUT_DRAIN: Duration = Duration::from_millis(300);
 
 /// Arguments of `snmpkit listen [OPTIONS] [ADDRESS...]`.
 #[derive(clap::Args, Debug, Clone, Default)]
@@ -88,6 +69,45 @@ pub struct ListenArgs {
     /// `-Lf FILE`).
     #[arg(long, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
+    /// POST the notifications (NDJSON batches of their --json objects) to URL, at least once:
+    /// retried with backoff while the endpoint fails, informs acknowledged only after a 2xx.
+    #[arg(long, value_name = "URL")]
+    pub webhook: Option<String>,
+    /// A header for --webhook requests, `NAME: VALUE` (repeatable).
+    #[arg(long = "webhook-header", value_name = "HEADER")]
+    pub webhook_headers: Vec<String>,
+    /// Timeout of one --webhook request, in seconds [default: 10].
+    #[arg(long = "webhook-timeout", value_name = "SECONDS")]
+    pub webhook_timeout: Option<f64>,
+    /// Keep notifications waiting for --webhook or --nats on disk in DIR (fsync per batch);
+    /// after a restart they are sent first.
+    #[arg(long, value_name = "DIR")]
+    pub spool: Option<PathBuf>,
+    /// Bound on the spool, in bytes [default: 1073741824]; beyond it notifications are
+    /// dropped and counted.
+    #[arg(long = "spool-max", value_name = "BYTES")]
+    pub spool_max: Option<u64>,
+    /// Do not pass on a notification identical to one passed on within SECONDS (same source
+    /// address, trap OID and varbinds; sysUpTime and request-id aside). Informs are still
+    /// acknowledged.
+    #[arg(long, value_name = "SECONDS")]
+    pub dedup: Option<f64>,
+    /// Pass on at most N notifications per second per source address; the rest are counted
+    /// as suppressed, and a line says how many when the storm ends.
+    #[arg(long = "rate-limit", value_name = "N")]
+    pub rate_limit: Option<u32>,
+    /// Run as snmptrapd (set by the `snmptrapd` name): its output, formats and authorization.
+    #[arg(skip)]
+    pub trapd: bool,
+    /// snmptrapd's -F FORMAT.
+    #[arg(skip)]
+    pub format: Option<String>,
+    /// snmptrapd's -n: no host names.
+    #[arg(skip)]
+    pub numeric_hosts: bool,
+    /// snmptrapd's -Ls FACILITY: notifications go to syslog with this facility (0..=23).
+    #[arg(skip)]
+    pub syslog: Option<u8>,
     /// Addresses to listen on, in snmptrapd's syntax (`udp:HOST:PORT`, `udp6:[ADDR]:PORT`,
     /// `HOST:PORT`, `[ADDR]:PORT`, `PORT`). Default: `udp:0.0.0.0:162` and `udp6:[::]:162`.
     #[arg(
@@ -101,10 +121,18 @@ pub struct ListenArgs {
 /// Runs `snmpkit listen` until SIGINT or SIGTERM, then prints the counters to stderr.
 /// Returns the process exit code: 0 after a signal, 1 when it cannot start.
 pub async fn run(args: ListenArgs) -> i32 {
-    let render = match Render::from_args(&args) {
+    let prog = super::prog();
+    let conf = match read_conf(&args) {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("{prog}: {msg}");
+            return 1;
+        }
+    };
+    let render = match render_for(&args, &conf) {
         Ok(r) => r,
         Err(msg) => {
-            eprintln!("{}: {msg}", super::prog());
+            eprintln!("{prog}: {msg}");
             return 1;
         }
     };
@@ -113,12 +141,20 @@ pub async fn run(args: ListenArgs) -> i32 {
     let shutdown = match Shutdown::install() {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("{}: cannot install signal handlers: {e}", super::prog());
+            eprintln!("{prog}: cannot install signal handlers: {e}");
             return 1;
         }
     };
+    if args.spool.is_some() && args.webhook.is_none() && args.nats.is_none() {
+        eprintln!("{prog}: --spool needs --webhook or --nats");
+        return 1;
+    }
+    if args.spool.is_some() && args.nats.is_some() {
+        eprintln!("{prog}: --spool is supported with --webhook only in this version");
+        return 1;
+    }
     let broker = match super::nats::ListenSink::start(
-        super::prog(),
+        prog,
         args.nats.as_deref(),
         args.nats_subject.as_deref(),
     )
@@ -126,32 +162,86 @@ pub async fn run(args: ListenArgs) -> i32 {
     {
         Ok(s) => s,
         Err(msg) => {
-            eprintln!("{}: {msg}", super::prog());
+            eprintln!("{prog}: {msg}");
             return 1;
         }
     };
-    match setup(&args, broker.active()).await {
-        Ok(rx) => serve(rx, &args, render, shutdown, broker).await,
+    let webhook = match super::webhook::ListenWebhook::start(prog, &args) {
+        Ok(w) => w,
         Err(msg) => {
-            eprintln!("{}: {msg}", super::prog());
+            eprintln!("{prog}: {msg}");
+            return 1;
+        }
+    };
+    if broker.active() && webhook.active() {
+        eprintln!("{prog}: give --nats or --webhook, not both");
+        return 1;
+    }
+    let defer = broker.active() || webhook.active();
+    match setup(&args, &conf, defer).await {
+        Ok(rx) => serve(rx, &args, &conf, render, shutdown, broker, webhook).await,
+        Err(msg) => {
+            eprintln!("{prog}: {msg}");
             1
         }
     }
 }
 
-async fn setup(args: &ListenArgs, defer_inform_acks: bool) -> Result<Receiver, String> {
-    let conf = match &args.config {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let conf = TrapdConfig::parse(&text);
-            for w in &conf.warnings {
-                eprintln!("{}: warning: {}: {w}", super::prog(), path.display());
-            }
-            conf
-        }
-        None => TrapdConfig::default(),
+fn read_conf(args: &ListenArgs) -> Result<TrapdConfig, String> {
+    let Some(path) = &args.config else {
+        return Ok(TrapdConfig::default());
     };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let conf = TrapdConfig::parse(&text);
+    for w in &conf.warnings {
+        eprintln!("{}: warning: {}: {w}", super::prog(), path.display());
+    }
+    Ok(conf)
+}
+
+/// How notifications print: snmptrapd's layouts under its name (with -F, format1/format2),
+/// else JSON lines or snmpkit's blocks.
+fn render_for(args: &ListenArgs, conf: &TrapdConfig) -> Result<Render, String> {
+    let mut opts = OutputOptions::default();
+    for o in &args.output {
+        opts.parse_flags(o).map_err(|e| e.to_string())?;
+    }
+    let style = if args.json {
+        Style::Json
+    } else if args.trapd {
+        let (p1, p2) = match (&args.format, args.syslog) {
+            // syslog has formats of its own (snmptrapd.conf's `format syslog1/2`).
+            (_, Some(_)) => (
+                Some(snmpkit::notify::pipeline::SYSLOG_FORMAT1.to_string()),
+                Some(snmpkit::notify::pipeline::SYSLOG_FORMAT2.to_string()),
+            ),
+            (Some(f), None) => (Some(f.clone()), Some(f.clone())),
+            (None, None) => (conf.format1.clone(), conf.format2.clone()),
+        };
+        Style::Trapd(TrapdFormat {
+            print1: p1,
+            print2: p2,
+            hosts: HostNames::system(args.numeric_hosts),
+        })
+    } else {
+        if args.format.is_some() {
+            return Err("-F needs the snmptrapd name".into());
+        }
+        Style::Blocks
+    };
+    Ok(Render::new(
+        opts,
+        super::config::load_mib(args.mibs.as_deref(), args.mib_dirs.as_deref()),
+        style,
+    ))
+}
+
+async fn setup(
+    args: &ListenArgs,
+    conf: &TrapdConfig,
+    defer_inform_acks: bool,
+) -> Result<Receiver, String> {
     let engine_id = match &args.engine_id {
         Some(e) => match EngineId::parse_hex(e) {
             Ok(id) => Some(id),
@@ -161,6 +251,15 @@ async fn setup(args: &ListenArgs, defer_inform_acks: bool) -> Result<Receiver, S
     };
     let mut users = Vec::new();
     for u in &conf.users {
+        // snmptrapd authorises v3 notifications by authUser; a user without one is refused.
+        if args.trapd && !conf.disable_authorization && !conf.auth_users.contains(&u.name) {
+            eprintln!(
+                "{}: warning: user {:?} has no authUser line; its notifications are not accepted",
+                super::prog(),
+                u.name
+            );
+            continue;
+        }
         let auth = u.auth.as_ref().map(|(p, s)| (*p, s.as_bytes()));
         let privacy = u.privacy.as_ref().map(|(p, s)| (*p, s.as_bytes()));
         match V3User::new(&u.name, u.engine_id.clone(), auth, privacy) {
@@ -181,6 +280,12 @@ async fn setup(args: &ListenArgs, defer_inform_acks: bool) -> Result<Receiver, S
         .collect();
     if conf.disable_authorization && args.communities.is_empty() {
         communities.clear();
+    }
+    if communities.is_empty() && !args.trapd {
+        eprintln!(
+            "{}: accepting every community (narrow it with -c or authCommunity in -C FILE)",
+            super::prog()
+        );
     }
     let specs: Vec<String> = if !args.addresses.is_empty() {
         args.addresses.clone()
@@ -274,106 +379,202 @@ fn udp_name(a: std::net::SocketAddr) -> String {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn serve(
     mut rx: Receiver,
     args: &ListenArgs,
-    r: Render,
+    conf: &TrapdConfig,
+    render: Render,
     mut shutdown: Shutdown,
-    broker: super::nats::ListenSink,
+    mut broker: super::nats::ListenSink,
+    mut webhook: super::webhook::ListenWebhook,
 ) -> i32 {
-    let exec = args.exec.clone().map(|cmd| Exec::new(cmd, args.verbose));
+    let prog = super::prog();
     let sink = match &args.log_file {
         Some(path) => match std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(path)
         {
-            Ok(f) => Sink::File(f),
+            Ok(f) => OutputSink::File(f),
             Err(e) => {
-                eprintln!("{}: cannot open {}: {e}", super::prog(), path.display());
+                eprintln!("{prog}: cannot open {}: {e}", path.display());
                 return 1;
             }
         },
-        None => Sink::Stdout,
+        None => match args.syslog {
+            Some(facility) => {
+                let path = std::path::Path::new("/dev/log");
+                match snmpkit::notify::pipeline::SyslogWriter::connect(path, facility, prog) {
+                    Ok(w) => OutputSink::Writer(Box::new(w)),
+                    Err(e) => {
+                        eprintln!("{prog}: cannot open syslog at {}: {e}", path.display());
+                        return 1;
+                    }
+                }
+            }
+            None => OutputSink::Stdout,
+        },
     };
-    // Without --exec or --nats the notifications themselves go to the output thread, which
-    // renders and writes them: reception, decoding and authentication stay on this thread and
-    // rendering runs beside them on another core. With a handler or a broker, the JSON is
-    // needed here, so it is rendered here once and shared.
-    let render_here = exec.is_some() || broker.active();
-    let r = Arc::new(r);
-    let mut out = Output::start(sink, Arc::clone(&r), args.json);
-    let mut text = String::with_capacity(64 * 1024);
-    let mut jsons = Vec::new();
-    let mut notes = Vec::new();
-    loop {
-        let first = tokio::select! {
-            _ = shutdown.recv() => break,
-            _ = out.stopped.notified() => break,
-            n = rx.recv_with_ack() => match n {
-                Some(n) => n,
-                None => break,
-            },
-        };
-        // Take what is already queued too and hand it to the output thread as one batch:
-        // no notification waits in a buffer, and a burst costs one write instead of one each.
-        let mut next = Some(first);
-        let mut batch = 0;
-        if !render_here {
-            let mut bytes = 0;
-            while let Some((n, ack)) = next.take() {
-                // Informs were acknowledged when decoded (no broker holds them here).
-                if let Some(a) = ack {
-                    a.acknowledge();
-                }
-                bytes += estimated_size(&n);
-                notes.push(n);
-                batch += 1;
-                if batch < 512 && bytes < 256 * 1024 {
-                    next = rx.try_recv_with_ack();
-                }
-            }
-            out.submit_notes(std::mem::take(&mut notes), bytes);
-            continue;
+    let handlers = match trap_handlers(conf, &render) {
+        Ok(h) => h,
+        Err(msg) => {
+            eprintln!("{prog}: {msg}");
+            return 1;
         }
-        text.clear();
-        while let Some((n, ack)) = next.take() {
-            let json = if args.json || exec.is_some() || broker.active() {
-                Some(r.json(&n))
-            } else {
-                None
-            };
-            match (&json, args.json) {
-                (Some(j), true) => {
-                    text.push_str(j);
-                    text.push('\n');
+    };
+    // Under snmptrapd's name, a configuration that authorises nothing accepts nothing, as in
+    // net-snmp 5.3 and later; its warning goes where the traps would have gone.
+    let deny_all = args.trapd && !conf.has_access_control() && args.communities.is_empty();
+    let mut pc = PipelineConfig::new(render);
+    if deny_all {
+        let path = args
+            .config
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "(none)".into());
+        let warning = format!(
+            "Warning: no access control information configured.\n  (Config search path: \
+             {path})\nThis receiver will *NOT* accept any incoming notifications.\n"
+        );
+        match &args.log_file {
+            Some(p) => {
+                use std::io::Write;
+                if let Ok(mut f) = std::fs::OpenOptions::new().append(true).open(p) {
+                    let _ = f.write_all(warning.as_bytes());
                 }
-                _ => r.text(&n, &mut text),
             }
-            if let Some(j) = json.as_ref().filter(|_| exec.is_some()) {
-                jsons.push(j.clone());
-            }
-            broker.forward(&n, json, ack);
-            batch += 1;
-            if batch < 512 && text.len() < 256 * 1024 {
-                next = rx.try_recv_with_ack();
-            }
-        }
-        out.submit(&text, batch);
-        if let Some(ex) = &exec {
-            for j in jsons.drain(..) {
-                ex.submit(j);
-            }
+            None => eprint!("{warning}"),
         }
     }
-    let not_printed = out.finish().await;
-    let mut line = summary(&rx.stats(), not_printed, exec.as_ref());
+    pc.output = Some(sink);
+    pc.exec = args.exec.clone();
+    pc.handlers = handlers;
+    pc.dedup = args.dedup.map(Duration::from_secs_f64);
+    pc.rate_limit = args.rate_limit;
+    pc.deny_all = deny_all;
+    let verbose = args.verbose;
+    pc.on_event = Some(Box::new(move |e: &PipelineEvent| match e {
+        PipelineEvent::StormEnded(r) => eprintln!(
+            "{prog}: rate limit: {} notifications from {} suppressed ({} passed) between {} and {}",
+            r.suppressed,
+            r.source,
+            r.forwarded,
+            snmpkit::format::rfc3339(r.started),
+            snmpkit::format::rfc3339(r.ended)
+        ),
+        PipelineEvent::HandlerFailed(m) if verbose => eprintln!("{prog}: handler: {m}"),
+        _ => {}
+    }));
+    let forward: Option<&mut dyn Forward> = if broker.active() {
+        Some(&mut broker)
+    } else if webhook.active() {
+        Some(&mut webhook)
+    } else {
+        None
+    };
+    let report = Pipeline::new(pc)
+        .run(&mut rx, forward, shutdown.recv())
+        .await;
+    if let Some(e) = &report.output.write_error {
+        eprintln!("{prog}: cannot write output: {e}");
+    }
+    let stats = report.stats(&rx.stats());
+    let mut line = summary(&stats, args.exec.is_some() || !conf.trap_handles.is_empty());
     if let Some(n) = broker.finish().await {
+        line.push_str("; ");
+        line.push_str(&n);
+    }
+    if let Some(n) = webhook.finish().await {
         line.push_str("; ");
         line.push_str(&n);
     }
     eprintln!("{line}");
     0
+}
+
+/// The `traphandle` lines, their OIDs read with the loaded MIBs.
+fn trap_handlers(conf: &TrapdConfig, render: &Render) -> Result<TrapHandlers, String> {
+    let mut lines = Vec::new();
+    for (token, cmd) in &conf.trap_handles {
+        let m = if token.eq_ignore_ascii_case("default") {
+            HandlerMatch::Default
+        } else {
+            let (base, kind) = if let Some(b) = token.strip_suffix(".*") {
+                (b, 2)
+            } else if let Some(b) = token.strip_suffix('*') {
+                (b, 1)
+            } else {
+                (token.as_str(), 0)
+            };
+            let oid = super::config::parse_oid(base, &render.mib)
+                .map_err(|_| format!("traphandle: unknown OID {token:?}"))?;
+            match kind {
+                0 => HandlerMatch::Exact(oid),
+                1 => HandlerMatch::Subtree(oid),
+                _ => HandlerMatch::Below(oid),
+            }
+        };
+        lines.push((m, cmd.clone()));
+    }
+    Ok(TrapHandlers::new(lines))
+}
+
+/// The exit line: `received = decoded + dropped + deduplicated + suppressed`, each part with
+/// its reasons, then what else happened.
+fn summary(s: &PipelineStats, handlers: bool) -> String {
+    let r = &s.receiver;
+    let p = &s.pipeline;
+    let mut line = format!(
+        "{}: {} received, {} decoded, {} dropped",
+        super::prog(),
+        s.received(),
+        s.decoded(),
+        s.dropped()
+    );
+    let mut reasons: Vec<String> = r.drops().map(|(r, n)| format!("{r}: {n}")).collect();
+    if r.discovery_probes > 0 {
+        reasons.push(format!("v3 discovery probes: {}", r.discovery_probes));
+    }
+    if p.unauthorized > 0 {
+        reasons.push(format!("not authorized: {}", p.unauthorized));
+    }
+    if !reasons.is_empty() {
+        line.push_str(&format!(" ({})", reasons.join(", ")));
+    }
+    line.push_str(&format!(
+        ", {} deduplicated ({} inform retransmissions, {} repeats), {} suppressed (rate limit)",
+        s.deduplicated(),
+        r.duplicate_informs,
+        p.deduplicated,
+        s.suppressed()
+    ));
+    if r.informs_acknowledged > 0 || r.informs_unacknowledged > 0 {
+        line.push_str(&format!(
+            "; {} informs acknowledged, {} left unacknowledged",
+            r.informs_acknowledged, r.informs_unacknowledged
+        ));
+    }
+    let o = &p.output;
+    if o.queue_full > 0 {
+        line.push_str(&format!(
+            "; {} not printed (output queue full)",
+            o.queue_full
+        ));
+    }
+    if o.waiting > 0 {
+        line.push_str(&format!("; {} not printed (stdout not read)", o.waiting));
+    }
+    if let Some(n) = r.kernel_drops.filter(|n| *n > 0) {
+        line.push_str(&format!("; {n} lost in the kernel (receive buffer full)"));
+    }
+    if handlers {
+        line.push_str(&format!(
+            "; exec: {} run, {} failed, {} dropped (handler queue full)",
+            p.exec.started, p.exec.failed, p.exec.dropped
+        ));
+    }
+    line
 }
 
 /// SIGINT and SIGTERM, registered when created (not when first awaited), so a signal that
@@ -413,315 +614,5 @@ impl Shutdown {
         {
             let _ = tokio::signal::ctrl_c().await;
         }
-    }
-}
-
-/// Where notifications are written: stdout, or the `--log-file`.
-enum Sink {
-    Stdout,
-    File(std::fs::File),
-}
-
-/// What the output thread is handed: text rendered already (with the number of notifications
-/// in it), or notifications for it to render.
-enum Chunk {
-    Text(String, u64),
-    Notes(Vec<Notification>),
-}
-
-/// A rough bound on what a notification occupies in memory (and, about, as text), for the
-/// output queue's byte bound.
-fn estimated_size(n: &Notification) -> usize {
-    256 + n
-        .varbinds
-        .iter()
-        .map(|vb| {
-            64 + vb.oid.len() * 4
-                + match &vb.value {
-                    snmpkit::Value::OctetString(b) | snmpkit::Value::Opaque(b) => b.len() * 3,
-                    snmpkit::Value::ObjectIdentifier(o) => o.len() * 4,
-                    _ => 8,
-                }
-        })
-        .sum::<usize>()
-}
-
-/// Renders (when handed notifications) and writes to stdout (or the log file) from its own
-/// thread, fed by a queue bounded in batches and bytes. Submitting never waits: when the queue
-/// is full the batch is not printed and its notifications are counted. A stdout that fails (a
-/// closed pipe) stops the listener.
-struct Output {
-    tx: Option<std::sync::mpsc::SyncSender<(Chunk, usize)>>,
-    /// Bytes and notifications waiting for stdout.
-    queued: Arc<AtomicUsize>,
-    queued_n: Arc<AtomicU64>,
-    not_printed: u64,
-    /// Notified when stdout failed.
-    stopped: Arc<tokio::sync::Notify>,
-    done: Option<tokio::sync::oneshot::Receiver<()>>,
-}
-
-impl Output {
-    /// Starts the thread; notifications handed over whole are rendered with `r`, as JSON
-    /// lines when `json`, else as text blocks.
-    fn start(sink: Sink, r: Arc<Render>, json: bool) -> Output {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<(Chunk, usize)>(OUTPUT_QUEUE_BATCHES);
-        let queued = Arc::new(AtomicUsize::new(0));
-        let queued_n = Arc::new(AtomicU64::new(0));
-        let stopped = Arc::new(tokio::sync::Notify::new());
-        let (done_tx, done) = tokio::sync::oneshot::channel();
-        let (q, qn, st) = (queued.clone(), queued_n.clone(), stopped.clone());
-        let spawned = std::thread::Builder::new()
-            .name("listen-output".into())
-            .spawn(move || {
-                // stdout is locked for the thread's life: the exit path cannot then flush
-                // (and block on) a stdout that nobody reads.
-                let mut w: Box<dyn Write> = match sink {
-                    Sink::Stdout => Box::new(std::io::stdout().lock()),
-                    Sink::File(f) => Box::new(f),
-                };
-                let mut text = String::with_capacity(256 * 1024);
-                while let Ok((chunk, cost)) = rx.recv() {
-                    let (r, n) = match chunk {
-                        Chunk::Text(t, n) => (w.write_all(t.as_bytes()), n),
-                        Chunk::Notes(notes) => {
-                            text.clear();
-                            for note in &notes {
-                                if json {
-                                    r.json_into(note, &mut text);
-                                    text.push('\n');
-                                } else {
-                                    r.text(note, &mut text);
-                                }
-                            }
-                            (w.write_all(text.as_bytes()), notes.len() as u64)
-                        }
-                    };
-                    let r = r.and_then(|_| w.flush());
-                    q.fetch_sub(cost, Ordering::Relaxed);
-                    qn.fetch_sub(n, Ordering::Relaxed);
-                    if let Err(e) = r {
-                        if e.kind() != std::io::ErrorKind::BrokenPipe {
-                            eprintln!("{}: cannot write output: {e}", super::prog());
-                        }
-                        st.notify_one();
-                        return;
-                    }
-                }
-                let _ = done_tx.send(());
-            });
-        if let Err(e) = spawned {
-            eprintln!("{}: cannot start the output thread: {e}", super::prog());
-            stopped.notify_one();
-        }
-        Output {
-            tx: Some(tx),
-            queued,
-            queued_n,
-            not_printed: 0,
-            stopped,
-            done: Some(done),
-        }
-    }
-
-    /// Queues `text` (rendering `n` notifications) for stdout, or counts them as not printed.
-    fn submit(&mut self, text: &str, n: u64) {
-        self.send(Chunk::Text(text.to_owned(), n), text.len(), n);
-    }
-
-    /// Queues notifications for the output thread to render and write (`bytes`: their
-    /// estimated size), or counts them as not printed.
-    fn submit_notes(&mut self, notes: Vec<Notification>, bytes: usize) {
-        let n = notes.len() as u64;
-        self.send(Chunk::Notes(notes), bytes, n);
-    }
-
-    fn send(&mut self, chunk: Chunk, cost: usize, n: u64) {
-        let full = self.queued.load(Ordering::Relaxed) + cost > OUTPUT_QUEUE_BYTES;
-        let sent = !full
-            && self.tx.as_ref().is_some_and(|tx| {
-                self.queued.fetch_add(cost, Ordering::Relaxed);
-                self.queued_n.fetch_add(n, Ordering::Relaxed);
-                match tx.try_send((chunk, cost)) {
-                    Ok(()) => true,
-                    Err(_) => {
-                        self.queued.fetch_sub(cost, Ordering::Relaxed);
-                        self.queued_n.fetch_sub(n, Ordering::Relaxed);
-                        false
-                    }
-                }
-            });
-        if !sent {
-            self.not_printed += n;
-        }
-    }
-
-    /// Lets queued output reach stdout for a moment if it is being read, then gives up on it.
-    /// Returns how many notifications were not printed because the queue was full, and how
-    /// many were still waiting for stdout.
-    async fn finish(mut self) -> (u64, u64) {
-        self.tx = None;
-        if let Some(done) = self.done.take() {
-            let _ = tokio::time::timeout(OUTPUT_DRAIN, done).await;
-        }
-        (self.not_printed, self.queued_n.load(Ordering::Relaxed))
-    }
-}
-
-fn summary(s: &Stats, not_printed: (u64, u64), exec: Option<&Exec>) -> String {
-    let mut line = format!(
-        "{}: {} received, {} decoded, {} dropped",
-        super::prog(),
-        s.received,
-        s.delivered,
-        s.dropped_total()
-    );
-    let reasons: Vec<String> = s.drops().map(|(r, n)| format!("{r}: {n}")).collect();
-    if !reasons.is_empty() {
-        line.push_str(&format!(" ({})", reasons.join(", ")));
-    }
-    if s.informs_acknowledged > 0 || s.duplicate_informs > 0 {
-        line.push_str(&format!(
-            "; {} informs acknowledged, {} retransmissions not reported again",
-            s.informs_acknowledged, s.duplicate_informs
-        ));
-    }
-    let (full, waiting) = not_printed;
-    if full > 0 {
-        line.push_str(&format!("; {full} not printed (output queue full)"));
-    }
-    if waiting > 0 {
-        line.push_str(&format!("; {waiting} not printed (stdout not read)"));
-    }
-    if let Some(n) = s.kernel_drops.filter(|n| *n > 0) {
-        line.push_str(&format!("; {n} lost in the kernel (receive buffer full)"));
-    }
-    if let Some(e) = exec {
-        line.push_str(&format!(
-            "; exec: {} run, {} failed, {} dropped (handler queue full)",
-            e.started.load(Ordering::Relaxed),
-            e.failed.load(Ordering::Relaxed),
-            e.dropped.load(Ordering::Relaxed)
-        ));
-    }
-    line
-}
-
-/// Runs the `--exec` handler with bounded concurrency. Submitting never waits: beyond
-/// [`EXEC_CONCURRENCY`] running and [`EXEC_QUEUE`] waiting, notifications are dropped and
-/// counted.
-struct Exec {
-    cmd: Arc<str>,
-    slots: Arc<Semaphore>,
-    pending: Arc<AtomicUsize>,
-    started: Arc<AtomicU64>,
-    failed: Arc<AtomicU64>,
-    dropped: AtomicU64,
-    verbose: bool,
-}
-
-impl Exec {
-    fn new(cmd: String, verbose: bool) -> Self {
-        Exec {
-            cmd: cmd.into(),
-            slots: Arc::new(Semaphore::new(EXEC_CONCURRENCY)),
-            pending: Arc::new(AtomicUsize::new(0)),
-            started: Arc::new(AtomicU64::new(0)),
-            failed: Arc::new(AtomicU64::new(0)),
-            dropped: AtomicU64::new(0),
-            verbose,
-        }
-    }
-
-    fn submit(&self, json: String) {
-        if self.pending.load(Ordering::Relaxed) >= EXEC_CONCURRENCY + EXEC_QUEUE {
-            self.dropped.fetch_add(1, Ordering::Relaxed);
-            if self.verbose {
-                eprintln!(
-                    "{}: handler queue full, notification not handed to --exec",
-                    super::prog()
-                );
-            }
-            return;
-        }
-        self.pending.fetch_add(1, Ordering::Relaxed);
-        let (cmd, slots, pending) = (self.cmd.clone(), self.slots.clone(), self.pending.clone());
-        let (started, failed, verbose) = (self.started.clone(), self.failed.clone(), self.verbose);
-        tokio::spawn(async move {
-            if let Ok(_permit) = slots.acquire_owned().await {
-                started.fetch_add(1, Ordering::Relaxed);
-                if let Err(e) = run_handler(&cmd, json).await {
-                    failed.fetch_add(1, Ordering::Relaxed);
-                    if verbose {
-                        eprintln!("{}: --exec handler: {e}", super::prog());
-                    }
-                }
-            }
-            pending.fetch_sub(1, Ordering::Relaxed);
-        });
-    }
-}
-
-async fn run_handler(cmd: &str, json: String) -> Result<(), String> {
-    use std::process::Stdio;
-    use tokio::io::AsyncWriteExt;
-    let mut child = tokio::process::Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .stdin(Stdio::piped())
-        // The handler's stdout would interleave with ours; its stderr is passed through.
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| format!("cannot start: {e}"))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        // A handler that does not read its input is not an error.
-        let _ = stdin.write_all(json.as_bytes()).await;
-        let _ = stdin.write_all(b"\n").await;
-    }
-    match tokio::time::timeout(EXEC_TIMEOUT, child.wait()).await {
-        Ok(Ok(st)) if st.success() => Ok(()),
-        Ok(Ok(st)) => Err(format!("exited with {st}")),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => {
-            let _ = child.kill().await;
-            Err(format!("killed after {} s", EXEC_TIMEOUT.as_secs()))
-        }
-    }
-}
-
-/// How notifications are printed: `-O` options and the MIBs that name OIDs and values.
-pub(crate) struct Render {
-    opts: OutputOptions,
-    mib: Arc<Mib>,
-}
-
-impl Render {
-    fn from_args(args: &ListenArgs) -> Result<Render, String> {
-        let mut opts = OutputOptions::default();
-        for o in &args.output {
-            opts.parse_flags(o).map_err(|e| e.to_string())?;
-        }
-        Ok(Render {
-            opts,
-            mib: super::config::load_mib(args.mibs.as_deref(), args.mib_dirs.as_deref()),
-        })
-    }
-
-    /// One notification as a single-line JSON object.
-    pub(crate) fn json(&self, n: &Notification) -> String {
-        let mut s = String::with_capacity(1024);
-        self.json_into(n, &mut s);
-        s
-    }
-
-    /// One notification as a single-line JSON object, appended to `out` (no newline).
-    pub(crate) fn json_into(&self, n: &Notification, out: &mut String) {
-        write_notification_json(n, &self.opts, &self.mib, out);
-    }
-
-    /// One notification as a text block, ending with a blank line.
-    pub(crate) fn text(&self, n: &Notification, out: &mut String) {
-        notification_text(n, &self.opts, &self.mib, out);
     }
 }

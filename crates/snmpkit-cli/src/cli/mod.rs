@@ -18,6 +18,7 @@ mod top;
 mod translate;
 mod trap;
 mod walk;
+pub mod webhook;
 
 pub use config::Session;
 

@@ -413,3 +413,9 @@ pub async fn shared_poll(
         1
     }
 }
+
+impl snmpkit::notify::pipeline::Forward for ListenSink {
+    fn forward(&mut self, n: &Notification, json: &str, ack: Option<InformAck>) {
+        ListenSink::forward(self, n, Some(json.to_string()), ack);
+    }
+}
