@@ -19,6 +19,8 @@ pub mod client;
 pub mod codec;
 pub mod conf;
 mod error;
+#[cfg(feature = "exporter")]
+pub mod exporter;
 pub mod format;
 pub mod hex;
 pub mod mib;
