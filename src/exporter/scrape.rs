@@ -172,6 +172,8 @@ pub struct Scraper {
     options: ScrapeOptions,
     limits: Mutex<HashMap<String, Arc<Semaphore>>>,
     cache: LookupCache,
+    /// Instances found under each configured subtree at the last scrape, by target.
+    sizes: Mutex<HashMap<(String, Oid), usize>>,
 }
 
 /// What a walk root is for.
@@ -196,8 +198,13 @@ pub fn agent_name(target: &str) -> Result<String, ScrapeError> {
     Ok(target.to_string())
 }
 
-/// The minimal walk plan: each configured subtree, or the needed columns under it.
-fn plan(module: &Module) -> Vec<(Oid, Role)> {
+/// Below this many instances (seen at the last scrape of the target) a subtree is walked whole:
+/// splitting a small table into columns costs a round trip per column for little parallelism.
+const SPLIT_THRESHOLD: usize = 300;
+
+/// The minimal walk plan: each configured subtree, or, where `split` says so, the needed
+/// columns under it.
+fn plan(module: &Module, split: impl Fn(&Oid) -> bool) -> Vec<(Oid, Role)> {
     let metric_oids: Vec<&Oid> = module.metrics.iter().map(|m| &m.oid).collect();
     let mut lookup_oids: BTreeSet<Oid> = BTreeSet::new();
     for m in &module.metrics {
@@ -241,7 +248,7 @@ fn plan(module: &Module) -> Vec<(Oid, Role)> {
                 needed.push((l.clone(), Role::Lookup));
             }
         }
-        if needed.is_empty() {
+        if needed.is_empty() || !split(root) {
             out.push((root.clone(), Role::Walk));
             continue;
         }
@@ -276,6 +283,7 @@ impl Scraper {
             options,
             limits: Mutex::new(HashMap::new()),
             cache: LookupCache::default(),
+            sizes: Mutex::new(HashMap::new()),
         }
     }
 
@@ -334,7 +342,14 @@ impl Scraper {
             end: None,
         };
         let ttl = self.options.lookup_ttl;
-        let mut roots = plan(module);
+        let mut roots = {
+            let sizes = self.sizes.lock().unwrap_or_else(|e| e.into_inner());
+            plan(module, |root| {
+                sizes
+                    .get(&(agent.clone(), root.clone()))
+                    .is_none_or(|&n| n >= SPLIT_THRESHOLD)
+            })
+        };
         // Columns answered from the cache.
         let mut cached: Vec<(Oid, Arc<Vec<VarBind>>, Option<u32>)> = Vec::new();
         if !ttl.is_zero() {
@@ -540,6 +555,25 @@ impl Scraper {
                 walked.push(Some(vbs));
             }
         }
+        {
+            let mut sizes = self.sizes.lock().unwrap_or_else(|e| e.into_inner());
+            if sizes.len() > 100_000 {
+                sizes.clear();
+            }
+            for root in &module.walk {
+                let n = walked
+                    .iter()
+                    .flatten()
+                    .map(|v| v.iter().filter(|vb| vb.oid.starts_with(root)).count())
+                    .sum::<usize>()
+                    + cached
+                        .iter()
+                        .filter(|c| c.0.starts_with(root))
+                        .map(|c| c.1.len())
+                        .sum::<usize>();
+                sizes.insert((agent.clone(), root.clone()), n);
+            }
+        }
         let mut pdus = get_result;
         for v in walked.into_iter().flatten() {
             pdus.extend(v);
@@ -604,7 +638,7 @@ mod tests {
     fn plan_splits_tables_into_columns() {
         let yml = "m:\n  walk: [1.3.6.1.2.1.2, 1.3.6.1.2.1.31.1.1]\n  metrics:\n  - {name: a, oid: 1.3.6.1.2.1.2.2.1.10, type: counter, help: h, lookups: [{labels: [i], labelname: ifDescr, oid: 1.3.6.1.2.1.2.2.1.2, type: DisplayString}]}\n  - {name: b, oid: 1.3.6.1.2.1.2.2.1.16, type: counter, help: h}\n";
         let c = super::super::config::Config::parse(yml, "t").unwrap();
-        let p = plan(&c.modules["m"]);
+        let p = plan(&c.modules["m"], |_| true);
         let s: Vec<String> = p.iter().map(|(o, r)| format!("{o} {r:?}")).collect();
         assert_eq!(
             s,
