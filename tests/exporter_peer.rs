@@ -310,6 +310,18 @@ fn same_samples_as_snmp_exporter_on_recorded_and_synthetic_devices() {
         let (_, body) = ours.get(&p);
         assert!(body.contains("ifType_info{"), "EnumAsInfo missing");
         assert!(body.contains("ifName=\""), "lookup labels missing");
+        if dev.to_str().unwrap().contains("synthetic") {
+            // The synthetic values reached the output: an ifType without a name, an empty
+            // lookup (the interface without an ifXTable entry), escaped characters.
+            for want in [
+                r#"ifType="9999""#,
+                r#"ifAlias="""#,
+                r#"a\\b"#,
+                r#"uplink \"1\" core"#,
+            ] {
+                assert!(body.contains(want), "{want} missing from {}", dev.display());
+            }
+        }
     }
 }
 
