@@ -24,7 +24,11 @@ fn fixture() -> String {
 fn http(port: u16, method: &str, path: &str) -> (u16, String) {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    write!(s, "{method} {path} HTTP/1.0\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n").unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.0\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n"
+    )
+    .unwrap();
     let mut resp = Vec::new();
     s.read_to_end(&mut resp).unwrap();
     let resp = String::from_utf8_lossy(&resp).into_owned();
@@ -45,7 +49,11 @@ struct Server {
 
 impl Server {
     fn start(mut cmd: Command, port: u16) -> Server {
-        let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let mut child = cmd
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         // Ready when the port answers.
         let start = Instant::now();
         loop {
@@ -55,7 +63,10 @@ impl Server {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 break;
             }
-            assert!(start.elapsed() < Duration::from_secs(30), "exporter not listening");
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "exporter not listening"
+            );
             std::thread::yield_now();
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -115,7 +126,12 @@ fn parse(text: &str) -> BTreeSet<String> {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(
         out.status.success(),
@@ -139,7 +155,10 @@ fn parse(text: &str) -> BTreeSet<String> {
 }
 
 fn meta(text: &str) -> Vec<String> {
-    text.lines().filter(|l| l.starts_with("# ")).map(str::to_string).collect()
+    text.lines()
+        .filter(|l| l.starts_with("# "))
+        .map(str::to_string)
+        .collect()
 }
 
 /// Scrapes `path` from both and asserts equal samples and HELP/TYPE lines; returns the count.
@@ -207,7 +226,9 @@ fn synthetic(n: usize, dir: &Path) -> PathBuf {
     s.push_str(".1.3.6.1.2.1.1.1.0 = STRING: \"synthetic router\"\n");
     s.push_str(".1.3.6.1.2.1.1.3.0 = Timeticks: (123456) 0:20:34.56\n");
     s.push_str(&format!(".1.3.6.1.2.1.2.1.0 = INTEGER: {n}\n"));
-    let idx: Vec<usize> = (1..=n).map(|i| if i > n / 2 { i + 1000 } else { i }).collect();
+    let idx: Vec<usize> = (1..=n)
+        .map(|i| if i > n / 2 { i + 1000 } else { i })
+        .collect();
     let types = [6u32, 24, 131, 53, 161, 9999];
     let col = |c: u32, f: &dyn Fn(usize, usize) -> String| -> String {
         idx.iter()
@@ -220,15 +241,30 @@ fn synthetic(n: usize, dir: &Path) -> PathBuf {
         3 => format!("STRING: \"Port-channel{k} a\\\\b\""),
         _ => format!("STRING: \"GigabitEthernet1/0/{k}\""),
     }));
-    s.push_str(&col(3, &|k, _| format!("INTEGER: {}", types[k % types.len()])));
+    s.push_str(&col(3, &|k, _| {
+        format!("INTEGER: {}", types[k % types.len()])
+    }));
     s.push_str(&col(4, &|_, _| "INTEGER: 1500".into()));
-    s.push_str(&col(5, &|k, _| format!("Gauge32: {}", 1_000_000 * (k as u64 % 4000 + 1))));
-    s.push_str(&col(6, &|k, _| format!("Hex-STRING: 02 00 5E {:02X} {:02X} 01", k / 256, k % 256)));
-    s.push_str(&col(7, &|k, _| format!("INTEGER: {}", 1 + (k % 3 == 2) as u32)));
+    s.push_str(&col(5, &|k, _| {
+        format!("Gauge32: {}", 1_000_000 * (k as u64 % 4000 + 1))
+    }));
+    s.push_str(&col(6, &|k, _| {
+        format!("Hex-STRING: 02 00 5E {:02X} {:02X} 01", k / 256, k % 256)
+    }));
+    s.push_str(&col(7, &|k, _| {
+        format!("INTEGER: {}", 1 + (k % 3 == 2) as u32)
+    }));
     s.push_str(&col(8, &|k, _| format!("INTEGER: {}", 1 + (k % 4) as u32)));
-    s.push_str(&col(9, &|k, _| format!("Timeticks: ({}) 0:00:00.00", k * 100)));
+    s.push_str(&col(9, &|k, _| {
+        format!("Timeticks: ({}) 0:00:00.00", k * 100)
+    }));
     for c in [10u32, 11, 13, 14, 16, 17, 19, 20] {
-        s.push_str(&col(c, &|k, _| format!("Counter32: {}", (k as u64 * 7919 * c as u64) % 4_294_967_296)));
+        s.push_str(&col(c, &|k, _| {
+            format!(
+                "Counter32: {}",
+                (k as u64 * 7919 * c as u64) % 4_294_967_296
+            )
+        }));
     }
     // ifXTable: every interface but the last has an entry (the last gets empty lookups).
     let x = |c: u32, f: &dyn Fn(usize, usize) -> String| -> String {
@@ -240,11 +276,17 @@ fn synthetic(n: usize, dir: &Path) -> PathBuf {
     };
     s.push_str(&x(1, &|k, _| format!("STRING: \"Gi1/0/{k}\"")));
     for c in [2u32, 3, 4, 5] {
-        s.push_str(&x(c, &|k, _| format!("Counter32: {}", k as u64 * 31 + c as u64)));
+        s.push_str(&x(c, &|k, _| {
+            format!("Counter32: {}", k as u64 * 31 + c as u64)
+        }));
     }
     for c in 6u32..=13 {
         s.push_str(&x(c, &|k, _| {
-            let big = if k % 5 == 0 { 9_007_199_254_740_992u64 + 12345 } else { 0 };
+            let big = if k % 5 == 0 {
+                9_007_199_254_740_992u64 + 12345
+            } else {
+                0
+            };
             format!("Counter64: {}", big + k as u64 * 1_000_003 * c as u64)
         }));
     }
@@ -298,8 +340,18 @@ fn same_samples_as_snmp_exporter_on_recorded_and_synthetic_devices() {
             same(&ours_split, &peer, &p, &p);
         }
         // SNMPv3: SHA-256/AES and MD5/DES users, both layouts.
-        same(&ours, &peer, &format!("/snmp?target={t}&module=if_mib_v3"), &format!("/snmp?target={t}&module=if_mib_v3"));
-        same(&ours, &peer, &format!("/snmp?target={t}&module=if_mib_md5des"), &format!("/snmp?target={t}&module=if_mib_md5des"));
+        same(
+            &ours,
+            &peer,
+            &format!("/snmp?target={t}&module=if_mib_v3"),
+            &format!("/snmp?target={t}&module=if_mib_v3"),
+        );
+        same(
+            &ours,
+            &peer,
+            &format!("/snmp?target={t}&module=if_mib_md5des"),
+            &format!("/snmp?target={t}&module=if_mib_md5des"),
+        );
         same(
             &ours_split,
             &peer,
@@ -337,11 +389,31 @@ fn errors_match_snmp_exporter_and_the_exporter_keeps_serving() {
     let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let dead = silent.local_addr().unwrap().to_string();
     for (path, code, msg) in [
-        ("/snmp?module=if_mib".to_string(), 400, "'target' parameter must be specified once"),
-        ("/snmp?target=a&target=b".into(), 400, "'target' parameter must be specified once"),
-        ("/snmp?target=127.0.0.1&module=nope".into(), 400, "Unknown module 'nope'"),
-        ("/snmp?target=x&module=a&module=b".into(), 400, "'module' parameter must only be specified once"),
-        (format!("/snmp?target={dead}&module=if_mib_fast"), 500, "An error has occurred while serving metrics:"),
+        (
+            "/snmp?module=if_mib".to_string(),
+            400,
+            "'target' parameter must be specified once",
+        ),
+        (
+            "/snmp?target=a&target=b".into(),
+            400,
+            "'target' parameter must be specified once",
+        ),
+        (
+            "/snmp?target=127.0.0.1&module=nope".into(),
+            400,
+            "Unknown module 'nope'",
+        ),
+        (
+            "/snmp?target=x&module=a&module=b".into(),
+            400,
+            "'module' parameter must only be specified once",
+        ),
+        (
+            format!("/snmp?target={dead}&module=if_mib_fast"),
+            500,
+            "An error has occurred while serving metrics:",
+        ),
     ] {
         let (c1, b1) = peer.get(&path);
         let (c2, b2) = ours.get(&path);
@@ -387,7 +459,10 @@ fn reload_by_post_and_by_sighup() {
     std::fs::write(&conf, "second:\n  walk: [1.3.6.1.2.1.2]\n  bogus: 1\n").unwrap();
     let (c, b) = http(ours.port, "POST", "/-/reload");
     assert_eq!(c, 500, "{b}");
-    assert!(b.starts_with("failed to reload config: ") && b.contains("bogus"), "{b}");
+    assert!(
+        b.starts_with("failed to reload config: ") && b.contains("bogus"),
+        "{b}"
+    );
     assert_eq!(ours.get(&format!("/snmp?target={t}&module=second")).0, 200);
     // SIGHUP: a third module appears; wait for it by polling the endpoint (bounded).
     std::fs::write(&conf, format!("{}{}", fixture(), variant("third", ""))).unwrap();
@@ -402,7 +477,10 @@ fn reload_by_post_and_by_sighup() {
         if c == 200 {
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(20), "SIGHUP did not reload");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "SIGHUP did not reload"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     assert_eq!(ours.get(&format!("/snmp?target={t}&module=second")).0, 400);
@@ -416,7 +494,10 @@ fn fixture_is_what_debians_generator_makes() {
         return;
     };
     let gen = "/usr/bin/prometheus-snmp-generator";
-    assert!(Path::new(gen).exists(), "{gen} missing: apt-get install prometheus-snmp-exporter");
+    assert!(
+        Path::new(gen).exists(),
+        "{gen} missing: apt-get install prometheus-snmp-exporter"
+    );
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
         repo().join("tests/fixtures/exporter/generator.yml"),
@@ -430,7 +511,11 @@ fn fixture_is_what_debians_generator_makes() {
         .env("MIBDIRS", reference)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let made = std::fs::read_to_string(dir.path().join("snmp.yml")).unwrap();
     assert_eq!(made, fixture());
 }
