@@ -1,5 +1,5 @@
 //! Pieces shared by the readers of net-snmp's configuration files (`snmptrapd.conf` in
-//! [`notify::conf`](crate::notify::conf), `snmpd.conf` in [`agent::config`](crate::agent::config)):
+//! [`notify::conf`](crate::notify::conf), `snmpd.conf` in `snmpkit_agent::config`):
 //! splitting a line into words as net-snmp does, and the `createUser` directive.
 
 use std::fmt;
@@ -33,39 +33,68 @@ impl fmt::Debug for UserConfig {
     }
 }
 
+/// What is wrong with a configuration line; its `Display` is the message a reader prints
+/// after `FILE:LINE: DIRECTIVE: `.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LineError {
+    /// A word the directive needs is missing (`-e needs an engine ID`, `missing user name`).
+    #[error("{0}")]
+    Missing(&'static str),
+    /// An engine ID that is not 5 to 32 octets of hex.
+    #[error(transparent)]
+    EngineId(#[from] crate::engine::EngineIdError),
+    /// `createUser -l`/`-m` (pre-localised or master keys).
+    #[error("{0} (pre-localised or master keys) is not supported; give passphrases")]
+    KeysNotSupported(String),
+    /// An authentication or privacy protocol net-snmp does not name.
+    #[error(transparent)]
+    Protocol(#[from] crate::usm::UsmError),
+    /// A passphrase shorter than net-snmp's 8 characters (`auth` or `privacy`).
+    #[error("{0} passphrase shorter than 8 characters")]
+    ShortPassphrase(&'static str),
+    /// More words than the directive takes.
+    #[error("too many arguments")]
+    TooManyArguments,
+    /// A quoted word without its closing quote.
+    #[error("no closing {0} quote")]
+    Unterminated(char),
+}
+
 /// Parses the arguments of `createUser [-e ENGINEID] NAME [AUTH AUTHPASS [PRIV [PRIVPASS]]]`
 /// (the words after the directive). Passphrases shorter than 8 characters are refused, as
 /// net-snmp does; a missing privacy passphrase is the authentication one.
-pub fn parse_create_user(args: &[String]) -> Result<UserConfig, String> {
+pub fn parse_create_user(args: &[String]) -> Result<UserConfig, LineError> {
     let mut i = 0;
     let mut engine_id = None;
     while let Some(a) = args.get(i) {
         match a.as_str() {
             "-e" => {
-                let hex = args.get(i + 1).ok_or("-e needs an engine ID")?;
-                engine_id = Some(
-                    crate::notify::conf::parse_hex(hex)
-                        .ok_or_else(|| format!("bad engine ID {hex:?}"))?,
-                );
+                let hex = args
+                    .get(i + 1)
+                    .ok_or(LineError::Missing("-e needs an engine ID"))?;
+                engine_id = Some(crate::engine::EngineId::parse_hex(hex)?.into_bytes());
                 i += 2;
             }
-            "-l" | "-m" => {
-                return Err(format!(
-                    "{a} (pre-localised or master keys) is not supported; give passphrases"
-                ))
-            }
+            "-l" | "-m" => return Err(LineError::KeysNotSupported(a.clone())),
             _ => break,
         }
     }
     let rest = args.get(i..).unwrap_or(&[]);
-    let name = rest.first().ok_or("missing user name")?.clone();
+    let name = rest
+        .first()
+        .ok_or(LineError::Missing("missing user name"))?
+        .clone();
     let auth = match rest.get(1) {
         None => None,
         Some(p) => {
-            let proto = AuthProtocol::from_str(p).map_err(|e| e.to_string())?;
-            let pass = rest.get(2).ok_or("missing auth passphrase")?.clone();
+            let proto = AuthProtocol::from_str(p)?;
+            let pass = rest
+                .get(2)
+                .ok_or(LineError::Missing("missing auth passphrase"))?
+                .clone();
             if pass.len() < 8 {
-                return Err("auth passphrase shorter than 8 characters".into());
+                return Err(LineError::ShortPassphrase("auth"));
             }
             Some((proto, pass))
         }
@@ -73,20 +102,20 @@ pub fn parse_create_user(args: &[String]) -> Result<UserConfig, String> {
     let privacy = match rest.get(3) {
         None => None,
         Some(p) => {
-            let proto = PrivProtocol::from_str(p).map_err(|e| e.to_string())?;
+            let proto = PrivProtocol::from_str(p)?;
             // As in net-snmp, a missing privacy passphrase means the auth one.
             let pass = match rest.get(4) {
                 Some(p) => p.clone(),
                 None => auth.as_ref().map(|a| a.1.clone()).unwrap_or_default(),
             };
             if pass.len() < 8 {
-                return Err("privacy passphrase shorter than 8 characters".into());
+                return Err(LineError::ShortPassphrase("privacy"));
             }
             Some((proto, pass))
         }
     };
     if rest.len() > 5 {
-        return Err("too many arguments".into());
+        return Err(LineError::TooManyArguments);
     }
     Ok(UserConfig {
         name,
@@ -99,7 +128,7 @@ pub fn parse_create_user(args: &[String]) -> Result<UserConfig, String> {
 /// Splits a line into words as net-snmp's `copy_nword` does: words are separated by white
 /// space; a word that starts with `"` or `'` runs to the matching quote and may contain white
 /// space, with `\` taking the next character literally. An unterminated quote is an error.
-pub fn words(line: &str) -> Result<Vec<String>, String> {
+pub fn words(line: &str) -> Result<Vec<String>, LineError> {
     let mut out = Vec::new();
     let mut chars = line.chars().peekable();
     loop {
@@ -112,11 +141,11 @@ pub fn words(line: &str) -> Result<Vec<String>, String> {
             chars.next();
             loop {
                 match chars.next() {
-                    None => return Err(format!("no closing {first} quote")),
+                    None => return Err(LineError::Unterminated(first)),
                     Some(c) if c == first => break,
                     Some('\\') => match chars.next() {
                         Some(c) => w.push(c),
-                        None => return Err(format!("no closing {first} quote")),
+                        None => return Err(LineError::Unterminated(first)),
                     },
                     Some(c) => w.push(c),
                 }

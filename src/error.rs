@@ -1,9 +1,7 @@
-//! The crate-level error type, chaining the per-layer errors, and the protocol's error-status.
+//! The library's error type, chaining the per-layer errors.
 
-use crate::agent::config::ConfigError;
-use crate::agent::recording::RecordingError;
-use crate::agent::AgentError;
 use crate::codec::DecodeError;
+pub use crate::codec::ErrorStatus;
 use crate::transport::{AddrError, TransportError};
 use crate::usm::UsmError;
 use crate::{Oid, VarBind};
@@ -16,8 +14,7 @@ use std::time::Duration;
 /// ([`Error::NotIncreasing`], [`Error::UnexpectedResponse`]), a peer that refuses
 /// ([`Error::Status`], [`Error::Usm`], [`Error::Report`]), no answer ([`Error::Timeout`]), a
 /// limit the caller set ([`Error::WalkLimit`]), API misuse ([`Error::InvalidArgument`],
-/// [`Error::BulkOnV1`], [`Error::Addr`]) and a lab agent that cannot start
-/// ([`Error::Recording`], [`Error::AgentConfig`], [`Error::Agent`]).
+/// [`Error::BulkOnV1`], [`Error::Addr`]).
 ///
 /// A wrong password is a typed USM error, not a string to compare:
 ///
@@ -49,7 +46,7 @@ pub enum Error {
     #[error(transparent)]
     Transport(TransportError),
     /// A response could not be decoded.
-    #[error("malformed response: {0}")]
+    #[error("malformed response")]
     Decode(#[from] DecodeError),
     /// The agent answered with a non-zero error-status.
     #[error("Error in packet. Reason: {status}")]
@@ -96,15 +93,6 @@ pub enum Error {
     /// [`Walk`]: crate::client::Walk
     #[error("walk stopped: {0}")]
     WalkLimit(LimitReached),
-    /// A lab agent's recording could not be loaded (`FILE:LINE: what is wrong`).
-    #[error(transparent)]
-    Recording(#[from] RecordingError),
-    /// A lab agent's `snmpd.conf` could not be read (`FILE:LINE: what is wrong`).
-    #[error(transparent)]
-    AgentConfig(#[from] ConfigError),
-    /// A lab agent could not start (its users, addresses or engine state).
-    #[error(transparent)]
-    Agent(#[from] AgentError),
 }
 
 impl Error {
@@ -119,6 +107,41 @@ impl Error {
     /// Whether this is the timeout of a request that got no answer.
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout(_))
+    }
+}
+
+/// Whose fault an [`Error`] is, sorted as rustls sorts its errors: what the caller should do
+/// differs for each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Fault {
+    /// The caller's input: a bad OID, address or argument, a request the session cannot carry.
+    Input,
+    /// The peer: no answer, a malformed or unexpected answer, an error-status, a Report that is
+    /// not about credentials.
+    Peer,
+    /// Authentication: wrong passphrase or protocol, unknown user or engine, an unsupported
+    /// security level, a message outside the time window.
+    Auth,
+    /// A local I/O failure: a socket that could not be opened or used.
+    Io,
+}
+
+impl Error {
+    /// Which of the four kinds of fault this is.
+    pub fn fault(&self) -> Fault {
+        match self {
+            Error::InvalidArgument(_) | Error::BulkOnV1 | Error::Addr(_) => Fault::Input,
+            Error::Transport(_) => Fault::Io,
+            Error::Usm(UsmError::Report(_)) | Error::Usm(_) => Fault::Auth,
+            Error::Timeout(_)
+            | Error::Decode(_)
+            | Error::Status { .. }
+            | Error::NotIncreasing { .. }
+            | Error::UnexpectedResponse(_)
+            | Error::Report(_)
+            | Error::WalkLimit(_) => Fault::Peer,
+        }
     }
 }
 
@@ -152,197 +175,12 @@ impl fmt::Display for LimitReached {
     }
 }
 
-/// An error-status of a Response PDU (RFC 3416 §3; RFC 1157 for the first six).
-/// `Display` gives net-snmp's wording (its `snmp_errstring`), as its tools print after `Reason:`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorStatus {
-    /// noError (0).
-    NoError,
-    /// tooBig (1): the response would not fit in a message.
-    TooBig,
-    /// noSuchName (2), SNMPv1: an OID is not in the agent's view.
-    NoSuchName,
-    /// badValue (3), SNMPv1: a Set value has the wrong type, length or value.
-    BadValue,
-    /// readOnly (4), SNMPv1.
-    ReadOnly,
-    /// genErr (5): any other failure.
-    GenErr,
-    /// noAccess (6).
-    NoAccess,
-    /// wrongType (7).
-    WrongType,
-    /// wrongLength (8).
-    WrongLength,
-    /// wrongEncoding (9).
-    WrongEncoding,
-    /// wrongValue (10).
-    WrongValue,
-    /// noCreation (11).
-    NoCreation,
-    /// inconsistentValue (12).
-    InconsistentValue,
-    /// resourceUnavailable (13).
-    ResourceUnavailable,
-    /// commitFailed (14).
-    CommitFailed,
-    /// undoFailed (15).
-    UndoFailed,
-    /// authorizationError (16).
-    AuthorizationError,
-    /// notWritable (17).
-    NotWritable,
-    /// inconsistentName (18).
-    InconsistentName,
-    /// A value outside RFC 3416's list, kept as received.
-    Other(i32),
-}
-
-const STATUSES: [(ErrorStatus, &str, &str); 19] = {
-    use ErrorStatus::*;
-    [
-        (NoError, "noError", "(noError) No Error"),
-        (TooBig, "tooBig", "(tooBig) Response message would have been too large."),
-        (NoSuchName, "noSuchName", "(noSuchName) There is no such variable name in this MIB."),
-        (BadValue, "badValue", "(badValue) The value given has the wrong type or length."),
-        (
-            ReadOnly,
-            "readOnly",
-            "(readOnly) The two parties used do not have access to use the specified SNMP PDU.",
-        ),
-        (GenErr, "genErr", "(genError) A general failure occured"),
-        (NoAccess, "noAccess", "noAccess"),
-        (
-            WrongType,
-            "wrongType",
-            "wrongType (The set datatype does not match the data type the agent expects)",
-        ),
-        (
-            WrongLength,
-            "wrongLength",
-            "wrongLength (The set value has an illegal length from what the agent expects)",
-        ),
-        (WrongEncoding, "wrongEncoding", "wrongEncoding"),
-        (
-            WrongValue,
-            "wrongValue",
-            "wrongValue (The set value is illegal or unsupported in some way)",
-        ),
-        (
-            NoCreation,
-            "noCreation",
-            "noCreation (That table does not support row creation or that object can not ever be created)",
-        ),
-        (
-            InconsistentValue,
-            "inconsistentValue",
-            "inconsistentValue (The set value is illegal or unsupported in some way)",
-        ),
-        (
-            ResourceUnavailable,
-            "resourceUnavailable",
-            "resourceUnavailable (This is likely a out-of-memory failure within the agent)",
-        ),
-        (CommitFailed, "commitFailed", "commitFailed"),
-        (UndoFailed, "undoFailed", "undoFailed"),
-        (
-            AuthorizationError,
-            "authorizationError",
-            "authorizationError (access denied to that object)",
-        ),
-        (
-            NotWritable,
-            "notWritable",
-            "notWritable (That object does not support modification)",
-        ),
-        (
-            InconsistentName,
-            "inconsistentName",
-            "inconsistentName (That object can not currently be created)",
-        ),
-    ]
-};
-
-impl ErrorStatus {
-    /// The error-status for a received value.
-    pub fn from_code(code: i32) -> ErrorStatus {
-        usize::try_from(code)
-            .ok()
-            .and_then(|i| STATUSES.get(i))
-            .map(|s| s.0)
-            .unwrap_or(ErrorStatus::Other(code))
-    }
-
-    /// The value on the wire.
-    pub fn code(self) -> i32 {
-        match self {
-            ErrorStatus::Other(c) => c,
-            s => STATUSES.iter().position(|e| e.0 == s).unwrap_or(0) as i32,
-        }
-    }
-
-    /// The RFC name (`noSuchName`, `wrongType`, ...); `unknownError` outside the list.
-    pub fn name(self) -> &'static str {
-        match self {
-            ErrorStatus::Other(_) => "unknownError",
-            s => STATUSES[s.code() as usize].1,
-        }
-    }
-
-    /// net-snmp's explanation (what follows `Reason:`); `Unknown Error` outside the list.
-    pub fn text(self) -> &'static str {
-        match self {
-            ErrorStatus::Other(_) => "Unknown Error",
-            s => STATUSES[s.code() as usize].2,
-        }
-    }
-}
-
-impl From<i32> for ErrorStatus {
-    fn from(code: i32) -> Self {
-        ErrorStatus::from_code(code)
-    }
-}
-
-impl From<ErrorStatus> for i32 {
-    fn from(s: ErrorStatus) -> Self {
-        s.code()
-    }
-}
-
-impl fmt::Display for ErrorStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.text())
-    }
-}
-
 /// Shorthand for results in this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn error_status_round_trips_every_code() {
-        for code in -2..25 {
-            let s = ErrorStatus::from_code(code);
-            assert_eq!(s.code(), code);
-            assert_eq!(
-                matches!(s, ErrorStatus::Other(_)),
-                !(0..=18).contains(&code)
-            );
-        }
-        assert_eq!(ErrorStatus::from_code(2), ErrorStatus::NoSuchName);
-        assert_eq!(ErrorStatus::from_code(18), ErrorStatus::InconsistentName);
-        assert_eq!(ErrorStatus::NotWritable.name(), "notWritable");
-        assert_eq!(ErrorStatus::Other(99).to_string(), "Unknown Error");
-        assert_eq!(
-            ErrorStatus::NoSuchName.to_string(),
-            "(noSuchName) There is no such variable name in this MIB."
-        );
-    }
 
     #[test]
     fn transport_timeout_is_the_one_timeout() {
@@ -353,38 +191,48 @@ mod tests {
     }
 
     #[test]
+    fn faults_are_sorted() {
+        assert_eq!(Error::BulkOnV1.fault(), Fault::Input);
+        assert_eq!(Error::Timeout("x".into()).fault(), Fault::Peer);
+        assert_eq!(
+            Error::Usm(UsmError::Report(crate::usm::UsmReport::WrongDigest)).fault(),
+            Fault::Auth
+        );
+        let io = std::io::Error::other("boom");
+        assert_eq!(Error::from(TransportError::Io(io)).fault(), Fault::Io);
+    }
+
+    #[test]
     fn sources_are_chained() {
         use std::error::Error as _;
         let io = std::io::Error::other("boom");
         let e = Error::from(TransportError::Io(io));
-        // Transparent: the transport error's own source (the io::Error) is next in the chain.
-        assert!(e.source().is_some());
+        // Transparent down to the io::Error: its text, once.
+        assert_eq!(e.to_string(), "boom");
         let d = Error::from(DecodeError::Truncated("test"));
-        assert!(d.source().is_some());
+        assert_eq!(d.to_string(), "malformed response");
+        assert_eq!(d.source().unwrap().to_string(), "truncated test");
     }
 
+    /// Error-chain printers show every cause after its error: a Display that repeated its
+    /// source would print it twice.
     #[test]
-    fn agent_errors_are_chained_with_their_file_and_line() {
-        use std::error::Error as _;
-        use std::path::PathBuf;
-        let r = Error::from(RecordingError::Syntax {
-            file: PathBuf::from("router.snmprec"),
-            line: 3,
-            message: "bad tag".into(),
-        });
-        assert!(matches!(
-            r,
-            Error::Recording(RecordingError::Syntax { line: 3, .. })
-        ));
-        assert_eq!(r.to_string(), "router.snmprec:3: bad tag");
-        let c = Error::from(ConfigError::Io {
-            path: PathBuf::from("snmpd.conf"),
-            source: std::io::Error::from(std::io::ErrorKind::NotFound),
-        });
-        assert!(matches!(c, Error::AgentConfig(ConfigError::Io { .. })));
-        // Transparent: the io::Error under the configuration error is next in the chain.
-        assert!(c.source().is_some_and(|s| s.is::<std::io::Error>()));
-        let a = Error::from(AgentError::Config("user ops: bad key".into()));
-        assert_eq!(a.to_string(), "user ops: bad key");
+    fn no_display_repeats_its_source() {
+        let errors = [
+            Error::from(DecodeError::Truncated("value")),
+            Error::from(TransportError::Io(std::io::Error::other("refused"))),
+            Error::Usm(UsmError::Report(crate::usm::UsmReport::WrongDigest)),
+            Error::Timeout("rtr1".into()),
+        ];
+        for e in &errors {
+            let mut cur: &dyn std::error::Error = e;
+            while let Some(src) = cur.source() {
+                assert!(
+                    !cur.to_string().contains(&src.to_string()),
+                    "{cur} repeats {src}"
+                );
+                cur = src;
+            }
+        }
     }
 }

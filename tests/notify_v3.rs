@@ -59,7 +59,7 @@ async fn receiver() -> Receiver {
     c.listen = vec!["127.0.0.1:0".parse().unwrap()];
     c.users = users();
     c.engine = Some(LocalEngine {
-        engine_id: hex("80000000050102030405060708"),
+        engine_id: snmpkit::engine::EngineId::new(hex("80000000050102030405060708")).unwrap(),
         boots: 7,
     });
     Receiver::bind(c).await.unwrap()

@@ -502,7 +502,7 @@ fn clamp(v: u32) -> i32 {
     v.min(i32::MAX as u32) as i32
 }
 
-pub use crate::oid::{SNMP_TRAP_OID_0, SYS_UPTIME_0};
+pub use crate::{SNMP_TRAP_OID_0, SYS_UPTIME_0};
 
 /// The host's uptime in hundredths of a second (what net-snmp's tools put in a trap's
 /// sysUpTime.0 when none is given), or 0 where it cannot be read.

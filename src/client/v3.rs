@@ -56,77 +56,14 @@ fn usm_error(e: UsmError) -> Error {
     Error::Usm(e)
 }
 
-/// What a Report means for the request that drew it.
-#[derive(Debug)]
-pub(crate) enum ReportAction {
-    /// The engine's ID or clock was updated from the Report: seal and send the request again.
-    Resend,
-    /// The request failed.
-    Fail(Error),
-}
+pub(crate) use crate::engine::{ReportAction, V3Timing};
 
-/// The timing side of one v3 request, sans-I/O: the engine as known, and whether the one
-/// resynchronisation RFC 3414 §4 allows has been spent.
-#[derive(Clone, Debug)]
-pub(crate) struct V3Timing {
-    engine: EngineInfo,
-    /// The engine ID was given (`-e`): a Report cannot change it.
-    fixed_engine_id: bool,
-    resynced: bool,
-}
-
-impl V3Timing {
-    pub(crate) fn new(engine: EngineInfo, fixed_engine_id: bool) -> Self {
-        V3Timing {
-            engine,
-            fixed_engine_id,
-            resynced: false,
+impl From<crate::engine::ReportFailure> for Error {
+    fn from(f: crate::engine::ReportFailure) -> Error {
+        match f {
+            crate::engine::ReportFailure::Usm(r) => Error::Usm(UsmError::Report(r)),
+            crate::engine::ReportFailure::Other(oid) => Error::Report(Box::new(oid)),
         }
-    }
-
-    pub(crate) fn engine(&self) -> &EngineInfo {
-        &self.engine
-    }
-
-    /// msgAuthoritativeEngineBoots and msgAuthoritativeEngineTime for a message sent at `now`.
-    pub(crate) fn outgoing(&self, now: Instant) -> (u32, u32) {
-        self.engine.time.now(now)
-    }
-
-    /// A Report answered the request at `now`. notInTimeWindow (and unknownEngineID, unless
-    /// the engine ID is fixed) carry the engine's identity and clock: adopt them and resend,
-    /// once (RFC 3414 §4). Anything else fails the request.
-    pub(crate) fn on_report(
-        &mut self,
-        report: Option<UsmReport>,
-        oid: &Oid,
-        params: &UsmParams,
-        now: Instant,
-    ) -> ReportAction {
-        let Some(report) = report else {
-            return ReportAction::Fail(Error::Report(Box::new(oid.clone())));
-        };
-        let is_time = report == UsmReport::NotInTimeWindow;
-        let is_engine = report == UsmReport::UnknownEngineId && !self.fixed_engine_id;
-        if (is_time || is_engine) && !self.resynced {
-            self.resynced = true;
-            if !self.fixed_engine_id && !params.engine_id.is_empty() {
-                self.engine.engine_id = params.engine_id.clone();
-            }
-            self.engine.time = EngineTime::new(params.engine_boots, params.engine_time, now);
-            return ReportAction::Resend;
-        }
-        ReportAction::Fail(usm_error(UsmError::Report(report)))
-    }
-
-    /// An authenticated Response arrived at `now` carrying the engine's `boots` and `time`:
-    /// it must be inside the time window (RFC 3414 §3.2 step 7b), and newer values refresh
-    /// the estimate.
-    pub(crate) fn on_authenticated(&mut self, boots: u32, time: u32, now: Instant) -> Result<()> {
-        self.engine
-            .time
-            .observe(boots, time, now)
-            .map_err(usm_error)
     }
 }
 
@@ -168,7 +105,7 @@ impl Client {
                 V3Reply::Report(report, oid, params) => {
                     let before = timing.engine().engine_id.clone();
                     match timing.on_report(report, &oid, &params, now) {
-                        ReportAction::Fail(e) => return Err(e),
+                        ReportAction::Fail(e) => return Err(e.into()),
                         ReportAction::Resend => {
                             if timing.engine().engine_id != before {
                                 keys = Self::keys_for(v3, &timing.engine().engine_id)?;
@@ -340,7 +277,9 @@ fn open_reply(
             if authenticated {
                 // RFC 3414 §3.2 step 7: an authenticated message must be inside the time
                 // window; its newer clock keeps the estimate fresh for the next request.
-                timing.on_authenticated(params.engine_boots, params.engine_time, now)?;
+                timing
+                    .on_authenticated(params.engine_boots, params.engine_time, now)
+                    .map_err(usm_error)?;
             }
             Ok(V3Reply::Response(scoped.pdu))
         }

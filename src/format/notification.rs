@@ -1,13 +1,13 @@
 //! Received notifications as text blocks and JSON objects: what `snmpkit listen` prints, for
 //! any program that receives with [`crate::notify::Receiver`].
 
-use super::json::{push_i64, push_json_oid, push_json_str, push_u64, ObjectWriter};
 use super::{
     format_oid, format_value, format_varbind, varbind_json, write_varbind_json, OutputOptions,
 };
 use crate::mib::Mib;
 use crate::notify::{Notification, Sender};
 use crate::Oid;
+use snmpkit_mib::format::{push_i64, push_json_oid, push_json_str, push_u64, ObjectWriter};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// A time as RFC 3339 UTC with microseconds, as notifications show it:

@@ -43,7 +43,6 @@
 mod addr;
 pub mod conf;
 mod error;
-mod kernel;
 mod notification;
 mod process;
 mod stats;
@@ -56,7 +55,7 @@ pub use notification::{
     SYS_UPTIME_0,
 };
 pub use stats::{DropReason, Stats, StatsHandle};
-pub use v3::{LocalEngine, V3User};
+pub use v3::{load_engine, LocalEngine, V3User};
 
 use process::{AckState, Outcome, Processor};
 use stats::Counters;
@@ -108,7 +107,7 @@ pub struct ReceiverConfig {
     pub users: Vec<V3User>,
     /// This receiver's engine (ID and boots), authoritative for v3 informs. `None` generates
     /// a random ID with boots 1 when users are configured; use
-    /// [`LocalEngine::load_or_create`] to keep it across runs.
+    /// [`load_engine`] to keep it across runs.
     pub engine: Option<LocalEngine>,
     /// Hold each inform's acknowledgement until the consumer confirms it (at-least-once
     /// delivery to a sink): read with [`Receiver::recv_with_ack`] and call
@@ -229,7 +228,7 @@ impl Receiver {
         // The kernel's drop counters are found by socket inode; all or nothing.
         let inodes: Option<Vec<u64>> = sockets
             .iter()
-            .map(|(s, _)| kernel::socket_inode(s))
+            .map(|(s, _)| crate::transport::kernel::socket_inode(s))
             .collect();
         let counters = Arc::new(Counters {
             inodes: inodes.unwrap_or_default(),
@@ -393,27 +392,13 @@ fn open_socket(
     // (root, CAP_NET_ADMIN) gets the size asked for beyond it, as snmptrapd's neighbours
     // rsyslog and syslog-ng do for UDP bursts.
     let _ = s.set_recv_buffer_size(rcvbuf);
-    force_recv_buffer(&s, rcvbuf);
+    crate::transport::kernel::force_recv_buffer(&s, rcvbuf);
     s.set_nonblocking(true).map_err(err)?;
     s.bind(&addr.into()).map_err(err)?;
     // The reader thread's handle on the same socket (it shares the non-blocking mode).
     let reader = s.try_clone().map_err(err)?;
     Ok((UdpSocket::from_std(s.into()).map_err(err)?, reader.into()))
 }
-
-/// When the kernel granted less than `rcvbuf` (Linux reports twice what it set), asks again
-/// with SO_RCVBUFFORCE, which passes net.core.rmem_max for a privileged process and fails
-/// harmlessly for others.
-#[cfg(target_os = "linux")]
-fn force_recv_buffer(s: &socket2::Socket, rcvbuf: usize) {
-    if s.recv_buffer_size().is_ok_and(|got| got < rcvbuf) {
-        let _ = nix::sys::socket::setsockopt(s, nix::sys::socket::sockopt::RcvBufForce, &rcvbuf);
-    }
-}
-
-/// SO_RCVBUFFORCE is Linux's; elsewhere the plain SO_RCVBUF grant stands.
-#[cfg(not(target_os = "linux"))]
-fn force_recv_buffer(_s: &socket2::Socket, _rcvbuf: usize) {}
 
 /// Datagram bytes one batch from a reader thread holds at most.
 const BATCH_BYTES: usize = 256 * 1024;
@@ -457,7 +442,7 @@ fn read_socket(
             Err(nix::errno::Errno::EINTR) => continue,
             Err(e) => {
                 if verbose {
-                    eprintln!("snmpkit: cannot wait for datagrams on {local}: {e}");
+                    tracing::warn!("cannot wait for datagrams on {local}: {e}");
                 }
                 std::thread::sleep(std::time::Duration::from_millis(10));
                 continue;
@@ -482,7 +467,7 @@ fn read_socket(
                     // ICMP errors from earlier replies (ECONNREFUSED) and the like: each is
                     // reported once by the socket; keep reading, but not forever in one go.
                     if verbose {
-                        eprintln!("snmpkit: receive error on {local}: {e}");
+                        tracing::warn!("receive error on {local}: {e}");
                     }
                     errors += 1;
                     if errors > 64 {
@@ -592,8 +577,8 @@ impl SocketTask {
                         self.send(&r, source).await;
                     }
                     if self.verbose {
-                        eprintln!(
-                            "snmpkit: dropped {n}-byte datagram from {source}: {reason}: {detail}"
+                        tracing::warn!(
+                            "dropped {n}-byte datagram from {source}: {reason}: {detail}"
                         );
                     }
                 }
@@ -606,7 +591,7 @@ impl SocketTask {
     async fn send(&self, bytes: &[u8], to: SocketAddr) {
         if let Err(e) = self.sock.send_to(bytes, to).await {
             if self.verbose {
-                eprintln!("snmpkit: cannot send a Report to {to}: {e}");
+                tracing::warn!("cannot send a Report to {to}: {e}");
             }
         }
     }
@@ -620,7 +605,7 @@ impl SocketTask {
             }
             Err(e) => {
                 if self.verbose {
-                    eprintln!("snmpkit: cannot acknowledge inform from {to}: {e}");
+                    tracing::warn!("cannot acknowledge inform from {to}: {e}");
                 }
             }
         }

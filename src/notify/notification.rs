@@ -5,7 +5,7 @@ use crate::{Oid, VarBind};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::SystemTime;
 
-pub use crate::oid::{SNMP_TRAP_OID_0, SYS_UPTIME_0};
+pub use crate::{SNMP_TRAP_OID_0, SYS_UPTIME_0};
 /// snmpTraps (RFC 3418): the generic traps' OIDs are `snmpTraps.(generic-trap + 1)`.
 pub const SNMP_TRAPS: [u32; 10] = [1, 3, 6, 1, 6, 3, 1, 1, 5, 0];
 

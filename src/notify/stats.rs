@@ -114,7 +114,7 @@ impl Counters {
             duplicate_informs: self.duplicate_informs.load(Ordering::Relaxed),
             discovery_probes: self.discovery_probes.load(Ordering::Relaxed),
             dropped,
-            kernel_drops: super::kernel::drops(&self.inodes),
+            kernel_drops: crate::transport::kernel::drops(&self.inodes),
         }
     }
 }

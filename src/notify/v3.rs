@@ -13,6 +13,7 @@ use super::NotifyError;
 use crate::codec::{
     flags, DecodedV3, Pdu, PduType, ScopedPdu, ScopedPduData, UsmParams, V3Message,
 };
+use crate::engine::EngineId;
 use crate::usm::{
     self, AuthProtocol, Credentials, EngineTime, PrivProtocol, SaltSource, SecurityLevel, UserKeys,
     UsmError, UsmReport, TIME_WINDOW,
@@ -28,8 +29,7 @@ use std::time::Instant;
 const MAX_ENGINES: usize = 4096;
 /// The largest message we say we accept (RFC 3417 §3: UDP).
 const MAX_SIZE: i32 = crate::transport::MAX_DATAGRAM as i32;
-/// snmpEngineBoots' ceiling (RFC 3414 §2.2.2).
-const MAX_BOOTS: u32 = 2_147_483_647;
+use crate::engine::MAX_BOOTS;
 
 /// A configured SNMPv3 user, as snmptrapd's `createUser` defines one.
 #[derive(Clone, Debug)]
@@ -84,91 +84,34 @@ impl V3User {
     }
 }
 
-/// The receiver's own SNMP engine: its ID and snmpEngineBoots (RFC 3411 §5, RFC 3414 §2.2).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LocalEngine {
-    /// snmpEngineID.
-    pub engine_id: Vec<u8>,
-    /// snmpEngineBoots for this run.
-    pub boots: u32,
-}
+pub use crate::engine::LocalEngine;
 
-impl LocalEngine {
-    /// A fresh random engine ID (RFC 3411 §5 format 5, "octets", under enterprise 0) with
-    /// boots 1, for a receiver that keeps no state.
-    pub fn generate() -> LocalEngine {
-        let mut id = vec![0x80, 0x00, 0x00, 0x00, 0x05];
-        id.extend_from_slice(&crate::usm::random_u64().to_be_bytes());
-        LocalEngine {
-            engine_id: id,
-            boots: 1,
-        }
+/// Loads our engine from the state file at `path` for a new run: boots incremented and written
+/// back (the file is created, with a generated ID unless `engine_id` is given; an `engine_id`
+/// other than the stored one restarts boots at 1). The state's format and rules are
+/// [`LocalEngine::next_run`]'s; this adds the file.
+pub fn load_engine(path: &Path, engine_id: Option<&EngineId>) -> Result<LocalEngine, NotifyError> {
+    let io = |what: &str, e: std::io::Error| {
+        NotifyError::Config(format!(
+            "cannot {what} engine state {}: {e}",
+            path.display()
+        ))
+    };
+    let stored = match std::fs::read_to_string(path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(io("read", e)),
+    };
+    let engine = LocalEngine::next_run(stored.as_deref(), engine_id).map_err(|_| {
+        NotifyError::Config(format!("engine state {} is not valid", path.display()))
+    })?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| io("create the directory of", e))?;
     }
-
-    /// Loads the engine from `path`, increments its boots and writes it back; creates the file
-    /// (with a generated ID unless `engine_id` is given) when it does not exist. Giving an
-    /// `engine_id` other than the stored one restarts boots at 1.
-    pub fn load_or_create(
-        path: &Path,
-        engine_id: Option<&[u8]>,
-    ) -> Result<LocalEngine, NotifyError> {
-        let io = |what: &str, e: std::io::Error| {
-            NotifyError::Config(format!(
-                "cannot {what} engine state {}: {e}",
-                path.display()
-            ))
-        };
-        let stored = match std::fs::read_to_string(path) {
-            Ok(text) => Some(parse_state(&text).ok_or_else(|| {
-                NotifyError::Config(format!("engine state {} is not valid", path.display()))
-            })?),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(io("read", e)),
-        };
-        let engine = match (stored, engine_id) {
-            (Some(s), Some(id)) if s.engine_id != id => LocalEngine {
-                engine_id: id.to_vec(),
-                boots: 1,
-            },
-            (Some(s), _) => LocalEngine {
-                boots: s.boots.saturating_add(1).min(MAX_BOOTS),
-                engine_id: s.engine_id,
-            },
-            (None, Some(id)) => LocalEngine {
-                engine_id: id.to_vec(),
-                boots: 1,
-            },
-            (None, None) => LocalEngine::generate(),
-        };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| io("create the directory of", e))?;
-        }
-        let text = format!(
-            "# snmpkit listen engine state\nengine_id {}\nengine_boots {}\n",
-            crate::hex::encode(&engine.engine_id),
-            engine.boots
-        );
-        let tmp = path.with_extension("tmp");
-        std::fs::write(&tmp, text).map_err(|e| io("write", e))?;
-        std::fs::rename(&tmp, path).map_err(|e| io("write", e))?;
-        Ok(engine)
-    }
-}
-
-fn parse_state(text: &str) -> Option<LocalEngine> {
-    let (mut id, mut boots) = (None, None);
-    for line in text.lines() {
-        match line.split_whitespace().collect::<Vec<_>>().as_slice() {
-            ["engine_id", h] => id = super::conf::parse_hex(h),
-            ["engine_boots", n] => boots = n.parse::<u32>().ok(),
-            _ => {}
-        }
-    }
-    let engine_id = id.filter(|i| (5..=32).contains(&i.len()))?;
-    Some(LocalEngine {
-        engine_id,
-        boots: boots?,
-    })
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, engine.state_text("snmpkit")).map_err(|e| io("write", e))?;
+    std::fs::rename(&tmp, path).map_err(|e| io("write", e))?;
+    Ok(engine)
 }
 
 /// The v3 configuration shared by every socket task.
@@ -182,11 +125,8 @@ pub(crate) struct V3Config {
 impl V3Config {
     /// Our (snmpEngineBoots, snmpEngineTime) at `now`.
     fn clock(&self, now: Instant) -> (u32, u32) {
-        let t = now.saturating_duration_since(self.started).as_secs();
-        (
-            self.engine.boots,
-            u32::try_from(t).unwrap_or(MAX_BOOTS).min(MAX_BOOTS),
-        )
+        self.engine
+            .clock(now.saturating_duration_since(self.started).as_secs())
     }
 }
 
@@ -280,7 +220,7 @@ impl V3State {
         let reportable = msg.flags & flags::REPORTABLE != 0;
         let engine_id = msg.usm.engine_id.clone();
         let (boots, time) = (msg.usm.engine_boots, msg.usm.engine_time);
-        let ours = engine_id == cfg.engine.engine_id;
+        let ours = engine_id[..] == cfg.engine.engine_id[..];
         // RFC 3414 §3.2 step 3 and §4: an unknown authoritative engine in a message that
         // expects an answer (an inform, or discovery) is told our engine ID.
         if reportable && !ours {
@@ -555,7 +495,7 @@ impl V3State {
             flags: level.flags(),
             security_model: 3,
             usm: UsmParams {
-                engine_id: cfg.engine.engine_id.clone(),
+                engine_id: cfg.engine.engine_id.to_vec(),
                 engine_boots: boots,
                 engine_time: time,
                 user_name: user.clone(),
@@ -563,7 +503,7 @@ impl V3State {
                 priv_params: Vec::new(),
             },
             data: ScopedPduData::Plaintext(ScopedPdu {
-                context_engine_id: cfg.engine.engine_id.clone(),
+                context_engine_id: cfg.engine.engine_id.to_vec(),
                 context_name: Vec::new(),
                 pdu: Pdu {
                     pdu_type: PduType::Report,
@@ -603,17 +543,24 @@ mod tests {
     fn state_file_round_trip_and_boots() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/engine.state");
-        let a = LocalEngine::load_or_create(&path, None).unwrap();
+        let a = load_engine(&path, None).unwrap();
         assert_eq!(a.boots, 1);
         assert_eq!(a.engine_id.len(), 13);
-        let b = LocalEngine::load_or_create(&path, None).unwrap();
+        let b = load_engine(&path, None).unwrap();
         assert_eq!((b.engine_id.clone(), b.boots), (a.engine_id.clone(), 2));
-        let c = LocalEngine::load_or_create(&path, Some(&b.engine_id)).unwrap();
+        let c = load_engine(&path, Some(&b.engine_id)).unwrap();
         assert_eq!(c.boots, 3);
-        let d = LocalEngine::load_or_create(&path, Some(&[0x80, 0, 0, 0, 4, b'x'])).unwrap();
-        assert_eq!((d.engine_id, d.boots), (vec![0x80, 0, 0, 0, 4, b'x'], 1));
+        let d = load_engine(
+            &path,
+            Some(&EngineId::new(vec![0x80, 0, 0, 0, 4, b'x']).unwrap()),
+        )
+        .unwrap();
+        assert_eq!(
+            (d.engine_id.to_vec(), d.boots),
+            (vec![0x80, 0, 0, 0, 4, b'x'], 1)
+        );
         std::fs::write(&path, "garbage").unwrap();
-        assert!(LocalEngine::load_or_create(&path, None).is_err());
+        assert!(load_engine(&path, None).is_err());
     }
 
     #[test]
@@ -649,7 +596,7 @@ mod tests {
             )
             .unwrap()],
             engine: LocalEngine {
-                engine_id: vec![0x80, 0, 0, 0, 5, 1, 2, 3, 4],
+                engine_id: EngineId::new(vec![0x80, 0, 0, 0, 5, 1, 2, 3, 4]).unwrap(),
                 boots: 3,
             },
             started: Instant::now(),

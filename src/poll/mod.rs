@@ -6,7 +6,7 @@
 //!   scheduler, a work queue or a script can call.
 //! - [`Cycle`] polls a fleet once, paced so that responses never overflow the socket;
 //!   [`run`] repeats cycles on a [`Schedule`], fills in rates ([`RateTracker`]) and hands each
-//!   record to a [`Sink`](crate::sink::Sink).
+//!   record to a [`Sink`].
 //!
 //! ```no_run
 //! use snmpkit::poll::{Plan, PollTarget, Poller};
@@ -28,12 +28,16 @@ mod poller;
 mod rates;
 mod record;
 mod schedule;
+pub mod sink;
 pub mod targets;
+mod timetable;
 
 pub use poller::{
     classify, error_text, object_of, ObjectKind, Plan, PollTarget, Poller, DEFAULT_WINDOW,
 };
 pub use rates::{counter_delta, RateTracker};
 pub use record::{rfc3339, Record, Sample};
-pub use schedule::{run, Cycle, RunSummary, Schedule};
+pub use schedule::{run, Cycle, RunSummary};
+pub use sink::{CycleSummary, Sink, SinkError, Tee};
 pub use targets::{parse_targets, target_label, TargetLine, TargetsError};
+pub use timetable::{Due, Schedule, Timetable};

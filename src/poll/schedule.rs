@@ -4,29 +4,11 @@
 use super::poller::{PollTarget, Poller};
 use super::rates::RateTracker;
 use super::record::Record;
-use crate::sink::{CycleSummary, Sink, SinkError};
-use std::time::{Duration, Instant, SystemTime};
+use super::sink::{CycleSummary, Sink, SinkError};
+use super::timetable::{Due, Schedule, Timetable};
+use std::time::{Instant, SystemTime};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
-
-/// When cycles run.
-#[derive(Clone, Debug)]
-pub struct Schedule {
-    /// Time from one cycle's start to the next. A cycle that takes longer starts the next
-    /// one at once, and is counted as an overrun.
-    pub interval: Duration,
-    /// Stop after this many cycles; `None` runs until stopped.
-    pub count: Option<u64>,
-}
-
-impl Default for Schedule {
-    fn default() -> Self {
-        Schedule {
-            interval: Duration::from_secs(60),
-            count: None,
-        }
-    }
-}
 
 /// What a run did.
 #[derive(Clone, Debug, Default)]
@@ -93,15 +75,22 @@ pub async fn run<S: Sink + ?Sized>(
 ) -> Result<RunSummary, SinkError> {
     let mut rates = RateTracker::new();
     let mut summary = RunSummary::default();
-    let start = tokio::time::Instant::now();
-    let mut next = start;
-    let mut cycle = 0u64;
+    let mut table = Timetable::new(schedule, tokio::time::Instant::now().into_std());
     loop {
         if *stop.borrow() {
             break;
         }
-        cycle += 1;
-        let last = schedule.count.is_some_and(|c| cycle >= c);
+        let (cycle, last) = match table.poll(tokio::time::Instant::now().into_std()) {
+            Due::Done => break,
+            Due::Wait(until) => {
+                tokio::select! {
+                    _ = tokio::time::sleep_until(until.into()) => {}
+                    _ = stop.wait_for(|s| *s) => break,
+                }
+                continue;
+            }
+            Due::Cycle { cycle, last } => (cycle, last),
+        };
         let mut cs = CycleSummary {
             cycle,
             started: SystemTime::now(),
@@ -120,23 +109,12 @@ pub async fn run<S: Sink + ?Sized>(
         }
         cs.duration = t0.elapsed();
         sink.end_cycle(&cs).await?;
+        table.finished(tokio::time::Instant::now().into_std());
         summary.cycles += 1;
         summary.records += cs.records;
         summary.failed += cs.failed;
-        if last {
-            break;
-        }
-        next += schedule.interval;
-        let now = tokio::time::Instant::now();
-        if next < now {
-            summary.overruns += 1;
-            next = now;
-        }
-        tokio::select! {
-            _ = tokio::time::sleep_until(next) => {}
-            _ = stop.wait_for(|s| *s) => break,
-        }
     }
+    summary.overruns = table.overruns();
     summary.restarts = rates.restarts();
     Ok(summary)
 }

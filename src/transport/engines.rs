@@ -2,40 +2,12 @@
 //! engine ID, a clock estimate and msgMaxSize. Bounded, least recently used entries go first,
 //! and entries can expire. Sans-I/O: every method that needs the time takes `now`.
 
-use crate::usm::EngineTime;
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-/// One authoritative engine as learned by discovery, a Report or an authenticated Response.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct EngineInfo {
-    /// snmpEngineID.
-    pub engine_id: Vec<u8>,
-    /// Its boots and time, and when they were learned.
-    pub time: EngineTime,
-    /// The largest message it accepts (its msgMaxSize), once known.
-    pub max_size: Option<usize>,
-}
-
-impl EngineInfo {
-    /// An engine whose msgMaxSize is not known yet.
-    pub fn new(engine_id: Vec<u8>, time: EngineTime) -> Self {
-        EngineInfo {
-            engine_id,
-            time,
-            max_size: None,
-        }
-    }
-
-    /// The same engine with its msgMaxSize.
-    pub fn with_max_size(mut self, max_size: Option<usize>) -> Self {
-        self.max_size = max_size;
-        self
-    }
-}
+pub use crate::engine::EngineInfo;
 
 /// The capacity of [`EngineCache::shared`].
 pub const DEFAULT_ENGINE_CAPACITY: usize = 10_000;
@@ -200,6 +172,7 @@ impl EngineCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::usm::EngineTime;
 
     fn addr(port: u16) -> SocketAddr {
         ([127, 0, 0, 1], port).into()

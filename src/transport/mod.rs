@@ -5,6 +5,7 @@
 
 mod addr;
 mod engines;
+pub(crate) mod kernel;
 pub use addr::{AddrError, AgentAddr};
 pub use engines::{EngineCache, EngineInfo, DEFAULT_ENGINE_CAPACITY};
 
@@ -36,7 +37,7 @@ pub enum TransportError {
     #[error("Timeout: No Response from {0}")]
     Timeout(SocketAddr),
     /// The operating system refused a socket operation.
-    #[error("{0}")]
+    #[error(transparent)]
     Io(#[from] io::Error),
     /// The request's waiting slot was dropped without an answer (the transport's receive task
     /// stopped). Not a timeout: nothing was waited out.
@@ -135,7 +136,23 @@ fn dump(
             bracket(peer)
         )
     };
-    eprintln!("\n{head}\n{}", hex_dump(bytes));
+    let text = format!("\n{head}\n{}", hex_dump(bytes));
+    match PACKET_DUMP.get() {
+        Some(write) => write(&text),
+        None => tracing::debug!(target: "snmpkit::packets", "{text}"),
+    }
+}
+
+/// Where packet dumps go (`ClientOptions::dump_packets`, net-snmp's `-d`).
+type DumpWriter = Box<dyn Fn(&str) + Send + Sync>;
+static PACKET_DUMP: std::sync::OnceLock<DumpWriter> = std::sync::OnceLock::new();
+
+/// Sends this process's packet dumps (net-snmp's `-d` text: a header line and the hex dump of
+/// each datagram sent or received by a transport with dumping on) to `write`, instead of to
+/// `tracing` at debug level under the target `snmpkit::packets`. The first call wins; the
+/// command-line tool points it at stderr, as net-snmp's tools print it.
+pub fn set_packet_dump(write: impl Fn(&str) + Send + Sync + 'static) {
+    let _ = PACKET_DUMP.set(Box::new(write));
 }
 
 /// A UDP transport shared by any number of clients and targets. Cheap to clone.
@@ -151,6 +168,8 @@ struct Inner {
     v4: tokio::sync::OnceCell<Family>,
     v6: tokio::sync::OnceCell<Family>,
     next_id: AtomicI32,
+    /// SO_RCVBUF asked for sockets bound from now on; 0 keeps the system's default.
+    recv_buffer: std::sync::atomic::AtomicUsize,
 }
 
 impl Default for Transport {
@@ -183,6 +202,7 @@ impl Transport {
                 v4: tokio::sync::OnceCell::new(),
                 v6: tokio::sync::OnceCell::new(),
                 next_id: AtomicI32::new(initial_id()),
+                recv_buffer: std::sync::atomic::AtomicUsize::new(0),
             }),
         }
     }
@@ -196,6 +216,27 @@ impl Transport {
                 return id;
             }
         }
+    }
+
+    /// Asks for a receive buffer (SO_RCVBUF) of `bytes` on the sockets this transport binds
+    /// from now on (they bind on first use). The system's default (about 208 KiB on Linux)
+    /// overflows when many agents answer at once, as in a fleet poll; a privileged process
+    /// gets the size beyond `net.core.rmem_max` through SO_RCVBUFFORCE. The memory is used only
+    /// while datagrams wait. [`Transport::kernel_drops`] tells whether it was enough.
+    pub fn set_recv_buffer(&self, bytes: usize) {
+        self.inner.recv_buffer.store(bytes, Ordering::Relaxed);
+    }
+
+    /// Datagrams the kernel dropped on this transport's sockets because their receive buffer
+    /// was full (Linux's per-socket drop counter); `None` where it cannot be read, or before a
+    /// socket exists.
+    pub fn kernel_drops(&self) -> Option<u64> {
+        let inodes: Vec<u64> = [self.inner.v4.get(), self.inner.v6.get()]
+            .into_iter()
+            .flatten()
+            .filter_map(|f| kernel::socket_inode(&f.socket))
+            .collect();
+        kernel::drops(&inodes)
     }
 
     /// The SNMPv3 engines this transport's clients have learned.
@@ -282,6 +323,12 @@ impl Transport {
                 (IpAddr::V6(Ipv6Addr::UNSPECIFIED), 0).into()
             };
             let socket = Arc::new(UdpSocket::bind(bind).await?);
+            let rcvbuf = self.inner.recv_buffer.load(Ordering::Relaxed);
+            if rcvbuf > 0 {
+                let s = socket2::SockRef::from(&*socket);
+                let _ = s.set_recv_buffer_size(rcvbuf);
+                kernel::force_recv_buffer(&s, rcvbuf);
+            }
             let task = tokio::spawn(receive_loop(
                 socket.clone(),
                 Arc::downgrade(&self.inner.shared),
@@ -483,7 +530,7 @@ fn recv_now(socket: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, SocketAddr
 
 /// nix's address of a datagram's peer as a std address (IPv4 or IPv6 only).
 #[cfg(unix)]
-pub(crate) fn socket_addr(a: &nix::sys::socket::SockaddrStorage) -> Option<SocketAddr> {
+pub fn socket_addr(a: &nix::sys::socket::SockaddrStorage) -> Option<SocketAddr> {
     let v4 = a
         .as_sockaddr_in()
         .map(|s| std::net::SocketAddrV4::from(*s).into());

@@ -7,14 +7,22 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// Path of the snmpkit binary under test.
+/// Path of the snmpkit binary under test. Cargo names it to the tests of the CLI crate
+/// (`crates/snmpkit-cli/tests`), the only ones that run it.
 pub fn snmpkit_bin() -> &'static str {
-    env!("CARGO_BIN_EXE_snmpkit")
+    match option_env!("CARGO_BIN_EXE_snmpkit") {
+        Some(path) => path,
+        None => panic!("the snmpkit binary is run only by the CLI crate's tests"),
+    }
 }
 
-/// The repository root.
+/// The repository (workspace) root: the nearest directory above the crate with a Cargo.lock.
 pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .find(|d| d.join("Cargo.lock").exists() && d.join("lab").exists())
+        .unwrap_or(here)
+        .to_path_buf()
 }
 
 /// Finds a net-snmp program; panics with an install hint if it is missing (CI installs them).
