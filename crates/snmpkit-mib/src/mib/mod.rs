@@ -454,6 +454,13 @@ impl Mib {
     /// otherwise the built-in texts and the search path are parsed. Broken or missing modules
     /// are reported as warnings and skipped.
     pub fn load(config: &MibConfig) -> (Mib, Vec<Warning>) {
+        Mib::load_with(config, false)
+    }
+
+    /// Like [`Mib::load`], but a module found in the search path replaces the built-in text of
+    /// the same name (`exporter generate -M` reads the full MIBs a user points it at before our
+    /// compact ones), when `dirs_first` is set.
+    pub fn load_with(config: &MibConfig, dirs_first: bool) -> (Mib, Vec<Warning>) {
         let selection = config.selection();
         match &selection {
             ModuleSelection::Default { extra } if extra.is_empty() => {
@@ -463,12 +470,20 @@ impl Mib {
             _ => {}
         }
         // Parsing a large collection costs far more than reading its resolved model back.
-        let cached = cache::path(&format!("{selection:?}"), &config.search_path());
+        let key = if dirs_first {
+            format!("{selection:?} dirs-first")
+        } else {
+            format!("{selection:?}")
+        };
+        let cached = cache::path(&key, &config.search_path());
         if let Some((model, warnings)) = cached.as_deref().and_then(cache::read) {
             return (Mib::from_model(model), warnings);
         }
         let mut warnings = Vec::new();
-        let mut sources: Vec<Box<dyn mib_rs::Source>> = vec![builtin_source()];
+        let mut sources: Vec<Box<dyn mib_rs::Source>> = Vec::new();
+        if !dirs_first {
+            sources.push(builtin_source());
+        }
         for dir in config.search_path() {
             let files = config::files_in(&dir);
             if files.is_empty() {
@@ -481,6 +496,9 @@ impl Mib {
                     message: format!("cannot read {}: {e}", dir.display()),
                 }),
             }
+        }
+        if dirs_first {
+            sources.push(builtin_source());
         }
         // The order net-snmp would read the modules in, which decides the names of nodes
         // that several modules define.
