@@ -88,9 +88,7 @@ fn node_type(n: &NodeInfo<'_>) -> Option<String> {
         BaseType::IpAddress => Some("InetAddressIPv4"),
         _ => None,
     };
-    if t.is_none() {
-        return None;
-    }
+    t?;
     if hint == "1x:" {
         t = Some("PhysAddress48");
     }

@@ -405,7 +405,7 @@ impl Scraper {
                 .iter()
                 .filter(|v| {
                     let s = super::collect::value_as_string(&v.value, "DisplayString");
-                    f.values.iter().any(|x| *x == s)
+                    f.values.contains(&s)
                 })
                 .map(|v| v.oid.arcs()[col.len()..].to_vec())
                 .collect();

@@ -446,14 +446,13 @@ impl Exporter {
             for (name, f) in families.map.iter_mut() {
                 Families::render_family(name, f, &mut buf);
                 f.samples = Vec::new();
-                if buf.len() >= 32 * 1024 {
-                    if tx
+                if buf.len() >= 32 * 1024
+                    && tx
                         .send(Frame::data(Bytes::from(std::mem::take(&mut buf))))
                         .await
                         .is_err()
-                    {
-                        return;
-                    }
+                {
+                    return;
                 }
             }
             if !buf.is_empty() {

@@ -3,7 +3,6 @@
 
 use snmpkit::exporter::scrape::ScrapeOptions;
 use snmpkit::exporter::{ConfigSource, Exporter, ExporterOptions};
-use std::time::Duration;
 
 const PROG: &str = "snmpkit exporter";
 
@@ -91,13 +90,15 @@ pub async fn run(a: ExporterArgs) -> i32 {
     let source = ConfigSource {
         patterns: a.config_file.clone(),
     };
-    let mut options = ExporterOptions::default();
-    options.scrape = ScrapeOptions {
-        walk_concurrency: a.walk_concurrency.max(1),
-        lookup_ttl: ttl,
+    let mut options = ExporterOptions {
+        scrape: ScrapeOptions {
+            walk_concurrency: a.walk_concurrency.max(1),
+            lookup_ttl: ttl,
+        },
+        module_concurrency: a.module_concurrency.max(1),
+        ..ExporterOptions::default()
     };
     options.collect.wrap_large_counters = a.wrap_large_counters;
-    options.module_concurrency = a.module_concurrency.max(1);
     let exporter = match Exporter::new(source, snmpkit::Transport::new(), options) {
         Ok(e) => e,
         Err(e) => {
@@ -154,6 +155,5 @@ pub async fn run(a: ExporterArgs) -> i32 {
     for s in servers {
         s.abort();
     }
-    let _ = Duration::ZERO;
     0
 }
