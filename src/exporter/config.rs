@@ -8,6 +8,7 @@
 //! the module, and the module remembers it ([`Module::auth`]). Unknown fields are refused, as
 //! snmp_exporter's strict YAML decoding refuses them; errors carry `FILE:LINE:COLUMN`.
 
+use crate::usm::{AuthProtocol, PrivProtocol};
 use crate::Oid;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -422,7 +423,7 @@ fn check_auth(file: &str, what: &str, a: &Auth) -> Result<(), ConfigError> {
             if a.priv_password.is_empty() {
                 return err("priv password is missing, required for SNMPv3 with priv");
             }
-            if crate::exporter::scrape::priv_protocol(&a.priv_protocol).is_none() {
+            if priv_protocol(&a.priv_protocol).is_none() {
                 return err("priv protocol must be DES or AES");
             }
         }
@@ -430,7 +431,7 @@ fn check_auth(file: &str, what: &str, a: &Auth) -> Result<(), ConfigError> {
             if a.password.is_empty() {
                 return err("auth password is missing, required for SNMPv3 with auth");
             }
-            if crate::exporter::scrape::auth_protocol(&a.auth_protocol).is_none() {
+            if auth_protocol(&a.auth_protocol).is_none() {
                 return err("auth protocol must be SHA or MD5");
             }
         }
@@ -634,6 +635,32 @@ impl Config {
             name => self.auths.get(name).cloned(),
         }
     }
+}
+
+/// snmp_exporter's auth protocol names.
+pub fn auth_protocol(s: &str) -> Option<AuthProtocol> {
+    Some(match s {
+        "MD5" => AuthProtocol::Md5,
+        "SHA" => AuthProtocol::Sha1,
+        "SHA224" => AuthProtocol::Sha224,
+        "SHA256" => AuthProtocol::Sha256,
+        "SHA384" => AuthProtocol::Sha384,
+        "SHA512" => AuthProtocol::Sha512,
+        _ => return None,
+    })
+}
+
+/// snmp_exporter's privacy protocol names.
+pub fn priv_protocol(s: &str) -> Option<PrivProtocol> {
+    Some(match s {
+        "DES" => PrivProtocol::Des,
+        "AES" => PrivProtocol::Aes128,
+        "AES192" => PrivProtocol::Aes192,
+        "AES256" => PrivProtocol::Aes256,
+        "AES192C" => PrivProtocol::Aes192Cisco,
+        "AES256C" => PrivProtocol::Aes256Cisco,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

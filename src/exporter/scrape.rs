@@ -8,9 +8,9 @@
 //! module sets `max_repetitions`. Columns that serve only as lookups (ifDescr, ifName, ifAlias)
 //! come from a per-target cache ([`LookupCache`]) while it is fresh.
 
-use super::config::{Auth, Module};
+use super::config::{auth_protocol, priv_protocol, Auth, Module};
 use crate::client::{Client, ClientOptions, Repetitions, Security, V3Security, Walk, WalkOptions};
-use crate::usm::{AuthProtocol, Credentials, PrivProtocol};
+use crate::usm::Credentials;
 use crate::{Oid, Transport, Value, VarBind};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
@@ -20,32 +20,6 @@ use tokio::sync::Semaphore;
 /// sysUpTime.0, fetched with every scrape that uses cached lookups: a value lower than the
 /// cached one means the agent restarted and its indexes may have changed.
 const SYS_UPTIME_0: Oid = Oid::from_static(&[1, 3, 6, 1, 2, 1, 1, 3, 0]);
-
-/// snmp_exporter's auth protocol names.
-pub fn auth_protocol(s: &str) -> Option<AuthProtocol> {
-    Some(match s {
-        "MD5" => AuthProtocol::Md5,
-        "SHA" => AuthProtocol::Sha1,
-        "SHA224" => AuthProtocol::Sha224,
-        "SHA256" => AuthProtocol::Sha256,
-        "SHA384" => AuthProtocol::Sha384,
-        "SHA512" => AuthProtocol::Sha512,
-        _ => return None,
-    })
-}
-
-/// snmp_exporter's privacy protocol names.
-pub fn priv_protocol(s: &str) -> Option<PrivProtocol> {
-    Some(match s {
-        "DES" => PrivProtocol::Des,
-        "AES" => PrivProtocol::Aes128,
-        "AES192" => PrivProtocol::Aes192,
-        "AES256" => PrivProtocol::Aes256,
-        "AES192C" => PrivProtocol::Aes192Cisco,
-        "AES256C" => PrivProtocol::Aes256Cisco,
-        _ => return None,
-    })
-}
 
 /// The client security for an auth.
 pub fn security(auth: &Auth) -> Security {
