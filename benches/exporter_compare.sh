@@ -9,7 +9,8 @@
 # metrics and packet counts left out).
 #
 # Usage: benches/exporter_compare.sh [IFACES] [SCRAPES]
-# Needs: prometheus-snmp-exporter, python3 with prometheus_client, curl.
+# Needs: prometheus-snmp-exporter, /usr/bin/python3 with prometheus_client (Debian:
+# python3-prometheus-client), curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 IFACES=${1:-5000}
@@ -65,7 +66,7 @@ TCK=$(getconf CLK_TCK)
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 W1=$(echo "${WALL[theirs]}" | median); W2=$(echo "${WALL[ours]}" | median)
 R1=$(hwm $PEER_PID); R2=$(hwm $OURS_PID)
-SAME=$(python3 - "$WORK/theirs.txt" "$WORK/ours.txt" <<'PY'
+SAME=$(/usr/bin/python3 - "$WORK/theirs.txt" "$WORK/ours.txt" <<'PY'
 import sys
 from prometheus_client.parser import text_string_to_metric_families
 def load(p):
