@@ -7,12 +7,14 @@
 #   walk -On     bulkwalk -m '' -On -Cr50 of the zero-cost responder (205,008 varbinds)
 #   walk names   bulkwalk -Cr50 with the default MIBs, same responder
 #   translate    20 x `translate sysName.0` (startup and the built-in MIBs)
-#   agent        the agent's own CPU answering 5 whole-tree snmpbulkwalks of lab/router.snmpwalk
+#   agent        the agent's own CPU answering 3 whole-tree snmpbulkwalks -Cr50 of a recording
+#                of the responder's 205,008 varbinds
 #   listen       decoding 20,000 v2c traps (net-snmp's snmptrap format, sent by
 #                benches/trap_rate.py's sender at 20,000/s) with `listen --json`
 #
 # Usage: benches/split_compare.sh [RUNS]       (default 9)
-# Env:   BASE (b7d69fd, the last commit before the split), PORT (17261)
+# Env:   BASE (b7d69fd, the last commit before the split), BASE_BIN (a binary already built
+#        from BASE: skips that build), PORT (17261)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-9}
@@ -39,9 +41,13 @@ for line in sys.stdin:
     m = json.loads(line)
     if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "responder" and m.get("executable"):
         print(m["executable"])')
-git worktree add --detach "$WORK/base" "$BASE" >/dev/null 2>&1
-(cd "$WORK/base" && CARGO_TARGET_DIR="$WORK/base-target" cargo build --release --quiet --bin snmpkit)
-OLD="$WORK/base-target/release/snmpkit"
+if [ -n "${BASE_BIN:-}" ]; then
+  OLD=$BASE_BIN
+else
+  git worktree add --detach "$WORK/base" "$BASE" >/dev/null 2>&1
+  (cd "$WORK/base" && CARGO_TARGET_DIR="$WORK/base-target" cargo build --release --quiet --bin snmpkit)
+  OLD="$WORK/base-target/release/snmpkit"
+fi
 
 "$RESPONDER" "127.0.0.1:$PORT" 5000 >"$WORK/responder.out" 2>&1 &
 PIDS+=($!)
@@ -49,23 +55,32 @@ for _ in $(seq 100); do grep -q '^ready' "$WORK/responder.out" 2>/dev/null && br
 grep -q '^ready' "$WORK/responder.out" || { echo "responder did not start"; exit 1; }
 export SNMPCONFPATH="$WORK" HOME="$WORK"
 unset MIBS MIBDIRS
+# The agent's recording: the responder's 205,008 varbinds as `snmpwalk -On` prints them.
+snmpbulkwalk -v2c -c public -Cr50 -m '' -On "127.0.0.1:$PORT" .1 >"$WORK/big.snmpwalk"
 
-# CPU seconds (user+sys) of a command, its output discarded.
-cpu() { /usr/bin/time -f '%U %S' -o "$WORK/t" bash -c "$1" >/dev/null 2>&1; awk '{printf "%.4f\n", $1+$2}' "$WORK/t"; }
-# CPU seconds a running process has used so far (utime+stime from /proc).
-proc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.4f\n", ($14+$15)/hz}' "/proc/$1/stat"; }
+# CPU seconds (user+sys) of a command and its children, its output discarded, to the
+# microsecond (getrusage; /usr/bin/time prints hundredths only).
+cpu() {
+  python3 -c '
+import resource, subprocess, sys
+subprocess.run(["bash", "-c", sys.argv[1]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("%.4f" % (r.ru_utime + r.ru_stime))' "$1"
+}
+# CPU seconds a running process's threads have used so far (nanoseconds in schedstat).
+proc_cpu() { cat /proc/"$1"/task/*/schedstat | awk '{s += $1} END {printf "%.4f\n", s / 1e9}'; }
 
 declare -A SAMPLES
 add() { SAMPLES["$1"]+="$2 "; }
 
-agent_round() { # $1 binary -> agent CPU for 5 whole walks
+agent_round() { # $1 binary -> agent CPU for 5 whole walks of the big recording
   local bin=$1 port=$((PORT + 1))
-  "$bin" agent --data lab/router.snmpwalk --config lab/agent.conf "udp:127.0.0.1:$port" >"$WORK/agent.out" 2>&1 &
+  "$bin" agent --data "$WORK/big.snmpwalk" "udp:127.0.0.1:$port" >"$WORK/agent.out" 2>&1 &
   local pid=$!
-  for _ in $(seq 100); do snmpget -v2c -c public -t 0.2 -r 0 "127.0.0.1:$port" sysUpTime.0 >/dev/null 2>&1 && break; sleep 0.05; done
+  for _ in $(seq 300); do snmpget -v2c -c public -t 0.2 -r 0 "127.0.0.1:$port" .1.3.6.1.2.1.1.3.0 >/dev/null 2>&1 && break; sleep 0.05; done
   local before after
   before=$(proc_cpu "$pid")
-  for _ in 1 2 3 4 5; do snmpbulkwalk -v2c -c public -Cr25 -m '' -On "127.0.0.1:$port" .1 >/dev/null; done
+  for _ in 1 2 3; do snmpbulkwalk -v2c -c public -Cr50 -m '' -On "127.0.0.1:$port" .1 >/dev/null; done
   after=$(proc_cpu "$pid")
   kill "$pid"; wait "$pid" 2>/dev/null || true
   awk -v a="$after" -v b="$before" 'BEGIN {printf "%.4f\n", a-b}'

@@ -248,3 +248,35 @@ async fn walk_stream_matches_snmpbulkwalk() {
     let all = c.bulk_walk(&root, WalkLimit::count(10_000)).await.unwrap();
     assert_eq!(all.len(), ours.len());
 }
+
+/// `Walk::next_chunk` (the Python binding's per-response hand-over) yields the stream's items
+/// a response at a time, and stops at a count limit with the same error as the stream.
+#[tokio::test]
+async fn next_chunk_gives_pages_and_keeps_the_count_limit() {
+    let (addr, agent) = fake_agent(1000, endless);
+    let c = client(addr, quick().max_repetitions(20).build());
+    let root: Oid = "1.3.6.1.4.1.99999".parse().unwrap();
+    let mut walk = c.bulk_walk_stream(&root).with_limit(WalkLimit::count(50));
+    let mut sizes = Vec::new();
+    let mut last: Option<Oid> = None;
+    let err = loop {
+        match walk.next_chunk().await {
+            Some(Ok(vbs)) => {
+                for vb in &vbs {
+                    assert!(last.as_ref().is_none_or(|l| *l < vb.oid), "not increasing");
+                    last = Some(vb.oid.clone());
+                }
+                sizes.push(vbs.len());
+            }
+            Some(Err(e)) => break e,
+            None => panic!("an endless walk ended"),
+        }
+    };
+    assert!(
+        matches!(err, Error::WalkLimit(LimitReached::Count(50))),
+        "{err}"
+    );
+    assert_eq!(sizes, [20, 20, 10]);
+    drop((walk, c));
+    agent.join().unwrap();
+}

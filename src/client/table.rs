@@ -217,6 +217,39 @@ impl TableSpec {
         Ok(self)
     }
 
+    /// Adds the named columns of `table`, a table whose rows share this one's index (one that
+    /// AUGMENTS it, as ifXTable does ifTable), so that one side-by-side GetBulk pass reads
+    /// columns of both: `ifTable` with `ifXTable`'s `ifName` and `ifHCInOctets`. Rows keep
+    /// this table's index; [`Row::get`] finds the added columns by name ([`Row::get_arc`]
+    /// only this table's, since the numbers overlap).
+    pub fn augment(
+        mut self,
+        mib: &Mib,
+        table: &str,
+        names: &[&str],
+    ) -> std::result::Result<TableSpec, TableError> {
+        let other = TableSpec::by_name(mib, table)?.select(names)?;
+        let index = |entry: &Oid| {
+            mib.node_at(entry)
+                .and_then(|n| n.table_index())
+                .map(|parts| {
+                    parts
+                        .iter()
+                        .map(|p| (p.name.to_string(), p.implied))
+                        .collect::<Vec<_>>()
+                })
+        };
+        let mine = index(&self.entry);
+        if mine.is_none() || mine != index(&other.entry) {
+            return Err(TableError::NotATable(other.table));
+        }
+        let mut columns = self.columns.to_vec();
+        columns.extend(other.columns.iter().cloned());
+        self.columns = columns.into();
+        self.whole_entry = false;
+        Ok(self)
+    }
+
     /// The table's descriptor (`ifTable`), or its numeric OID when made by hand.
     pub fn name(&self) -> &str {
         &self.name
@@ -565,12 +598,11 @@ impl<'a> Assembler<'a> {
             if vb.value.is_exception() {
                 continue;
             }
-            let Some([col, rest @ ..]) = vb.oid.strip_prefix(&self.spec.entry) else {
+            // By the column's own OID: a column added by `TableSpec::augment` lives under
+            // another entry.
+            let Some(rest) = vb.oid.strip_prefix(&column.oid) else {
                 continue;
             };
-            if *col != column.arc {
-                continue;
-            }
             match &index {
                 None => index = Some(rest.to_vec()),
                 Some(i) if i.as_slice() != rest => continue,
@@ -875,10 +907,7 @@ fn first_index(spec: &TableSpec, varbinds: &[VarBind]) -> Option<Vec<u32>> {
         .iter()
         .zip(spec.columns.iter())
         .filter(|(vb, _)| !vb.value.is_exception())
-        .find_map(|(vb, column)| match vb.oid.strip_prefix(&spec.entry) {
-            Some([col, rest @ ..]) if *col == column.arc => Some(rest.to_vec()),
-            _ => None,
-        })
+        .find_map(|(vb, column)| vb.oid.strip_prefix(&column.oid).map(<[u32]>::to_vec))
 }
 
 #[cfg(test)]
@@ -1068,6 +1097,71 @@ mod tests {
         assert_eq!(t.rows()[2].get("2"), None);
         assert_eq!(t.rows()[2].get("10"), Some(&Value::Counter32(7)));
         assert_eq!(t.rows()[1].get("2").and_then(Value::as_str), Some("eth0"));
+    }
+
+    #[test]
+    fn augmented_columns_join_rows_by_the_shared_index() {
+        let mib = Mib::builtin();
+        let spec = TableSpec::by_name(&mib, "ifTable")
+            .and_then(|t| t.select(&["ifDescr"]))
+            .and_then(|t| t.augment(&mib, "ifXTable", &["ifName"]))
+            .unwrap();
+        assert!(!spec.whole_entry);
+        let names: Vec<&str> = spec.columns().iter().map(|c| c.name()).collect();
+        assert_eq!(names, ["ifDescr", "ifName"]);
+        let if_name = |i: u32| vec![1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 1, i];
+        // Side by side (GetBulk).
+        let mut asm = Assembler::new(&spec, None);
+        let mut cursors: Vec<Cursor> = (0..2)
+            .map(|column| Cursor {
+                column,
+                last: spec.columns()[column].oid().clone(),
+            })
+            .collect();
+        asm.add_columns(
+            &mut cursors,
+            vec![
+                vb(
+                    &col(2, &[4]),
+                    Value::OctetString(b"GigabitEthernet0/3".to_vec()),
+                ),
+                vb(&if_name(4), Value::OctetString(b"Gi0/3".to_vec())),
+            ],
+        );
+        // GetNext (v1, -CB): the ifName varbind belongs to the same row.
+        let got = asm.add_row_checked(
+            vec![
+                vb(&col(2, &[5]), Value::OctetString(b"Serial0".to_vec())),
+                vb(&if_name(5), Value::OctetString(b"Se0".to_vec())),
+            ],
+            Some(&Oid::from_slice(&[4])),
+        );
+        assert_eq!(got, Some(Ok(vec![5])));
+        let t = asm.finish(TableEnd::Complete);
+        let rows: Vec<(String, Option<&str>)> = t
+            .rows()
+            .iter()
+            .map(|r| {
+                (
+                    r.index().display(false),
+                    r.get("ifName").and_then(Value::as_str),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("4".to_string(), Some("Gi0/3")),
+                ("5".to_string(), Some("Se0"))
+            ]
+        );
+        // A table with another index cannot be joined.
+        let other = TableSpec::by_name(&mib, "ifTable").unwrap().augment(
+            &mib,
+            "sysORTable",
+            &["sysORDescr"],
+        );
+        assert!(other.is_err());
     }
 
     #[test]

@@ -605,6 +605,33 @@ impl Walk {
         Ok(out)
     }
 
+    /// The stream's next varbinds, a response's worth at a time: waits for the next item as
+    /// [`Stream::poll_next`] does, then adds every varbind already received with it (the rest
+    /// of its page), within the walk's count limit. `None` at the end; errors as the stream
+    /// gives them. For bindings that hand a walk over per response rather than per varbind.
+    pub async fn next_chunk(&mut self) -> Option<Result<Vec<VarBind>>> {
+        let first = match std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await? {
+            Ok(vb) => vb,
+            Err(e) => return Some(Err(e)),
+        };
+        let room = match self.limit.max_varbinds {
+            Some(max) => max.saturating_sub(self.yielded),
+            None => usize::MAX,
+        };
+        let n = self.buffered.len().min(room);
+        self.yielded += n;
+        // The first item goes back in front of the rest (its slot is free), and the page
+        // leaves in one piece: no move per varbind.
+        self.buffered.push_front(first);
+        let out: Vec<VarBind> = if n + 1 == self.buffered.len() {
+            Vec::from(std::mem::take(&mut self.buffered))
+        } else {
+            // The count limit falls inside this page: the next poll reports it.
+            self.buffered.drain(..=n).collect()
+        };
+        Some(Ok(out))
+    }
+
     /// The error a page's end means for the stream, if any.
     fn end_error(end: &WalkEnd) -> Option<Error> {
         match end {

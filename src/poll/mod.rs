@@ -1,5 +1,7 @@
 //! Fleet polling: targets, schedule, pacing, counter rates and the record model.
 //!
+//! - [`interfaces`]: one agent's interfaces watched live (`snmpkit top`), one GetBulk pass
+//!   per refresh.
 //! - [`targets`]: the targets file (`HOST[:PORT] [options]` a line).
 //! - [`Plan`] sorts the objects asked for into instances (one Get) and subtrees (GetBulk walks).
 //! - [`Poller::poll`] polls one target once and returns its [`Record`]; it is the unit that a
@@ -24,6 +26,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod interfaces;
 mod poller;
 mod rates;
 mod record;

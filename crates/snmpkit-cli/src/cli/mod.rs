@@ -14,6 +14,7 @@ mod poll;
 mod request;
 pub mod snmpconf;
 mod table;
+mod top;
 mod translate;
 mod trap;
 mod walk;
@@ -61,6 +62,9 @@ pub enum Command {
     /// Poll a fleet every interval: JSON lines, InfluxDB lines or Prometheus /metrics, with
     /// counter rates.
     Poll(poll::PollArgs),
+    /// Watch a device's interfaces live: rates, errors, status, graphs (a table per interval
+    /// with --count or when stdout is not a terminal).
+    Top(top::TopArgs),
     /// Simulate SNMP agents from recorded walks (v1, v2c, v3; Set; linkDown/linkUp traps).
     Agent(agent::AgentArgs),
     /// A drop-in for Prometheus snmp_exporter: its flags, snmp.yml, URL API and output
@@ -86,6 +90,7 @@ pub async fn run(cli: Cli) -> i32 {
         Command::Table(a) => table::run(a).await,
         Command::Listen(a) => listen::run(a).await,
         Command::Poll(a) => poll::run(a).await,
+        Command::Top(a) => top::run(a).await,
         Command::Agent(a) => agent::run(a).await,
         Command::Exporter(a) => exporter::run(a).await,
         Command::InstallLinks(a) => links::install(a),
