@@ -41,6 +41,7 @@ LAYERS = {
         ["notify", "format"],
         ["poll"],
         ["sink"],
+        ["exporter"],
     ],
     "snmpkit-agent": [
         ["store", "recording", "config", "user", "device"],

@@ -5,7 +5,7 @@
 //! Everything is encoded once at start: the varbinds lie back to back in one buffer in OID
 //! order, so the answer to a one-OID GetBulk is a binary search, one copy of a contiguous
 //! slice and a few header bytes. GetNext and multi-OID GetBulk are answered too (varbind by
-//! varbind). Past the end the answer is endOfMibView. It binds the address it is given, so
+//! varbind), and Get (exporter_compare.sh's sysUpTime.0). Past the end the answer is endOfMibView. It binds the address it is given, so
 //! it answers from the address it was asked on.
 //!
 //! Usage: `responder ADDR:PORT [INTERFACES]` (default 5000). Prints `ready ADDR` once it
@@ -254,6 +254,21 @@ fn answer(store: &Store, pdu: &Pdu, scratch: &mut Vec<u8>, end: &mut Vec<u8>) ->
     };
     let total = store.oids.len();
     match pdu.pdu_type {
+        // Get (snmp_exporter's sysUpTime.0): the instance, or noSuchInstance.
+        PduType::Get => {
+            scratch.clear();
+            for vb in &pdu.varbinds {
+                let i = store.next_index(&vb.oid);
+                if i > 0 && store.oids[i - 1] == vb.oid {
+                    scratch.extend_from_slice(store.slice(i - 1, i));
+                } else {
+                    end.clear();
+                    end.extend_from_slice(&encode_varbind(&vb.oid, &Value::NoSuchInstance));
+                    scratch.extend_from_slice(end);
+                }
+            }
+            true
+        }
         PduType::GetNext => {
             scratch.clear();
             for vb in &pdu.varbinds {

@@ -23,6 +23,8 @@
 pub mod client;
 pub mod conf;
 mod error;
+#[cfg(feature = "exporter")]
+pub mod exporter;
 pub mod format;
 pub mod notify;
 pub mod poll;

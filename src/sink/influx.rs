@@ -5,7 +5,9 @@
 //! system,target=192.0.2.1:161 sysUpTime=4242i 1795830821000000000
 //! ```
 //! - The measurement is the table's (`ifTable`) or the scalars' group's (`system`) name.
-//! - Tags: `target` and the decoded index objects (`ifIndex=2`).
+//! - Tags: `target` and the decoded index objects (`ifIndex=2`); on interface rows also
+//!   `ifAlias`, `ifDescr` and `ifName` when the record has them (Telegraf's `is_tag`), which
+//!   are then not fields.
 //! - Fields: the columns. Integer types end in `i` (a Counter64 beyond 2^63 is written as an
 //!   unsigned `u`), strings are quoted, Opaque floats are floats; counters with a rate get a
 //!   `NAME_rate` float field.
@@ -116,8 +118,18 @@ type LineKey = (String, Vec<(String, String)>);
 pub fn record_lines(rec: &Record, mib: &Mib) -> String {
     // (measurement, index tags) -> fields, in first-seen order of fields.
     let mut lines: BTreeMap<LineKey, String> = BTreeMap::new();
+    let iflabels = super::iflabels::InterfaceLabels::from_record(rec);
     for s in &rec.samples {
         let info = describe(&s.varbind.oid, mib);
+        if !iflabels.is_empty()
+            && super::iflabels::is_label_column(&s.varbind.oid)
+            && iflabels.for_index(&info.index).is_some()
+        {
+            // A tag of its row (and of the ifXTable row), not a field.
+            let key = (info.group.clone(), info.index.clone());
+            lines.entry(key).or_default();
+            continue;
+        }
         let hint = mib
             .lookup(&s.varbind.oid)
             .and_then(|n| n.display_hint().map(str::to_string));
@@ -144,11 +156,23 @@ pub fn record_lines(rec: &Record, mib: &Mib) -> String {
         measurement(&mut out, &m);
         out.push_str(",target=");
         tag_value(&mut out, &rec.target);
-        for (k, v) in tags.iter().filter(|(_, v)| !v.is_empty()) {
+        let mut all: Vec<(&str, &str)> =
+            tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        if let Some(extra) = iflabels.for_index(&tags) {
+            for (k, v) in extra {
+                all.push((k, v.unwrap_or("")));
+            }
+        }
+        for (k, v) in all.into_iter().filter(|(_, v)| !v.is_empty()) {
             out.push(',');
             key(&mut out, k);
             out.push('=');
             tag_value(&mut out, v);
+        }
+        if fields.is_empty() {
+            // A row whose only values became tags has no line.
+            out.truncate(out.rfind('\n').map_or(0, |i| i + 1));
+            continue;
         }
         out.push(' ');
         out.push_str(&fields);

@@ -8,6 +8,7 @@
 //! - [`influx`]: InfluxDB line protocol, a line per table row and per scalar group.
 //! - [`prometheus`]: the exposition text of the last completed cycle, served on `/metrics`.
 
+pub mod iflabels;
 pub mod influx;
 pub mod json;
 #[cfg(feature = "nats")]

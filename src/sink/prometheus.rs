@@ -7,6 +7,10 @@
 //!   address or OID value is a `gauge` of 1 carrying the value in a label named after the
 //!   object (`ifDescr{ifDescr="eth0",ifIndex="1",target="..."} 1`), as snmp_exporter does for
 //!   DisplayString.
+//! - Interface objects (indexed by ifIndex) carry `ifAlias`, `ifDescr` and `ifName` labels
+//!   when the record has those columns, as snmp_exporter's `if_mib` module adds them (`""` where
+//!   an interface lacks one). `# HELP` is the object's description and its OID, as
+//!   snmp_exporter's generator writes it.
 //! - Per target, `snmp_up` (1 when the poll succeeded) and `snmp_scrape_duration_seconds`.
 //!
 //! Scrapes are served from the last completed cycle: a cycle's text is built aside and swapped
@@ -64,6 +68,7 @@ pub struct PrometheusSink {
     up: String,
     duration: String,
     exposition: Exposition,
+    hidden: Vec<crate::Oid>,
 }
 
 /// A metric or label name made of `[a-zA-Z0-9_]`, not starting with a digit.
@@ -141,6 +146,27 @@ fn sample_value(v: &Value, hint: Option<&str>) -> Option<Sampled> {
     })
 }
 
+/// HELP as snmp_exporter's generator writes it: the object's description, ` - `, and the
+/// object's OID (the column, not an instance). Without a description, the qualified name.
+fn help_for(oid: &crate::Oid, mib: &Mib, qualified: &str) -> String {
+    match crate::poll::object_of(oid, mib) {
+        Some((n, _)) => {
+            let desc = n
+                .description()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let what = if desc.is_empty() {
+                qualified.to_string()
+            } else {
+                desc
+            };
+            format!("{what} - {}", n.oid())
+        }
+        None => format!("{qualified} - {}", oid),
+    }
+}
+
 fn seconds(d: Duration) -> String {
     format!("{:.6}", d.as_secs_f64())
 }
@@ -154,12 +180,24 @@ impl PrometheusSink {
             up: String::new(),
             duration: String::new(),
             exposition,
+            hidden: Vec::new(),
         }
+    }
+
+    /// Columns fetched only for their labels (the poller adds ifDescr, ifName and ifAlias when
+    /// interface objects are polled without them): not exported as metrics of their own.
+    pub fn hide_columns(mut self, columns: Vec<crate::Oid>) -> PrometheusSink {
+        self.hidden = columns;
+        self
     }
 
     fn add(&mut self, rec: &Record) {
         let target = ("target".to_string(), rec.target.clone());
+        let iflabels = super::iflabels::InterfaceLabels::from_record(rec);
         for s in &rec.samples {
+            if self.hidden.iter().any(|h| s.varbind.oid.starts_with(h)) {
+                continue;
+            }
             let info = describe(&s.varbind.oid, &self.mib);
             let hint = self
                 .mib
@@ -175,7 +213,7 @@ impl PrometheusSink {
             let name = sanitize_name(&info.name);
             let fam = self.families.entry(name.clone()).or_insert_with(|| Family {
                 kind: if counter { "counter" } else { "gauge" },
-                help: format!("{} ({})", info.qualified, s.varbind.oid.to_dotted_leading()),
+                help: help_for(&s.varbind.oid, &self.mib, &info.qualified),
                 samples: String::new(),
             });
             let mut pairs: Vec<(String, String)> = Vec::with_capacity(info.index.len() + 2);
@@ -193,6 +231,13 @@ impl PrometheusSink {
                     k.insert_str(0, "index_");
                 }
                 pairs.push((k, v.clone()));
+            }
+            if let Some(extra) = iflabels.for_index(&info.index) {
+                for (k, v) in extra {
+                    if k != name {
+                        pairs.push((k.to_string(), v.unwrap_or("").to_string()));
+                    }
+                }
             }
             pairs.push(target.clone());
             pairs.sort();

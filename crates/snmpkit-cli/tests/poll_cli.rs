@@ -375,9 +375,27 @@ fn prometheus_metrics_parse_with_prometheus_client() {
             .unwrap_or_else(|| panic!("no {name} for {target} {extra:?} in\n{body}"))
     };
     for t in &fleet.addrs {
-        let s = find("ifInOctets", t, &[("ifIndex", "2")]);
+        // Interface metrics carry snmp_exporter's if_mib lookups: ifDescr and ifName from the
+        // agent, ifAlias empty (the agent has none).
+        let s = find(
+            "ifInOctets",
+            t,
+            &[
+                ("ifIndex", "2"),
+                ("ifDescr", "eth1"),
+                ("ifName", "eth1"),
+                ("ifAlias", ""),
+            ],
+        );
         assert_eq!(s["type"], "counter");
-        assert_eq!(s["labels"].as_object().unwrap().len(), 2, "{s}");
+        assert_eq!(s["labels"].as_object().unwrap().len(), 5, "{s}");
+        assert!(body.contains("# HELP ifInOctets "), "{body}");
+        assert!(
+            body.lines()
+                .any(|l| l.starts_with("# HELP ifInOctets ")
+                    && l.ends_with(" - 1.3.6.1.2.1.2.2.1.10")),
+            "HELP names the column: {body}"
+        );
         assert_eq!(
             find("ifHCInOctets", t, &[("ifIndex", "1")])["type"],
             "counter"
@@ -578,13 +596,15 @@ fn influx_lines_follow_the_line_protocol() {
                 assert!(f("sysName").unwrap().starts_with("\"dev-"));
             }
             "ifTable" | "ifXTable" => {
-                assert_eq!(tags.len(), 2);
+                // ifDescr and ifName are tags (Telegraf's is_tag), not fields.
+                assert_eq!(tags.len(), 4, "{tags:?}");
                 assert_eq!(tags[1].0, "ifIndex");
+                let eth = format!("eth{}", tags[1].1.parse::<u32>().unwrap() - 1);
+                assert_eq!(tags[2], ("ifDescr".to_string(), eth.clone()));
+                assert_eq!(tags[3], ("ifName".to_string(), eth));
+                assert_eq!(f("ifDescr"), None);
+                assert_eq!(f("ifName"), None);
                 if m == "ifTable" {
-                    assert_eq!(
-                        f("ifDescr"),
-                        Some(format!("\"eth{}\"", tags[1].1.parse::<u32>().unwrap() - 1).as_str())
-                    );
                     assert!(f("ifInOctets").unwrap().ends_with('i'));
                     assert_eq!(f("ifOperStatus").map(|v| v.ends_with('i')), Some(true));
                 }

@@ -29,9 +29,27 @@ impl Visit for Line {
 
 struct Stderr;
 
+/// The most verbose level printed: warnings by default; `exporter --log.level` changes it.
+static MAX_LEVEL: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(2);
+
+fn rank(l: &Level) -> u8 {
+    match *l {
+        Level::ERROR => 1,
+        Level::WARN => 2,
+        Level::INFO => 3,
+        Level::DEBUG => 4,
+        _ => 5,
+    }
+}
+
+/// Prints events up to `level` from now on.
+pub fn set_level(level: Level) {
+    MAX_LEVEL.store(rank(&level), std::sync::atomic::Ordering::Relaxed);
+}
+
 impl<S: Subscriber> Layer<S> for Stderr {
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
-        if *event.metadata().level() > Level::WARN {
+        if rank(event.metadata().level()) > MAX_LEVEL.load(std::sync::atomic::Ordering::Relaxed) {
             return;
         }
         let mut line = Line(String::new());

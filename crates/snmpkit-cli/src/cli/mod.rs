@@ -3,6 +3,8 @@
 
 mod agent;
 mod config;
+mod exporter;
+mod exporter_generate;
 mod links;
 pub mod listen;
 pub mod log;
@@ -75,6 +77,9 @@ pub enum Command {
     Top(top::TopArgs),
     /// Simulate SNMP agents from recorded walks (v1, v2c, v3; Set; linkDown/linkUp traps).
     Agent(agent::AgentArgs),
+    /// A drop-in for Prometheus snmp_exporter: its flags, snmp.yml, URL API and output
+    /// (`exporter generate` makes snmp.yml from generator.yml).
+    Exporter(exporter::ExporterArgs),
     /// Make net-snmp's command names (snmpget, snmpwalk, ..., snmptrapd) as symbolic links
     /// to this program in DIR: run under those names it behaves as the matching command.
     InstallLinks(links::InstallLinksArgs),
@@ -101,6 +106,7 @@ pub async fn run(cli: Cli) -> i32 {
         Command::Poll(a) => poll::run(a).await,
         Command::Top(a) => top::run(a).await,
         Command::Agent(a) => agent::run(a).await,
+        Command::Exporter(a) => exporter::run(a).await,
         Command::InstallLinks(a) => links::install(a),
         Command::Completions(a) => shell::completions(a),
         Command::Manpages(a) => shell::manpages(a),

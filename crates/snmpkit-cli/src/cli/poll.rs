@@ -334,6 +334,22 @@ pub async fn run(a: PollArgs) -> i32 {
         Ok(t) => t,
         Err(f) => return fatal(f),
     };
+    // Interface objects in Prometheus or InfluxDB output are labelled with ifDescr, ifName and
+    // ifAlias (snmp_exporter's if_mib lookups, Telegraf's is_tag): fetch the columns the
+    // objects do not already cover, and keep them out of the metrics.
+    let mut hidden = Vec::new();
+    if (a.prometheus.is_some() || a.influx)
+        && objects
+            .iter()
+            .any(snmpkit::sink::iflabels::is_interface_object)
+    {
+        for (_, col) in snmpkit::sink::iflabels::COLUMNS {
+            if !objects.iter().any(|o| col.starts_with(o)) {
+                objects.push(col.clone());
+                hidden.push(col);
+            }
+        }
+    }
     let mut plan = Plan::new(&objects, &mib);
     if app.max_repetitions_given {
         plan.max_repetitions = snmpkit::client::Repetitions::fixed(app.max_repetitions);
@@ -372,7 +388,7 @@ pub async fn run(a: PollArgs) -> i32 {
         eprintln!("{PROG}: serving Prometheus metrics on http://{local}/metrics");
         let expo = Exposition::new();
         server = Some(tokio::spawn(prometheus::serve(listener, expo.clone())));
-        Box::new(PrometheusSink::new(mib.clone(), expo))
+        Box::new(PrometheusSink::new(mib.clone(), expo).hide_columns(hidden))
     } else if a.influx {
         Box::new(InfluxSink::new(stdout(), mib.clone()))
     } else if a.common.json || !std::io::stdout().is_terminal() {

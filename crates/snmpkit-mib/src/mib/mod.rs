@@ -467,7 +467,8 @@ impl Mib {
             _ => {}
         }
         // Parsing a large collection costs far more than reading its resolved model back.
-        let cached = cache::path(&format!("{selection:?}"), &config.search_path());
+        let key = format!("{selection:?}");
+        let cached = cache::path(&key, &config.search_path());
         if let Some((model, warnings)) = cached.as_deref().and_then(cache::read) {
             return (Mib::from_model(model), warnings);
         }
