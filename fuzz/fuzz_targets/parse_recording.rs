@@ -2,7 +2,7 @@
 //! panic, and what they accept is sorted with each OID once.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use snmpkit::agent::recording::{parse_snmprec, parse_walk_text};
+use snmpkit_agent::recording::{parse_snmprec, parse_walk_text};
 use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {

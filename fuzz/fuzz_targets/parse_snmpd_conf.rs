@@ -1,7 +1,7 @@
 //! `snmpkit agent --config` reads snmpd.conf files: never a panic, errors name FILE:LINE.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use snmpkit::agent::config::AgentConfig;
+use snmpkit_agent::config::AgentConfig;
 use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {
