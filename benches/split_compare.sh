@@ -45,8 +45,12 @@ if [ -n "${BASE_BIN:-}" ]; then
   OLD=$BASE_BIN
 else
   git worktree add --detach "$WORK/base" "$BASE" >/dev/null 2>&1
-  (cd "$WORK/base" && CARGO_TARGET_DIR="$WORK/base-target" cargo build --release --quiet --bin snmpkit)
-  OLD="$WORK/base-target/release/snmpkit"
+  OLD=$(cd "$WORK/base" && CARGO_TARGET_DIR="$WORK/base-target" cargo build --release --quiet --bin snmpkit --message-format=json | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "snmpkit" and m.get("executable"):
+        print(m["executable"])')
 fi
 
 "$RESPONDER" "127.0.0.1:$PORT" 5000 >"$WORK/responder.out" 2>&1 &
