@@ -28,7 +28,14 @@ for t in "${targets[@]}"; do
     result="CRASH (see $log and artifacts/$t)"
     status=1
   fi
-  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  # No stats line means the target did not build or start: say so (and show the log's end)
+  # instead of letting pipefail end the script without a word.
+  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
+  if [ -z "$runs" ]; then
+    result="FAILED TO RUN (see $log)"
+    status=1
+    tail -20 "$log" >&2
+  fi
   echo "$t: ${runs:-?} runs in ${secs} s, corpus $(ls "corpus/$t" | wc -l) inputs, $result"
 done
 exit $status

@@ -1,11 +1,11 @@
 //! snmp.conf lines (read by every command from /etc/snmp, ~/.snmp, SNMPCONFPATH). The parser
-//! lives in the binary's cli/snmpconf.rs, which needs only std, so it is compiled in here.
+//! lives in the CLI crate's cli/snmpconf.rs, which needs only std, so it is compiled in here.
 //! Checks: no panic, and each value set is a piece of the input (nothing invented).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
 #[allow(dead_code)]
-#[path = "../../src/cli/snmpconf.rs"]
+#[path = "../../crates/snmpkit-cli/src/cli/snmpconf.rs"]
 mod snmpconf;
 
 fuzz_target!(|data: &[u8]| {
