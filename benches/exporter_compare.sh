@@ -9,6 +9,10 @@
 # metrics and packet counts left out).
 #
 # Usage: benches/exporter_compare.sh [IFACES] [SCRAPES]
+#        DEVICE=RECORDING benches/exporter_compare.sh - [SCRAPES]
+# With DEVICE set, the device is `snmpkit agent` (lab/agent.conf) serving that recording
+# (.snmpwalk or .snmprec, e.g. lab/router.snmpwalk or one of snmpsim-data's) instead of the
+# responder; IFACES is then ignored.
 # Needs: prometheus-snmp-exporter, /usr/bin/python3 with prometheus_client (Debian:
 # python3-prometheus-client), curl.
 set -euo pipefail
@@ -21,20 +25,29 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-RESPONDER=$(cargo build --release --quiet --bench responder --message-format=json | python3 -c '
-import json, sys
-for l in sys.stdin:
-    m = json.loads(l)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "responder" and m.get("executable"):
-        print(m["executable"])')
 cargo build --release --quiet -p snmpkit-cli
 OURS="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release/snmpkit"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 UDP=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$RESPONDER" "127.0.0.1:$UDP" "$IFACES" >"$WORK/responder.out" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 200); do grep -q ready "$WORK/responder.out" && break; sleep 0.05; done
+if [ -n "${DEVICE:-}" ]; then
+  "$OURS" agent --config lab/agent.conf --data "$DEVICE" "udp:127.0.0.1:$UDP" >"$WORK/responder.out" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 400); do grep -q "listening on" "$WORK/responder.out" && break; sleep 0.05; done
+  grep -q "listening on" "$WORK/responder.out" || { cat "$WORK/responder.out" >&2; exit 1; }
+  DEVICE_NAME="snmpkit agent serving $(basename "$DEVICE")"
+else
+  RESPONDER=$(cargo build --release --quiet --bench responder --message-format=json | python3 -c '
+import json, sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "responder" and m.get("executable"):
+        print(m["executable"])')
+  "$RESPONDER" "127.0.0.1:$UDP" "$IFACES" >"$WORK/responder.out" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 200); do grep -q ready "$WORK/responder.out" && break; sleep 0.05; done
+  DEVICE_NAME="zero-cost responder, $IFACES interfaces"
+fi
 
 CONF=tests/fixtures/exporter/if_mib.yml
 P1=$(free_port); P2=$(free_port)
@@ -81,13 +94,13 @@ a, b = load(sys.argv[1]), load(sys.argv[2])
 print(f"same samples ({len(a)})" if a == b else f"DIFFERENT: {len(a - b)} only snmp_exporter, {len(b - a)} only ours")
 PY
 )
-python3 - "$IFACES" "$SCRAPES" "$W1" "$W2" "$CPU1" "$CPU2" "$TCK" "$R1" "$R2" "$SAME" <<'PY'
+python3 - "$DEVICE_NAME" "$SCRAPES" "$W1" "$W2" "$CPU1" "$CPU2" "$TCK" "$R1" "$R2" "$SAME" <<'PY'
 import sys
 ifaces, n, w1, w2, c1, c2, tck, r1, r2, same = sys.argv[1:]
 n = int(n); w1 = float(w1); w2 = float(w2); tck = int(tck)
 cpu1 = int(c1) / tck / n; cpu2 = int(c2) / tck / n
 r1 = int(r1) / 1024; r2 = int(r2) / 1024
-print(f"device: zero-cost responder, {ifaces} interfaces; {n} timed scrapes each; {same}")
+print(f"device: {ifaces}; {n} timed scrapes each; {same}")
 print(f"| | snmp_exporter 0.21 | snmpkit exporter | ratio |")
 print(f"|---|---|---|---|")
 print(f"| scrape wall (median) | {w1:.3f} s | {w2:.3f} s | {w2 / w1:.2f}x |")

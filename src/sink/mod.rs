@@ -5,6 +5,7 @@
 //! object-safe (`Box<dyn Sink>`), and [`Tee`] sends the same records to several.
 //!
 //! - [`json`]: one JSON object per record per line ([`json::record_json`] is the shape).
+//! - [`rows`]: the same records gathered into table rows and scalar groups (`poll --rows`).
 //! - [`influx`]: InfluxDB line protocol, a line per table row and per scalar group.
 //! - [`prometheus`]: the exposition text of the last completed cycle, served on `/metrics`.
 
@@ -15,6 +16,7 @@ pub mod json;
 pub mod nats;
 mod object;
 pub mod prometheus;
+pub mod rows;
 
 pub use object::{describe, ObjectInfo};
 

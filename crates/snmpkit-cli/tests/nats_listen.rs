@@ -390,3 +390,73 @@ fn broker_outage_holds_traps_and_withholds_inform_acks() {
     assert!(summary.contains("nats: 103 published"), "{summary}");
     assert!(summary.contains("0 dropped"), "{summary}");
 }
+
+/// True when every marker `trap-{i}` for `i` in `n` is in the spool's segment files.
+fn in_spool(dir: &std::path::Path, n: std::ops::Range<usize>) -> bool {
+    let mut text = String::new();
+    for e in std::fs::read_dir(dir).unwrap().map_while(Result::ok) {
+        if e.file_name().to_string_lossy().ends_with(".seg") {
+            text.push_str(&String::from_utf8_lossy(
+                &std::fs::read(e.path()).unwrap_or_default(),
+            ));
+        }
+    }
+    n.into_iter()
+        .all(|i| text.contains(&format!("\"trap-{i}\"")))
+}
+
+/// `listen --nats --spool` (issue 25): traps that arrive while the broker is down are kept
+/// on disk, survive a SIGKILL of the listener, and reach the stream once a new listener and
+/// the broker are back, each stored once; informs are acknowledged through the spool.
+#[test]
+fn spooled_traps_survive_a_killed_listener_and_a_broker_outage() {
+    let rt = rt();
+    let mut server = NatsServer::start();
+    create_stream(&rt, &server.url());
+    let spool = tempfile::tempdir().unwrap();
+    let dir = spool.path().to_str().unwrap();
+    let listener = Listener::start(&server.url(), &["--json", "--spool", dir]);
+    let target = listener.target();
+    let sent = run_all("snmptrap", traps(&target, "trap-", 0..10));
+    assert!(sent.iter().all(|(ok, _)| *ok), "{sent:?}");
+    assert_eq!(wait_for_messages(&rt, &server.url(), 10).len(), 10);
+
+    server.stop();
+    let sent = run_all("snmptrap", traps(&target, "trap-", 10..60));
+    assert!(sent.iter().all(|(ok, _)| *ok), "{sent:?}");
+    let deadline = Instant::now() + WAIT;
+    while !in_spool(spool.path(), 10..60) {
+        assert!(
+            Instant::now() < deadline,
+            "the 50 traps never reached the spool"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(listener); // SIGKILL: no chance to flush anything
+
+    server.restart();
+    let listener = Listener::start(&server.url(), &["--json", "--spool", dir]);
+    // Said at start, before "listening on" (which Listener::start waited for).
+    let log = listener.log.lock().unwrap().clone();
+    assert!(
+        log.iter()
+            .any(|l| l.contains("50 notifications from an earlier run are sent first")),
+        "{log:?}"
+    );
+    let acked = run_all("snmpinform", informs(&listener.target(), 0..2, "2", "5"));
+    for (ok, err) in &acked {
+        assert!(ok, "inform not acknowledged through the spool: {err}");
+    }
+    let msgs = wait_for_messages(&rt, &server.url(), 62);
+    let seen = markers(&msgs);
+    for i in 0..60 {
+        assert_eq!(seen.get(&format!("trap-{i}")), Some(&1), "trap-{i}");
+    }
+    for i in 0..2 {
+        assert_eq!(seen.get(&format!("inform-{i}")), Some(&1), "inform-{i}");
+    }
+    assert_eq!(msgs.len(), 62);
+    let summary = listener.stop();
+    assert!(summary.contains("0 left in the spool"), "{summary}");
+    assert!(summary.contains("spooled, 0 dropped"), "{summary}");
+}

@@ -817,3 +817,100 @@ fn fleet_against_the_agent_wildcard_mode() {
     }
     drop(agent);
 }
+
+/// `(index, value)` pairs of a numeric column as snmpwalk prints them (`-On -Oq`).
+fn netsnmp_column(agent: &str, oid: &str) -> Vec<(String, String)> {
+    let r = netsnmp(
+        "snmpwalk",
+        &["-v2c", "-c", "public", "-On", "-Oq", agent, oid],
+    );
+    assert_eq!(r.code, 0, "snmpwalk {oid}: {}", r.stderr);
+    r.stdout
+        .lines()
+        .map(|l| {
+            let (o, v) = l.split_once(' ').unwrap();
+            let index = o.strip_prefix(&format!("{oid}.")).unwrap().to_string();
+            (index, v.trim_matches('"').to_string())
+        })
+        .collect()
+}
+
+/// `poll --json --rows` against net-snmp's snmpd: one row per interface with its index, its
+/// columns (as snmpwalk reads them), ifName as a label only (fetched, not asked for), and the
+/// counters' rates from the second cycle on.
+#[test]
+fn rows_gather_index_columns_labels_and_rates_of_each_interface() {
+    let d = Snmpd::start("");
+    let agent = d.v4();
+    let out = poll_cmd(&[
+        "-v2c",
+        "-c",
+        "public",
+        "--count",
+        "2",
+        "--interval",
+        "1",
+        "--json",
+        "--rows",
+        &agent,
+        "sysUpTime.0",
+        "ifDescr",
+        "ifOperStatus",
+        "ifInOctets",
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let recs = records(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(recs.len(), 2);
+    let descr = netsnmp_column(&agent, ".1.3.6.1.2.1.2.2.1.2");
+    let names = netsnmp_column(&agent, ".1.3.6.1.2.1.31.1.1.1.1");
+    let oper = netsnmp_column(&agent, ".1.3.6.1.2.1.2.2.1.8");
+    assert!(!descr.is_empty());
+    for (cycle, r) in recs.iter().enumerate() {
+        assert!(r["error"].is_null(), "{r}");
+        assert_eq!(r["target"], agent.as_str());
+        assert!(r.get("varbinds").is_none(), "row form only: {r}");
+        let rows = r["rows"].as_array().expect("rows");
+        let system: Vec<&J> = rows.iter().filter(|x| x["group"] == "system").collect();
+        assert_eq!(system.len(), 1, "{r}");
+        assert!(system[0]["columns"]["sysUpTime"].as_u64().unwrap() > 0);
+        let ifs: Vec<&J> = rows.iter().filter(|x| x["table"] == "ifTable").collect();
+        assert_eq!(ifs.len(), descr.len(), "{r}");
+        // ifName was fetched for the labels, not asked for: no ifXTable rows.
+        assert!(rows.iter().all(|x| x["table"] != "ifXTable"), "{r}");
+        for (row, (index, d)) in ifs.iter().zip(&descr) {
+            assert_eq!(row["index"]["ifIndex"], index.as_str(), "{row}");
+            assert_eq!(row["columns"]["ifDescr"], d.as_str(), "{row}");
+            assert_eq!(row["labels"]["ifDescr"], d.as_str(), "{row}");
+            let name = &names.iter().find(|(i, _)| i == index).unwrap().1;
+            assert_eq!(row["labels"]["ifName"], name.as_str(), "{row}");
+            let status = &oper.iter().find(|(i, _)| i == index).unwrap().1;
+            assert_eq!(row["columns"]["ifOperStatus"].to_string(), *status, "{row}");
+            // IF-MIB's labels for ifOperStatus 1..=7.
+            let labels = [
+                "up",
+                "down",
+                "testing",
+                "unknown",
+                "dormant",
+                "notPresent",
+                "lowerLayerDown",
+            ];
+            let n: usize = status.parse().unwrap();
+            assert_eq!(row["display"]["ifOperStatus"], labels[n - 1], "{row}");
+            assert!(row["columns"]["ifInOctets"].is_u64(), "{row}");
+            // Rates need two readings: none in the first cycle, every counter's in the second.
+            if cycle == 0 {
+                assert!(row.get("rates").is_none(), "{row}");
+            } else {
+                assert!(row["rates"]["ifInOctets"].as_f64().unwrap() >= 0.0, "{row}");
+            }
+        }
+    }
+}

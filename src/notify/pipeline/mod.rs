@@ -25,6 +25,7 @@
 
 pub mod exec;
 pub mod filter;
+pub mod forwarder;
 pub mod output;
 pub mod spool;
 pub mod trapd;

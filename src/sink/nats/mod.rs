@@ -25,6 +25,7 @@
 //! # Ok(()) }
 //! ```
 
+use crate::notify::pipeline::forwarder::{Forwarder, ForwarderOptions};
 use crate::notify::{InformAck, Notification, NotificationKind};
 use async_nats::connection::State;
 use async_nats::jetstream::{self, context::PublishErrorKind, message::PublishMessage};
@@ -65,6 +66,9 @@ pub enum NatsError {
     /// A JetStream API request failed (JetStream disabled, permissions, timeouts, ...).
     #[error("JetStream: {0}")]
     JetStream(String),
+    /// The spool of a [`Broker::forwarder`] could not be opened.
+    #[error(transparent)]
+    Spool(#[from] crate::notify::pipeline::spool::SpoolError),
 }
 
 /// Why a message was dropped instead of published.
@@ -192,6 +196,26 @@ impl Broker {
         Ok(Publisher::start(self.clone(), options))
     }
 
+    /// Starts a [`Forwarder`] whose destination is JetStream's `subject` (checked now, as
+    /// for [`Broker::publisher`]): at-least-once through the forwarder's queue, which may be
+    /// a spool on disk (`listen --nats --spool`). Records are [`spool_record`]s. A batch
+    /// counts as delivered once JetStream has acknowledged every message in it; a batch sent
+    /// again keeps its messages' `Nats-Msg-Id`s, so JetStream stores each message once.
+    pub async fn forwarder(
+        &self,
+        subject: &str,
+        options: ForwarderOptions,
+    ) -> Result<Forwarder, NatsError> {
+        self.stream_for(subject).await?;
+        let js = self.jetstream(options.batch_max.max(1), Duration::from_secs(5));
+        let destination = JetStreamDestination {
+            client: self.client.clone(),
+            js,
+            subject: subject.to_string(),
+        };
+        Ok(Forwarder::start(options, Arc::new(destination))?)
+    }
+
     /// The underlying async-nats client (for what this module does not cover).
     pub fn client(&self) -> &async_nats::Client {
         &self.client
@@ -228,6 +252,7 @@ mod poll_sink;
 mod publisher;
 mod queue;
 mod scheduler;
+mod spooled;
 #[cfg(test)]
 mod tests;
 mod worker;
@@ -236,4 +261,5 @@ pub use poll_sink::*;
 pub use publisher::*;
 pub use queue::*;
 pub use scheduler::*;
+pub use spooled::*;
 pub use worker::*;

@@ -149,14 +149,22 @@ pub async fn run(args: ListenArgs) -> i32 {
         eprintln!("{prog}: --spool needs --webhook or --nats");
         return 1;
     }
-    if args.spool.is_some() && args.nats.is_some() {
-        eprintln!("{prog}: --spool is supported with --webhook only in this version");
+    if args.nats.is_some() && args.webhook.is_some() {
+        eprintln!("{prog}: give --nats or --webhook, not both");
         return 1;
     }
+    let nats_spool = match (&args.nats, &args.spool) {
+        (Some(_), Some(dir)) => Some((
+            dir.clone(),
+            args.spool_max.unwrap_or(super::webhook::DEFAULT_SPOOL_MAX),
+        )),
+        _ => None,
+    };
     let broker = match super::nats::ListenSink::start(
         prog,
         args.nats.as_deref(),
         args.nats_subject.as_deref(),
+        nats_spool,
     )
     .await
     {

@@ -19,23 +19,34 @@ pub struct ListenSink {
     inner: Option<Inner>,
 }
 
+/// Where `listen --nats` sends: the publisher's memory queue, or (with `--spool`) the
+/// pipeline's forwarder over a spool on disk.
+#[cfg(feature = "nats")]
+enum Via {
+    Publisher(std::sync::Arc<snmpkit::sink::nats::Publisher>),
+    Spool(std::sync::Arc<snmpkit::notify::pipeline::forwarder::Forwarder>),
+}
+
 #[cfg(feature = "nats")]
 struct Inner {
-    publisher: std::sync::Arc<snmpkit::sink::nats::Publisher>,
+    via: Via,
     subject: String,
     watcher: tokio::task::JoinHandle<()>,
 }
 
 impl ListenSink {
     /// Connects to `url` and checks that a stream covers `subject` (default
-    /// `snmp.notifications`); nothing when `url` is `None`.
+    /// `snmp.notifications`); nothing when `url` is `None`. With `spool` (a directory and its
+    /// bound in bytes) what waits for the broker is kept on disk.
     pub async fn start(
         prog: &'static str,
         url: Option<&str>,
         subject: Option<&str>,
+        spool: Option<(std::path::PathBuf, u64)>,
     ) -> Result<ListenSink, String> {
         #[cfg(feature = "nats")]
         {
+            use snmpkit::notify::pipeline::forwarder::ForwarderOptions;
             use snmpkit::sink::nats::{Broker, PublisherOptions, DEFAULT_NOTIFICATION_SUBJECT};
             let Some(url) = url else {
                 if subject.is_some() {
@@ -49,17 +60,34 @@ impl ListenSink {
                 .stream_for(&subject)
                 .await
                 .map_err(|e| e.to_string())?;
-            let publisher = std::sync::Arc::new(
-                broker
-                    .publisher(&subject, PublisherOptions::default())
-                    .await
-                    .map_err(|e| e.to_string())?,
-            );
+            let (via, watcher) = match spool {
+                Some((dir, max)) => {
+                    let mut o = ForwarderOptions::default();
+                    o.spool = Some((dir.clone(), max));
+                    let f = broker
+                        .forwarder(&subject, o)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    super::webhook::report_recovery(prog, &f, &dir);
+                    let f = std::sync::Arc::new(f);
+                    let watcher = tokio::spawn(watch_spooled(prog, f.clone()));
+                    (Via::Spool(f), watcher)
+                }
+                None => {
+                    let publisher = std::sync::Arc::new(
+                        broker
+                            .publisher(&subject, PublisherOptions::default())
+                            .await
+                            .map_err(|e| e.to_string())?,
+                    );
+                    let watcher = tokio::spawn(watch(prog, publisher.clone()));
+                    (Via::Publisher(publisher), watcher)
+                }
+            };
             eprintln!("{prog}: publishing to NATS {url}, subject {subject} (stream {stream})");
-            let watcher = tokio::spawn(watch(prog, publisher.clone()));
             Ok(ListenSink {
                 inner: Some(Inner {
-                    publisher,
+                    via,
                     subject,
                     watcher,
                 }),
@@ -67,7 +95,7 @@ impl ListenSink {
         }
         #[cfg(not(feature = "nats"))]
         {
-            let _ = (prog, subject);
+            let _ = (prog, subject, spool);
             match url {
                 Some(_) => Err(
                     "this snmpkit was built without NATS support (cargo feature \"nats\")".into(),
@@ -95,17 +123,35 @@ impl ListenSink {
     pub fn forward(&self, n: &Notification, json: Option<String>, ack: Option<InformAck>) {
         #[cfg(feature = "nats")]
         if let (Some(i), Some(json)) = (&self.inner, json) {
-            use snmpkit::sink::nats::OutMessage;
-            // Drops are counted by the publisher and reported by the watcher and at exit.
-            let _ = i
-                .publisher
-                .submit(OutMessage::notification(&i.subject, n, json, ack));
+            use snmpkit::sink::nats::{notification_msg_id, spool_record, OutMessage};
+            // Drops are counted by the publisher (or the forwarder) and reported by the
+            // watcher and at exit.
+            match &i.via {
+                Via::Publisher(p) => {
+                    let _ = p.submit(OutMessage::notification(&i.subject, n, json, ack));
+                }
+                Via::Spool(f) => {
+                    let record = spool_record(&notification_msg_id(n), json.as_bytes());
+                    let _ = f.submit(&record, ack);
+                }
+            }
             return;
         }
         #[cfg(not(feature = "nats"))]
         let _ = (n, json);
         if let Some(a) = ack {
             a.acknowledge();
+        }
+    }
+
+    /// Makes the notifications forwarded since the last call durable (the spool's fsync).
+    pub fn sync(&self) {
+        #[cfg(feature = "nats")]
+        if let Some(Inner {
+            via: Via::Spool(f), ..
+        }) = &self.inner
+        {
+            f.sync();
         }
     }
 
@@ -116,19 +162,50 @@ impl ListenSink {
         {
             let i = self.inner?;
             i.watcher.abort();
-            let s = match std::sync::Arc::try_unwrap(i.publisher) {
-                Ok(p) => p.close(FLUSH_AT_EXIT).await,
-                Err(p) => {
-                    p.flush(FLUSH_AT_EXIT).await;
-                    p.stats()
+            let _ = i.watcher.await;
+            match i.via {
+                Via::Publisher(p) => {
+                    let s = match std::sync::Arc::try_unwrap(p) {
+                        Ok(p) => p.close(FLUSH_AT_EXIT).await,
+                        Err(p) => {
+                            p.flush(FLUSH_AT_EXIT).await;
+                            p.stats()
+                        }
+                    };
+                    Some(summary(&s))
                 }
-            };
-            Some(summary(&s))
+                Via::Spool(f) => {
+                    let f = std::sync::Arc::try_unwrap(f).ok()?;
+                    let s = f.close(FLUSH_AT_EXIT).await;
+                    Some(super::webhook::forward_summary(
+                        "nats",
+                        "published",
+                        &s,
+                        true,
+                    ))
+                }
+            }
         }
         #[cfg(not(feature = "nats"))]
         {
             None
         }
+    }
+}
+
+/// Warns when the broker stops or starts taking the spooled notifications, and on drops.
+#[cfg(feature = "nats")]
+async fn watch_spooled(
+    prog: &'static str,
+    f: std::sync::Arc<snmpkit::notify::pipeline::forwarder::Forwarder>,
+) {
+    let mut last = f.stats();
+    let mut tick = tokio::time::interval(WATCH_EVERY);
+    loop {
+        tick.tick().await;
+        let s = f.stats();
+        super::webhook::warn_changes(prog, "NATS", &last, &s);
+        last = s;
     }
 }
 
@@ -417,5 +494,9 @@ pub async fn shared_poll(
 impl snmpkit::notify::pipeline::Forward for ListenSink {
     fn forward(&mut self, n: &Notification, json: &str, ack: Option<InformAck>) {
         ListenSink::forward(self, n, Some(json.to_string()), ack);
+    }
+
+    fn end_batch(&mut self) {
+        self.sync();
     }
 }

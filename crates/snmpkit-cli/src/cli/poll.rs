@@ -10,6 +10,7 @@ use snmpkit::mib::Mib;
 use snmpkit::poll::{self, Plan, PollTarget, Poller, Schedule, TargetLine};
 use snmpkit::sink::json::JsonSink;
 use snmpkit::sink::prometheus::{self, Exposition, PrometheusSink};
+use snmpkit::sink::rows::RowsSink;
 use snmpkit::sink::{influx::InfluxSink, Sink, SinkError, SinkFuture};
 use snmpkit::transport::AgentAddr;
 use snmpkit::Transport;
@@ -38,6 +39,10 @@ pub struct PollArgs {
     /// Print InfluxDB line protocol instead of JSON.
     #[arg(long = "influx", conflicts_with_all = ["json", "prometheus"])]
     influx: bool,
+    /// JSON in row form: each record's varbinds gathered into table rows and scalar groups,
+    /// every row with its index, columns, rates and interface labels together (implies --json).
+    #[arg(long = "rows", conflicts_with_all = ["influx", "prometheus"])]
+    rows: bool,
     /// Serve Prometheus metrics of the last completed cycle on ADDR (`:9116`, `127.0.0.1:9116`).
     #[arg(long = "prometheus", value_name = "ADDR", conflicts_with = "json")]
     prometheus: Option<String>,
@@ -334,11 +339,11 @@ pub async fn run(a: PollArgs) -> i32 {
         Ok(t) => t,
         Err(f) => return fatal(f),
     };
-    // Interface objects in Prometheus or InfluxDB output are labelled with ifDescr, ifName and
+    // Interface objects in Prometheus, InfluxDB or row output are labelled with ifDescr, ifName and
     // ifAlias (snmp_exporter's if_mib lookups, Telegraf's is_tag): fetch the columns the
     // objects do not already cover, and keep them out of the metrics.
     let mut hidden = Vec::new();
-    if (a.prometheus.is_some() || a.influx)
+    if (a.prometheus.is_some() || a.influx || a.rows)
         && objects
             .iter()
             .any(snmpkit::sink::iflabels::is_interface_object)
@@ -391,6 +396,8 @@ pub async fn run(a: PollArgs) -> i32 {
         Box::new(PrometheusSink::new(mib.clone(), expo).hide_columns(hidden))
     } else if a.influx {
         Box::new(InfluxSink::new(stdout(), mib.clone()))
+    } else if a.rows {
+        Box::new(RowsSink::new(stdout(), mib.clone(), output).hide_columns(hidden))
     } else if a.common.json || !std::io::stdout().is_terminal() {
         Box::new(JsonSink::new(stdout(), mib.clone(), output))
     } else {

@@ -1,5 +1,6 @@
 //! `listen --webhook` glue: start the library's webhook forwarder from the options, warn about
-//! outages and drops on stderr, and summarise at exit. The delivery logic is in
+//! outages and drops on stderr, and summarise at exit (the warnings and the summary serve the
+//! spooled `--nats` forwarder too). The delivery logic is in
 //! `snmpkit::notify::pipeline::webhook`; without the `webhook` feature the option is refused.
 
 use super::listen::ListenArgs;
@@ -12,8 +13,7 @@ use std::time::Duration;
 #[cfg(feature = "webhook")]
 const FLUSH_AT_EXIT: Duration = Duration::from_secs(5);
 /// The default bound of `--spool` (1 GiB).
-#[cfg(feature = "webhook")]
-const DEFAULT_SPOOL_MAX: u64 = 1 << 30;
+pub const DEFAULT_SPOOL_MAX: u64 = 1 << 30;
 
 /// The `--webhook` forwarder of `listen`, or nothing.
 pub struct ListenWebhook {
@@ -59,21 +59,7 @@ impl ListenWebhook {
             let w = Webhook::start(o).map_err(|e| e.to_string())?;
             let spooled = args.spool.is_some();
             if let (Some(r), Some(dir)) = (w.recovery(), &args.spool) {
-                for (path, off, why) in &r.corrupt {
-                    eprintln!(
-                        "{prog}: warning: spool {}: bad record at byte {off} ({why}); the rest \
-                         of that segment ({} bytes in all) is skipped",
-                        path.display(),
-                        r.skipped_bytes
-                    );
-                }
-                if r.pending > 0 {
-                    eprintln!(
-                        "{prog}: spool {}: {} notifications from an earlier run are sent first",
-                        dir.display(),
-                        r.pending
-                    );
-                }
+                print_recovery(prog, r, dir);
             }
             eprintln!("{prog}: forwarding to webhook {url} (NDJSON batches)");
             let w = std::sync::Arc::new(std::sync::Mutex::new(w));
@@ -110,40 +96,7 @@ impl ListenWebhook {
             let _ = watcher.await;
             let w = std::sync::Arc::try_unwrap(w).ok()?.into_inner().ok()?;
             let s = w.close(FLUSH_AT_EXIT).await;
-            let mut line = format!(
-                "webhook: {} delivered in {} requests, {} retries, {} rejected, {} spooled, \
-                 {} dropped",
-                s.delivered,
-                s.batches,
-                s.retries,
-                s.rejected,
-                s.spooled,
-                s.dropped_total()
-            );
-            let reasons: Vec<String> = [
-                ("queue full", s.dropped_queue_full),
-                ("queue bytes full", s.dropped_queue_bytes),
-                ("spool full", s.dropped_spool_full),
-                ("spool write error", s.dropped_spool_error),
-            ]
-            .iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(r, n)| format!("{r}: {n}"))
-            .collect();
-            if !reasons.is_empty() {
-                line.push_str(&format!(" ({})", reasons.join(", ")));
-            }
-            line.push_str(&format!(
-                ", {} {}, {} informs confirmed",
-                s.waiting,
-                if spooled {
-                    "left in the spool for the next start"
-                } else {
-                    "undelivered at exit"
-                },
-                s.informs_confirmed
-            ));
-            Some(line)
+            Some(forward_summary("webhook", "delivered", &s, spooled))
         }
         #[cfg(not(feature = "webhook"))]
         {
@@ -177,6 +130,122 @@ impl Forward for ListenWebhook {
     }
 }
 
+/// What opening a spool found, on stderr: corrupt tails skipped, records sent first.
+#[cfg(any(feature = "webhook", feature = "nats"))]
+fn print_recovery(
+    prog: &str,
+    r: &snmpkit::notify::pipeline::spool::SpoolRecovery,
+    dir: &std::path::Path,
+) {
+    for (path, off, why) in &r.corrupt {
+        eprintln!(
+            "{prog}: warning: spool {}: bad record at byte {off} ({why}); the rest of that \
+             segment ({} bytes in all) is skipped",
+            path.display(),
+            r.skipped_bytes
+        );
+    }
+    if r.pending > 0 {
+        eprintln!(
+            "{prog}: spool {}: {} notifications from an earlier run are sent first",
+            dir.display(),
+            r.pending
+        );
+    }
+}
+
+/// [`print_recovery`] for a forwarder that has a spool.
+#[cfg(feature = "nats")]
+pub fn report_recovery(
+    prog: &str,
+    f: &snmpkit::notify::pipeline::forwarder::Forwarder,
+    dir: &std::path::Path,
+) {
+    if let Some(r) = f.recovery() {
+        print_recovery(prog, r, dir);
+    }
+}
+
+/// A forwarder's counters in one phrase for the exit line (`webhook: 3 delivered in 1
+/// requests, ...`).
+#[cfg(any(feature = "webhook", feature = "nats"))]
+pub fn forward_summary(
+    what: &str,
+    verb: &str,
+    s: &snmpkit::notify::pipeline::forwarder::ForwardStats,
+    spooled: bool,
+) -> String {
+    let mut line = format!(
+        "{what}: {} {verb} in {} {}, {} retries, {} rejected, {} spooled, {} dropped",
+        s.delivered,
+        s.batches,
+        if what == "webhook" {
+            "requests"
+        } else {
+            "batches"
+        },
+        s.retries,
+        s.rejected,
+        s.spooled,
+        s.dropped_total()
+    );
+    let reasons: Vec<String> = s.drops().iter().map(|(r, n)| format!("{r}: {n}")).collect();
+    if !reasons.is_empty() {
+        line.push_str(&format!(" ({})", reasons.join(", ")));
+    }
+    line.push_str(&format!(
+        ", {} {}, {} informs confirmed",
+        s.waiting,
+        if spooled {
+            "left in the spool for the next start"
+        } else {
+            "undelivered at exit"
+        },
+        s.informs_confirmed
+    ));
+    line
+}
+
+/// Warns on stderr when a forwarder's destination (`what`: "webhook", "NATS") starts or
+/// stops failing, rejects records, or when records are dropped.
+#[cfg(any(feature = "webhook", feature = "nats"))]
+pub fn warn_changes(
+    prog: &str,
+    what: &str,
+    last: &snmpkit::notify::pipeline::forwarder::ForwardStats,
+    s: &snmpkit::notify::pipeline::forwarder::ForwardStats,
+) {
+    if s.failing != last.failing {
+        if s.failing {
+            eprintln!(
+                "{prog}: warning: {what} failing ({}); holding {} notifications, informs \
+                 are not acknowledged until it answers",
+                s.last_error.as_deref().unwrap_or("?"),
+                s.waiting
+            );
+        } else {
+            eprintln!(
+                "{prog}: {what} answering again; delivering {} waiting notifications",
+                s.waiting
+            );
+        }
+    }
+    if s.rejected > last.rejected {
+        eprintln!(
+            "{prog}: warning: {what} rejected {} notifications ({}); not retried",
+            s.rejected - last.rejected,
+            s.last_error.as_deref().unwrap_or("?")
+        );
+    }
+    if s.dropped_total() > last.dropped_total() {
+        eprintln!(
+            "{prog}: warning: {what}: {} notifications dropped in the last second (queue \
+             or spool full)",
+            s.dropped_total() - last.dropped_total()
+        );
+    }
+}
+
 /// Warns when the endpoint starts or stops failing, and when notifications are dropped.
 #[cfg(feature = "webhook")]
 async fn watch(
@@ -191,35 +260,7 @@ async fn watch(
     loop {
         tick.tick().await;
         let s = stats(&w);
-        if s.failing != last.failing {
-            if s.failing {
-                eprintln!(
-                    "{prog}: warning: webhook failing ({}); holding {} notifications, informs \
-                     are not acknowledged until it answers",
-                    s.last_error.as_deref().unwrap_or("?"),
-                    s.waiting
-                );
-            } else {
-                eprintln!(
-                    "{prog}: webhook answering again; delivering {} waiting notifications",
-                    s.waiting
-                );
-            }
-        }
-        if s.rejected > last.rejected {
-            eprintln!(
-                "{prog}: warning: webhook rejected {} notifications ({}); not retried",
-                s.rejected - last.rejected,
-                s.last_error.as_deref().unwrap_or("?")
-            );
-        }
-        if s.dropped_total() > last.dropped_total() {
-            eprintln!(
-                "{prog}: warning: webhook: {} notifications dropped in the last second (queue \
-                 or spool full)",
-                s.dropped_total() - last.dropped_total()
-            );
-        }
+        warn_changes(prog, "webhook", &last, &s);
         last = s;
     }
 }
