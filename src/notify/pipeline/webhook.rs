@@ -23,7 +23,6 @@ use super::forwarder::{Delivery, Destination, Forwarder, ForwarderOptions};
 use super::spool::{SpoolError, SpoolRecovery};
 use super::{Forward, InformAck, Notification};
 use std::future::Future;
-use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,20 +39,8 @@ pub struct WebhookOptions {
     pub headers: Vec<(String, String)>,
     /// Timeout of one request, connection included.
     pub timeout: Duration,
-    /// Notifications per request at most.
-    pub batch_max: usize,
-    /// Bytes per request, about (a batch stops growing once it has this many).
-    pub batch_bytes: usize,
-    /// Notifications waiting in memory at most (without a spool).
-    pub queue_max: usize,
-    /// Bytes waiting in memory at most (without a spool).
-    pub queue_bytes: usize,
-    /// The first retry's delay.
-    pub backoff_min: Duration,
-    /// The longest delay between retries.
-    pub backoff_max: Duration,
-    /// Keep what waits on disk in this directory, bounded to this many bytes.
-    pub spool: Option<(PathBuf, u64)>,
+    /// The queue: batches (notifications per request), bounds, backoff and the spool.
+    pub queue: ForwarderOptions,
 }
 
 impl WebhookOptions {
@@ -64,13 +51,7 @@ impl WebhookOptions {
             url: url.into(),
             headers: Vec::new(),
             timeout: Duration::from_secs(10),
-            batch_max: 500,
-            batch_bytes: 1024 * 1024,
-            queue_max: 100_000,
-            queue_bytes: 64 * 1024 * 1024,
-            backoff_min: Duration::from_millis(100),
-            backoff_max: Duration::from_secs(30),
-            spool: None,
+            queue: ForwarderOptions::default(),
         }
     }
 }
@@ -143,16 +124,7 @@ impl Webhook {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| WebhookError::Config(format!("cannot make the HTTP client: {e}")))?;
-        let fo = ForwarderOptions {
-            batch_max: opts.batch_max,
-            batch_bytes: opts.batch_bytes,
-            queue_max: opts.queue_max,
-            queue_bytes: opts.queue_bytes,
-            backoff_min: opts.backoff_min,
-            backoff_max: opts.backoff_max,
-            spool: opts.spool,
-        };
-        let inner = Forwarder::start(fo, Arc::new(Endpoint { client, url }))?;
+        let inner = Forwarder::start(opts.queue, Arc::new(Endpoint { client, url }))?;
         Ok(Webhook { inner })
     }
 

@@ -54,7 +54,7 @@ impl ListenWebhook {
                 o.timeout = Duration::from_secs_f64(t);
             }
             if let Some(dir) = &args.spool {
-                o.spool = Some((dir.clone(), args.spool_max.unwrap_or(DEFAULT_SPOOL_MAX)));
+                o.queue.spool = Some((dir.clone(), args.spool_max.unwrap_or(DEFAULT_SPOOL_MAX)));
             }
             let w = Webhook::start(o).map_err(|e| e.to_string())?;
             let spooled = args.spool.is_some();
