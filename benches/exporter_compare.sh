@@ -103,7 +103,7 @@ r1 = int(r1) / 1024; r2 = int(r2) / 1024
 print(f"device: {ifaces}; {n} timed scrapes each; {same}")
 print(f"| | snmp_exporter 0.21 | snmpkit exporter | ratio |")
 print(f"|---|---|---|---|")
-print(f"| scrape wall (median) | {w1:.3f} s | {w2:.3f} s | {w2 / w1:.2f}x |")
-print(f"| CPU per scrape | {cpu1:.3f} s | {cpu2:.3f} s | {cpu2 / cpu1 if cpu1 else float('nan'):.2f}x |")
+print(f"| scrape wall (median) | {w1 * 1000:.2f} ms | {w2 * 1000:.2f} ms | {w2 / w1:.2f}x |")
+print(f"| CPU per scrape | {cpu1 * 1000:.2f} ms | {cpu2 * 1000:.2f} ms | {cpu2 / cpu1 if cpu1 else float('nan'):.2f}x |")
 print(f"| peak RSS | {r1:.1f} MiB | {r2:.1f} MiB | {r2 / r1:.2f}x |")
 PY
