@@ -3,14 +3,14 @@
 //!
 //! - Each request is a POST of a batch in NDJSON (`Content-Type: application/x-ndjson`): one
 //!   `listen --json` object per line, each line ending with `\n`; at most
-//!   [`WebhookOptions::batch_max`] notifications and about [`WebhookOptions::batch_bytes`].
+//!   [`ForwarderOptions::batch_max`] notifications and about [`ForwarderOptions::batch_bytes`].
 //!   Batches form by themselves: while a request is out, what arrives waits and goes in the
 //!   next one.
 //! - A 2xx answer delivers the batch: it leaves the queue (or the spool) and the informs in it
 //!   are acknowledged to their senders.
 //! - A connection error, a timeout, a 5xx, 408 or 429 is retried with exponential backoff
-//!   ([`WebhookOptions::backoff_min`] doubling up to [`WebhookOptions::backoff_max`]), the same
-//!   batch, for as long as it takes. Meanwhile notifications wait, bounded (memory: a count and
+//!   ([`ForwarderOptions::backoff_min`] doubling up to
+//!   [`ForwarderOptions::backoff_max`]), the same batch, for as long as it takes. Meanwhile notifications wait, bounded (memory: a count and
 //!   bytes; with a spool: `--spool-max` bytes on disk); what does not fit is dropped and
 //!   counted, and informs that do not fit are left unacknowledged so that senders retry.
 //!   The queue is [`super::forwarder`]'s, shared with the spooled NATS publisher.
